@@ -1,0 +1,11 @@
+; version.asm - the version of the native contract this library implements.
+%include "abi.inc"
+
+; uint32_t asmk_abi_version(void);
+;
+; Bumped whenever an export is added, removed or changes meaning; the managed
+; side refuses a library whose version it does not expect.
+FUNC asmk_abi_version, 0, 0, 0
+    mov     eax, 1
+    RET
+ENDFUNC

@@ -1,0 +1,48 @@
+/*
+ * asmkernels.h - the C contract of the AsmKernels shared library.
+ *
+ * Every routine is a leaf function with the platform's C calling convention
+ * (System V on Linux and macOS, Win64 on Windows), keeps no state and calls
+ * nothing. Every routine accepts any count, 0 included (then it touches no
+ * memory and the pointers may be anything), and any alignment, and reads or
+ * writes exactly the elements it is given.
+ *
+ * The suffix names the instruction set a routine needs; the caller checks the
+ * CPU (and the OS's support for the register state) before calling it:
+ *   _popcnt  x86-64 + POPCNT
+ *   _sse2    x86-64 baseline
+ */
+#ifndef ASMKERNELS_H
+#define ASMKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32) && !defined(ASMK_STATIC)
+#define ASMK_API __declspec(dllimport)
+#else
+#define ASMK_API
+#endif
+
+/* The version of this contract the library implements. */
+#define ASMK_ABI_VERSION 1
+ASMK_API uint32_t asmk_abi_version(void);
+
+/* Number of set bits in data[0..count). 4-wide unrolled POPCNT. */
+ASMK_API uint64_t asmk_popcount_popcnt(const uint64_t *data, size_t count);
+
+/* Number of set bits in a[i] ^ b[i] over i in [0, count). */
+ASMK_API uint64_t asmk_hamming_popcnt(const uint64_t *a, const uint64_t *b, size_t count);
+
+/* data[i] += value for i in [0, count), wrapping modulo 2^64. 8/4/1 paddq cascade. */
+ASMK_API void asmk_increment_sse2(int64_t *data, size_t count, int64_t value);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ASMKERNELS_H */

@@ -1,0 +1,54 @@
+# release_checks_elf.cmake - cmake -DLIB=<libasmkernels.so> -DHEADER=<asmkernels.h> -P ...
+#
+# The dynamic symbol table defines exactly the functions the header declares,
+# all named asmk_*; PT_GNU_STACK exists and is not executable; no TEXTREL.
+
+find_program(NM nm REQUIRED)
+find_program(READELF readelf REQUIRED)
+
+execute_process(COMMAND ${NM} -D --defined-only ${LIB} OUTPUT_VARIABLE nm_out RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "nm failed on ${LIB}")
+endif()
+string(REGEX MATCHALL "[^\n]+" lines "${nm_out}")
+set(exported "")
+foreach(line ${lines})
+  if(line MATCHES "^[0-9a-fA-F]+ ([A-Za-z]) (.+)$")
+    if(NOT CMAKE_MATCH_1 STREQUAL "T")
+      message(FATAL_ERROR "unexpected dynamic symbol kind: ${line}")
+    endif()
+    list(APPEND exported ${CMAKE_MATCH_2})
+  endif()
+endforeach()
+list(SORT exported)
+
+file(STRINGS ${HEADER} decls REGEX "ASMK_API [^(]+ (asmk_[a-z0-9_]+)\\(")
+set(declared "")
+foreach(decl ${decls})
+  string(REGEX MATCH "(asmk_[a-z0-9_]+)\\(" m "${decl}")
+  list(APPEND declared ${CMAKE_MATCH_1})
+endforeach()
+list(SORT declared)
+
+if(NOT exported STREQUAL declared)
+  message(FATAL_ERROR "exports differ from the header\n exported: ${exported}\n declared: ${declared}")
+endif()
+list(LENGTH exported n)
+message(STATUS "exports: ${n} asmk_* functions, as declared in asmkernels.h")
+
+execute_process(COMMAND ${READELF} -lW ${LIB} OUTPUT_VARIABLE phdrs)
+string(REGEX MATCH "GNU_STACK[^\n]*" stack "${phdrs}")
+if(NOT stack)
+  message(FATAL_ERROR "no PT_GNU_STACK header: the loader would assume an executable stack")
+endif()
+string(REGEX REPLACE "^.* (R?W?E?) +0x[0-9a-f]+$" "\\1" flags "${stack}")
+if(flags MATCHES "E")
+  message(FATAL_ERROR "GNU_STACK is executable: ${stack}")
+endif()
+message(STATUS "GNU_STACK flags: ${flags}")
+
+execute_process(COMMAND ${READELF} -dW ${LIB} OUTPUT_VARIABLE dyn)
+if(dyn MATCHES "TEXTREL")
+  message(FATAL_ERROR "the library has text relocations")
+endif()
+message(STATUS "no TEXTREL")
