@@ -1,0 +1,164 @@
+using System.Runtime.InteropServices;
+
+namespace AsmKernels.Cli;
+
+/// <summary>
+/// Runs every API at every ISA level this process supports over lengths 0..300 and a few large
+/// ones, at every start offset 0..63 bytes, against a bit-by-bit reference, and checks that
+/// increments write nothing outside their range. Exit code 1 on any mismatch. Meant for places
+/// where the xunit suite does not run: another process configuration, another OS, wine.
+/// </summary>
+internal static class SelfTestCommand
+{
+    private static readonly int[] LargeLengths = [1000, 4096, 65537];
+    private static long _checks, _failures;
+
+    public static int Run()
+    {
+        InfoCommand.Write(Console.Out);
+        Console.WriteLine();
+        int skipped = 0;
+
+        foreach (IsaLevel isa in IsaLevels.All)
+        {
+            foreach (KernelOperation op in Enum.GetValues<KernelOperation>())
+            {
+                if (Kernels.GetUnsupportedReason(op, isa) is { } why)
+                {
+                    Console.WriteLine($"skipped: {op} at {IsaLevels.Name(isa)}: {why}");
+                    skipped++;
+                    continue;
+                }
+                long before = _checks, failedBefore = _failures;
+                Sweep(op, isa);
+                Console.WriteLine($"{op} at {IsaLevels.Name(isa)}: {_checks - before} checks, {_failures - failedBefore} failed");
+            }
+        }
+        long apiBefore = _checks, apiFailedBefore = _failures;
+        PublicApi();
+        Console.WriteLine($"public API: {_checks - apiBefore} checks, {_failures - apiFailedBefore} failed");
+
+        Console.WriteLine($"selftest: {_checks} checks, {_failures} failed, {skipped} skipped");
+        return _failures == 0 ? 0 : 1;
+    }
+
+    private static ulong Bits(ulong v)
+    {
+        ulong n = 0;
+        for (; v != 0; v &= v - 1) n++;
+        return n;
+    }
+
+    private static void Expect(bool ok, string what)
+    {
+        _checks++;
+        if (ok) return;
+        if (++_failures <= 20)
+            Console.WriteLine($"FAIL {what}");
+    }
+
+    private static IEnumerable<(int Offset, int Length)> Cases()
+    {
+        for (int offset = 0; offset < 64; offset++)
+        {
+            for (int n = 0; n <= 300; n++)
+                yield return (offset, n);
+            if (offset is 0 or 3 or 61)
+                foreach (int n in LargeLengths)
+                    yield return (offset, n);
+        }
+    }
+
+    private static void Sweep(KernelOperation op, IsaLevel isa)
+    {
+        var random = new Random(1234 + (int)op * 10 + (int)isa);
+        byte[] bufA = new byte[65537 * 8 + 128], bufB = new byte[bufA.Length], saved = new byte[bufA.Length];
+        random.NextBytes(bufA);
+        random.NextBytes(bufB);
+        long[] values = [1, -1, 0, long.MaxValue, long.MinValue, 0x0123456789ABCDEF];
+
+        foreach ((int offset, int n) in Cases())
+        {
+            var a = MemoryMarshal.Cast<byte, ulong>(bufA.AsSpan(offset, n * 8));
+            var b = MemoryMarshal.Cast<byte, ulong>(bufB.AsSpan((offset * 7 + 5) % 64, n * 8));
+            string where = $"{op} at {IsaLevels.Name(isa)}, length {n}, offset {offset}";
+            switch (op)
+            {
+                case KernelOperation.PopCount:
+                {
+                    ulong want = 0;
+                    foreach (ulong w in a) want += Bits(w);
+                    ulong got = Kernels.PopCount(isa, a);
+                    Expect(got == want, $"{where}: got {got}, want {want}");
+                    break;
+                }
+                case KernelOperation.HammingDistance:
+                {
+                    ulong want = 0;
+                    for (int i = 0; i < n; i++) want += Bits(a[i] ^ b[i]);
+                    ulong got = Kernels.HammingDistance(isa, a, b);
+                    Expect(got == want, $"{where}: got {got}, want {want}");
+                    break;
+                }
+                case KernelOperation.IncrementBy:
+                {
+                    long value = values[(n + offset) % values.Length];
+                    bufA.CopyTo(saved, 0);
+                    var data = MemoryMarshal.Cast<byte, long>(bufA.AsSpan(offset, n * 8));
+                    Kernels.IncrementBy(isa, data, value);
+                    var before = MemoryMarshal.Cast<byte, long>(saved.AsSpan(offset, n * 8));
+                    bool ok = bufA.AsSpan(0, offset).SequenceEqual(saved.AsSpan(0, offset))
+                        && bufA.AsSpan(offset + n * 8).SequenceEqual(saved.AsSpan(offset + n * 8));
+                    for (int i = 0; i < n && ok; i++)
+                        ok = data[i] == unchecked(before[i] + value);
+                    Expect(ok, $"{where}, value {value}: wrong result or a write outside the range");
+                    break;
+                }
+            }
+        }
+    }
+
+    private static void PublicApi()
+    {
+        var random = new Random(99);
+        byte[] x = new byte[5000], y = new byte[5000];
+        random.NextBytes(x);
+        random.NextBytes(y);
+        foreach (int n in new[] { 0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 255, 4097 })
+        {
+            for (int offset = 0; offset < 8; offset++)
+            {
+                ReadOnlySpan<byte> a = x.AsSpan(offset, n), b = y.AsSpan(7 - offset, n);
+                ulong wantPop = 0, wantHam = 0;
+                for (int i = 0; i < n; i++) { wantPop += Bits(a[i]); wantHam += Bits((ulong)(a[i] ^ b[i])); }
+                Expect(BitOps.PopCount(a) == wantPop, $"BitOps.PopCount(bytes) length {n} offset {offset}");
+                Expect(BitOps.HammingDistance(a, b) == wantHam, $"BitOps.HammingDistance(bytes) length {n} offset {offset}");
+
+                var words = MemoryMarshal.Cast<byte, ulong>(a);
+                ulong wantWords = 0;
+                foreach (ulong w in words) wantWords += Bits(w);
+                Expect(BitOps.PopCount(words) == wantWords, $"BitOps.PopCount(words) length {words.Length}");
+
+                long[] longs = MemoryMarshal.Cast<byte, long>(a).ToArray();
+                long[] copy = Int64Ops.IncrementedCopy(longs, -5);
+                Int64Ops.IncrementBy(longs, -5);
+                Expect(copy.AsSpan().SequenceEqual(longs), $"Int64Ops.IncrementedCopy vs IncrementBy length {longs.Length}");
+            }
+        }
+
+        long[] edges = [long.MaxValue, long.MinValue, -1, 0];
+        Int64Ops.IncrementBy(edges, 1);
+        Expect(edges.AsSpan().SequenceEqual([long.MinValue, long.MinValue + 1, 0, 1]), "IncrementBy wraps at the edges");
+        Expect(BitOps.PopCount(new ulong[100].AsSpan()) == 0, "PopCount of zeros");
+        Expect(BitOps.PopCount(Enumerable.Repeat(ulong.MaxValue, 100).ToArray()) == 6400, "PopCount of all-ones words");
+        try
+        {
+            BitOps.HammingDistance(new ulong[3], new ulong[4]);
+            Expect(false, "HammingDistance with lengths 3 and 4 did not throw");
+        }
+        catch (ArgumentException e)
+        {
+            Expect(e.Message.Contains('3') && e.Message.Contains('4'), $"mismatch message names both lengths: {e.Message}");
+        }
+    }
+}

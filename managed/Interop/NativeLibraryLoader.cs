@@ -1,0 +1,126 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace AsmKernels;
+
+/// <summary>The outcome of looking for the native library: a handle and where it came from, or why not.</summary>
+internal sealed record NativeLoadResult(nint Handle, string? Path, string? Error)
+{
+    public bool Loaded => Handle != 0;
+}
+
+/// <summary>
+/// Finds, loads and validates the native library once per process. Order: the explicit
+/// <c>ASMKERNELS_NATIVE_PATH</c> (a file or a directory; when set, nothing else is tried), then the
+/// application directory and the assembly's directory, then <c>runtimes/&lt;rid&gt;/native/</c> under
+/// each. A library is accepted only when <c>asmk_abi_version</c> returns the expected version and
+/// every export of that version is present.
+/// </summary>
+internal static unsafe class NativeLibraryLoader
+{
+    public const string LibraryName = "asmkernels";
+    public const uint ExpectedAbiVersion = 1;
+    public const string PathVariable = "ASMKERNELS_NATIVE_PATH";
+
+    /// <summary>Every export the managed side calls, for <see cref="ExpectedAbiVersion"/>.</summary>
+    internal static readonly string[] RequiredExports =
+    [
+        "asmk_abi_version",
+        "asmk_popcount_popcnt",
+        "asmk_hamming_popcnt",
+        "asmk_increment_sse2",
+    ];
+
+    public static string FileName =>
+        OperatingSystem.IsWindows() ? "asmkernels.dll"
+        : OperatingSystem.IsMacOS() ? "libasmkernels.dylib"
+        : "libasmkernels.so";
+
+    public static string RuntimeId =>
+        (OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : "linux") + "-"
+        + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
+
+    public static NativeLoadResult Load()
+    {
+        if (RuntimeInformation.ProcessArchitecture != Architecture.X64)
+            return new NativeLoadResult(0, null,
+                $"the process is {RuntimeInformation.ProcessArchitecture}; the native kernels are x86-64 only");
+
+        string? explicitPath = Environment.GetEnvironmentVariable(PathVariable);
+        if (!string.IsNullOrWhiteSpace(explicitPath))
+        {
+            string file = Directory.Exists(explicitPath) ? System.IO.Path.Combine(explicitPath, FileName) : explicitPath;
+            if (!File.Exists(file))
+                return new NativeLoadResult(0, null, $"{PathVariable}={explicitPath}: no such file ({file})");
+            return TryLoad(System.IO.Path.GetFullPath(file));
+        }
+
+        var candidates = Candidates();
+        foreach (string file in candidates)
+        {
+            if (File.Exists(file))
+                return TryLoad(file);
+        }
+        return new NativeLoadResult(0, null, $"{FileName} not found (looked in {string.Join(", ", candidates)})");
+    }
+
+    private static List<string> Candidates()
+    {
+        var dirs = new List<string>();
+        void Add(string? dir)
+        {
+            if (string.IsNullOrEmpty(dir)) return;
+            string full = System.IO.Path.GetFullPath(dir);
+            if (!dirs.Contains(full)) dirs.Add(full);
+        }
+        Add(AppContext.BaseDirectory);
+        Add(AssemblyDirectory());
+        foreach (string dir in dirs.ToArray())
+            Add(System.IO.Path.Combine(dir, "runtimes", RuntimeId, "native"));
+        return dirs.ConvertAll(d => System.IO.Path.Combine(d, FileName));
+    }
+
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000",
+        Justification = "An empty Location (single-file, AOT) is handled: the application directory is searched first.")]
+    private static string? AssemblyDirectory()
+    {
+        string location = typeof(NativeLibraryLoader).Assembly.Location;
+        return string.IsNullOrEmpty(location) ? null : System.IO.Path.GetDirectoryName(location);
+    }
+
+    private static NativeLoadResult TryLoad(string file)
+    {
+        nint handle;
+        try
+        {
+            handle = NativeLibrary.Load(file);
+        }
+        catch (Exception e) when (e is DllNotFoundException or BadImageFormatException)
+        {
+            // The runtime's message ends with the loader's own reason (dlerror, or the Win32 error).
+            string reason = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+            return new NativeLoadResult(0, null, $"{file} could not be loaded: {reason}");
+        }
+
+        string? error = Validate(handle, file);
+        if (error is null)
+            return new NativeLoadResult(handle, file, null);
+        NativeLibrary.Free(handle);
+        return new NativeLoadResult(0, null, error);
+    }
+
+    private static string? Validate(nint handle, string file)
+    {
+        if (!NativeLibrary.TryGetExport(handle, "asmk_abi_version", out nint versionFn))
+            return $"{file} has no asmk_abi_version export; it is not an AsmKernels library";
+        uint version = ((delegate* unmanaged<uint>)versionFn)();
+        if (version != ExpectedAbiVersion)
+            return $"{file} implements native ABI version {version}; this assembly needs version {ExpectedAbiVersion}";
+        foreach (string name in RequiredExports)
+        {
+            if (!NativeLibrary.TryGetExport(handle, name, out _))
+                return $"{file} lacks the export {name}";
+        }
+        return null;
+    }
+}

@@ -1,0 +1,35 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+[assembly: DisableRuntimeMarshalling]
+
+namespace AsmKernels;
+
+/// <summary>
+/// The native exports, as declared in <c>native/include/asmkernels.h</c>. Every routine has two
+/// declarations: a plain one, and a <c>Fast</c> one with <see cref="SuppressGCTransitionAttribute"/>
+/// that <see cref="NativeKernels"/> uses only for inputs small enough that the call ends well under
+/// a microsecond, so that a GC is never held up.
+/// </summary>
+internal static unsafe partial class NativeMethods
+{
+    private const string Lib = NativeLibraryLoader.LibraryName;
+
+    [LibraryImport(Lib, EntryPoint = "asmk_popcount_popcnt")]
+    internal static partial ulong PopCountPopcnt(ulong* data, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_popcount_popcnt"), SuppressGCTransition]
+    internal static partial ulong PopCountPopcntFast(ulong* data, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_hamming_popcnt")]
+    internal static partial ulong HammingPopcnt(ulong* a, ulong* b, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_hamming_popcnt"), SuppressGCTransition]
+    internal static partial ulong HammingPopcntFast(ulong* a, ulong* b, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_increment_sse2")]
+    internal static partial void IncrementSse2(long* data, nuint count, long value);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_increment_sse2"), SuppressGCTransition]
+    internal static partial void IncrementSse2Fast(long* data, nuint count, long value);
+}

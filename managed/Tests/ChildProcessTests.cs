@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace AsmKernels.Tests;
+
+/// <summary>
+/// The dispatch choice is process-wide, so the fallback paths run in a child process: the CLI's
+/// selftest (every API against a reference) under each configuration.
+/// </summary>
+public class ChildProcessTests
+{
+    private static string CliAssembly =>
+        typeof(ChildProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "CliAssembly").Value!;
+
+    private static (int ExitCode, string Output) RunCli(string cliAssembly, string command, params (string Name, string? Value)[] environment)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(cliAssembly);
+        start.ArgumentList.Add(command);
+        start.Environment.Remove("ASMKERNELS_MAX_ISA");
+        start.Environment.Remove("ASMKERNELS_NATIVE_PATH");
+        foreach ((string name, string? value) in environment)
+            start.Environment[name] = value;
+        using var process = Process.Start(start)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(3)), "the child process did not finish in 3 minutes");
+        return (process.ExitCode, output + stderr.Result);
+    }
+
+    private static void AssertScalarEverywhere(string output)
+    {
+        Assert.Contains("PopCount         scalar", output);
+        Assert.Contains("HammingDistance  scalar", output);
+        Assert.Contains("IncrementBy      scalar", output);
+    }
+
+    private static void AssertSelfTestPassed(string output) =>
+        Assert.Matches(@"selftest: [1-9][0-9]* checks, 0 failed", output);
+
+    [Fact]
+    public void Forced_scalar_passes_the_selftest()
+    {
+        (int code, string output) = RunCli(CliAssembly, "selftest", ("ASMKERNELS_MAX_ISA", "scalar"));
+        Assert.True(code == 0, output);
+        AssertScalarEverywhere(output);
+        AssertSelfTestPassed(output);
+        Assert.Contains("managed fallback because ASMKERNELS_MAX_ISA=scalar", output);
+    }
+
+    [Fact]
+    public void Unknown_max_isa_value_falls_back_to_scalar_and_says_why()
+    {
+        (int code, string output) = RunCli(CliAssembly, "info", ("ASMKERNELS_MAX_ISA", "avx9000"));
+        Assert.True(code == 0, output);
+        AssertScalarEverywhere(output);
+        Assert.Contains("ASMKERNELS_MAX_ISA='avx9000' is not one of", output);
+    }
+
+    [Fact]
+    public void Missing_native_library_passes_the_selftest()
+    {
+        // A copy of the CLI's directory without the native library: nothing to find anywhere.
+        string source = Path.GetDirectoryName(CliAssembly)!;
+        string copy = Directory.CreateTempSubdirectory("asmk-nolib-").FullName;
+        try
+        {
+            string[] nativeNames = ["libasmkernels.so", "asmkernels.dll", "libasmkernels.dylib"];
+            foreach (string file in Directory.GetFiles(source))
+                if (!nativeNames.Contains(Path.GetFileName(file)))
+                    File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+            Assert.False(File.Exists(Path.Combine(copy, "libasmkernels.so")));
+
+            (int code, string output) = RunCli(Path.Combine(copy, Path.GetFileName(CliAssembly)), "selftest");
+            Assert.True(code == 0, output);
+            AssertScalarEverywhere(output);
+            AssertSelfTestPassed(output);
+            Assert.Contains("native library: not loaded: libasmkernels.so not found", output);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Explicit_path_to_a_missing_file_falls_back_and_names_it()
+    {
+        (int code, string output) = RunCli(CliAssembly, "selftest", ("ASMKERNELS_NATIVE_PATH", "/nonexistent/libasmkernels.so"));
+        Assert.True(code == 0, output);
+        AssertScalarEverywhere(output);
+        AssertSelfTestPassed(output);
+        Assert.Contains("ASMKERNELS_NATIVE_PATH=/nonexistent/libasmkernels.so: no such file", output);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_library_is_refused_with_the_loader_reason()
+    {
+        string fake = Path.Combine(Directory.CreateTempSubdirectory("asmk-fake-").FullName, "libasmkernels.so");
+        File.WriteAllText(fake, "not an ELF file");
+        try
+        {
+            (int code, string output) = RunCli(CliAssembly, "info", ("ASMKERNELS_NATIVE_PATH", Path.GetDirectoryName(fake)));
+            Assert.True(code == 0, output);
+            Assert.Contains($"{fake} could not be loaded", output);
+            Assert.Contains("PopCount         scalar", output);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(fake)!, recursive: true);
+        }
+    }
+
+    [SkippableFact]
+    public void Default_child_uses_native_kernels_and_passes_the_selftest()
+    {
+        Skip.IfNot(Kernels.Cpu.Popcnt && File.Exists(Path.Combine(Path.GetDirectoryName(CliAssembly)!, "libasmkernels.so")),
+            "no POPCNT on this CPU or no native library beside the CLI");
+        (int code, string output) = RunCli(CliAssembly, "selftest");
+        Assert.True(code == 0, output);
+        Assert.Contains("PopCount         popcnt", output);
+        Assert.Contains("PopCount at popcnt:", output);
+        AssertSelfTestPassed(output);
+    }
+}

@@ -1,0 +1,108 @@
+namespace AsmKernels.Tests;
+
+public class DispatchTests
+{
+    private static readonly KernelOperation[] Operations = Enum.GetValues<KernelOperation>();
+
+    private static bool DefaultEnvironment =>
+        Environment.GetEnvironmentVariable("ASMKERNELS_MAX_ISA") is null
+        && Environment.GetEnvironmentVariable("ASMKERNELS_NATIVE_PATH") is null;
+
+    [Fact, Trait("Category", "Api")]
+    public void Selection_is_consistent_with_support_and_reasons()
+    {
+        foreach (KernelOperation op in Operations)
+        {
+            IsaLevel selected = Kernels.GetSelectedIsa(op);
+            Assert.True(Kernels.IsSupported(op, selected), $"{op}: selected {selected} is not supported");
+            Assert.Equal(selected == IsaLevel.Scalar, Kernels.GetFallbackReason(op) is not null);
+            Assert.NotNull(Kernels.GetImplementationName(op, selected));
+            foreach (IsaLevel isa in IsaLevels.All)
+                Assert.Equal(Kernels.IsSupported(op, isa), Kernels.GetUnsupportedReason(op, isa) is null);
+            Assert.True(Kernels.IsSupported(op, IsaLevel.Scalar));
+        }
+        Assert.Equal(Kernels.NativeLibraryLoaded, Kernels.NativeLibraryPath is not null);
+        Assert.Equal(Kernels.NativeLibraryLoaded, Kernels.NativeLibraryError is null);
+    }
+
+    [SkippableFact]
+    public void Native_kernels_are_chosen_on_a_capable_machine()
+    {
+        Skip.IfNot(DefaultEnvironment, "ASMKERNELS_MAX_ISA or ASMKERNELS_NATIVE_PATH is set for this run");
+        Skip.IfNot(Kernels.Cpu.IsX64 && Kernels.Cpu.Popcnt, "this machine has no x86-64 CPU with POPCNT");
+        Assert.True(Kernels.NativeLibraryLoaded, Kernels.NativeLibraryError);
+        Assert.EndsWith("libasmkernels.so", Kernels.NativeLibraryPath);
+        foreach (KernelOperation op in Operations)
+            Assert.NotEqual(IsaLevel.Scalar, Kernels.GetSelectedIsa(op));
+        Assert.Equal("asmk_popcount_popcnt", Kernels.GetImplementationName(KernelOperation.PopCount, IsaLevel.Popcnt));
+        Assert.Equal("asmk_increment_sse2", Kernels.GetImplementationName(KernelOperation.IncrementBy, IsaLevel.Popcnt));
+    }
+
+    [Fact]
+    public void Cpu_features_follow_the_runtime()
+    {
+        CpuFeatures cpu = Kernels.Cpu;
+        Assert.Equal(System.Runtime.Intrinsics.X86.Popcnt.IsSupported, cpu.Popcnt);
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx2.IsSupported, cpu.OsSavesYmm);
+        Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, cpu.OsSavesZmm);
+        if (cpu.OsSavesYmm) Assert.True(cpu.Avx2);
+        if (cpu.OsSavesZmm) Assert.True(cpu.Avx512F);
+        if (cpu.IsX64) Assert.NotEmpty(cpu.Vendor);
+    }
+
+    [SkippableFact, Trait("Category", "Api")]
+    public void Unsupported_levels_throw_PlatformNotSupportedException_with_the_reason()
+    {
+        var unsupported = (from op in Operations
+                           from isa in IsaLevels.All.ToArray()
+                           where !Kernels.IsSupported(op, isa)
+                           select (op, isa)).ToList();
+        Skip.If(unsupported.Count == 0, "every operation runs at every level on this machine");
+        foreach ((KernelOperation op, IsaLevel isa) in unsupported)
+        {
+            Exception e = op switch
+            {
+                KernelOperation.PopCount => Assert.Throws<PlatformNotSupportedException>(() => Kernels.PopCount(isa, new ulong[4])),
+                KernelOperation.HammingDistance => Assert.Throws<PlatformNotSupportedException>(() => Kernels.HammingDistance(isa, new ulong[4], new ulong[4])),
+                _ => Assert.Throws<PlatformNotSupportedException>(() => Kernels.IncrementBy(isa, new long[4], 1)),
+            };
+            Assert.Contains(Kernels.GetUnsupportedReason(op, isa)!, e.Message);
+        }
+    }
+
+    [Fact]
+    public void Undefined_levels_are_rejected()
+    {
+        Assert.False(Kernels.IsSupported(KernelOperation.PopCount, (IsaLevel)42));
+        Assert.Throws<PlatformNotSupportedException>(() => Kernels.PopCount((IsaLevel)42, new ulong[1]));
+    }
+
+    [Theory]
+    [InlineData("scalar", IsaLevel.Scalar)]
+    [InlineData("POPCNT", IsaLevel.Popcnt)]
+    [InlineData(" sse2 ", IsaLevel.Popcnt)]
+    [InlineData("avx2", IsaLevel.Avx2)]
+    [InlineData("Avx512", IsaLevel.Avx512)]
+    public void Level_names_parse(string text, IsaLevel expected)
+    {
+        Assert.True(IsaLevels.TryParse(text, out IsaLevel level));
+        Assert.Equal(expected, level);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("avx")]
+    [InlineData("avx-512")]
+    public void Bad_level_names_do_not_parse(string? text) => Assert.False(IsaLevels.TryParse(text, out _));
+
+    [Fact]
+    public void Level_names_round_trip()
+    {
+        foreach (IsaLevel isa in IsaLevels.All)
+        {
+            Assert.True(IsaLevels.TryParse(IsaLevels.Name(isa), out IsaLevel parsed));
+            Assert.Equal(isa, parsed);
+        }
+    }
+}
