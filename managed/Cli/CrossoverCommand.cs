@@ -16,22 +16,11 @@ internal static class CrossoverCommand
         }
         var table = new TextTable("elements", "popcount scalar/native", "hamming scalar/native", "increment scalar/native");
         var first = new int?[3];
-        var random = new Random(7);
+        Timing.WarmUp(Bodies(8));
         for (int n = 1; n <= 64; n = n < 16 ? n + 1 : n + 4)
         {
-            ulong[] a = new ulong[n], b = new ulong[n];
-            long[] c = new long[n];
-            random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()));
-            random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
-            double[] ratios =
-            [
-                Ratio(reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.PopCount(IsaLevel.Scalar, a); return s; },
-                      reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.PopCount(IsaLevel.Popcnt, a); return s; }),
-                Ratio(reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(IsaLevel.Scalar, a, b); return s; },
-                      reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(IsaLevel.Popcnt, a, b); return s; }),
-                Ratio(reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(IsaLevel.Scalar, c, 1); return (ulong)c[0]; },
-                      reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(IsaLevel.Popcnt, c, 1); return (ulong)c[0]; }),
-            ];
+            var bodies = Bodies(n);
+            double[] ratios = [Ratio(bodies[0], bodies[1]), Ratio(bodies[2], bodies[3]), Ratio(bodies[4], bodies[5])];
             for (int k = 0; k < 3; k++)
                 if (ratios[k] >= 1.0) first[k] ??= n; else first[k] = null;
             table.Add([n.ToString(), .. ratios.Select(r => $"{r:F2}")]);
@@ -43,6 +32,25 @@ internal static class CrossoverCommand
         for (int k = 0; k < 3; k++)
             Console.WriteLine($"  {names[k],-16} {(first[k] is { } n ? n.ToString() : "above 64")}");
         return 0;
+    }
+
+    /// <summary>Scalar and native bodies for each operation at length <paramref name="n"/>, in pairs.</summary>
+    private static Func<int, ulong>[] Bodies(int n)
+    {
+        var random = new Random(n);
+        ulong[] a = new ulong[n], b = new ulong[n];
+        long[] c = new long[n];
+        random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()));
+        random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
+        return
+        [
+            reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.PopCount(IsaLevel.Scalar, a); return s; },
+            reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.PopCount(IsaLevel.Popcnt, a); return s; },
+            reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(IsaLevel.Scalar, a, b); return s; },
+            reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(IsaLevel.Popcnt, a, b); return s; },
+            reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(IsaLevel.Scalar, c, 1); return (ulong)c[0]; },
+            reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(IsaLevel.Popcnt, c, 1); return (ulong)c[0]; },
+        ];
     }
 
     private static double Ratio(Func<int, ulong> scalar, Func<int, ulong> native) =>

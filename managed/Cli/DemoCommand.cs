@@ -65,6 +65,7 @@ internal static class DemoCommand
         Console.WriteLine("time per call, median of 7 rounds (ratio = JIT loop time / kernel time; above 1 the kernel is faster)");
         var table = new TextTable("operation", "elements", "JIT loop", "asm seed", "ratio", "public API", "ratio");
         var random = new Random(42);
+        var rows = new List<(string Op, int N, Func<int, ulong>[] Bodies)>();
         foreach (int n in Sizes)
         {
             ulong[] a = new ulong[n], b = new ulong[n];
@@ -85,13 +86,15 @@ internal static class DemoCommand
                 reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(IsaLevel.Popcnt, c, 3); return (ulong)c[0]; },
                 reps => { for (int i = 0; i < reps; i++) Int64Ops.IncrementBy(c, 3); return (ulong)c[0]; });
         }
+        Timing.WarmUp(rows.Where(r => r.N == Sizes[0]).SelectMany(r => r.Bodies).ToList());
+        foreach ((string op, int n, Func<int, ulong>[] bodies) in rows)
+        {
+            double tJit = Timing.NanosecondsPerOp(bodies[0]), tAsm = Timing.NanosecondsPerOp(bodies[1]), tApi = Timing.NanosecondsPerOp(bodies[2]);
+            table.Add(op, n.ToString("N0"), Timing.Format(tJit), Timing.Format(tAsm), $"{tJit / tAsm:F2}x",
+                Timing.Format(tApi), $"{tJit / tApi:F2}x");
+        }
         table.Write(Console.Out);
-    }
 
-    private static void Row(TextTable table, string op, int n, Func<int, ulong> jit, Func<int, ulong> asm, Func<int, ulong> api)
-    {
-        double tJit = Timing.NanosecondsPerOp(jit), tAsm = Timing.NanosecondsPerOp(asm), tApi = Timing.NanosecondsPerOp(api);
-        table.Add(op, n.ToString("N0"), Timing.Format(tJit), Timing.Format(tAsm), $"{tJit / tAsm:F2}x",
-            Timing.Format(tApi), $"{tJit / tApi:F2}x");
+        void Row(TextTable _, string op, int n, params Func<int, ulong>[] bodies) => rows.Add((op, n, bodies));
     }
 }

@@ -10,6 +10,26 @@ namespace AsmKernels.Cli;
 /// </summary>
 internal static class Timing
 {
+    /// <summary>
+    /// Runs every body for a while, waits for the runtime's background tier-1 compiler, and runs
+    /// them again, so that the timings that follow measure steady-state code, not tier-0 code.
+    /// </summary>
+    public static void WarmUp(IReadOnlyList<Func<int, ulong>> bodies)
+    {
+        ulong sink = 0;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            foreach (var body in bodies)
+            {
+                long start = Stopwatch.GetTimestamp();
+                while (Stopwatch.GetElapsedTime(start).TotalMilliseconds < 20)
+                    sink += body(64);
+            }
+            Thread.Sleep(300);
+        }
+        GC.KeepAlive(sink);
+    }
+
     public static double NanosecondsPerOp(Func<int, ulong> body, double roundMilliseconds = 4, int rounds = 7)
     {
         ulong sink = body(16); // JIT warm-up

@@ -25,6 +25,25 @@ public class DispatchTests
         Assert.Equal(Kernels.NativeLibraryLoaded, Kernels.NativeLibraryError is null);
     }
 
+    [SkippableFact, Trait("Category", "Api")]
+    public void Environment_overrides_take_effect()
+    {
+        string? maxIsa = Environment.GetEnvironmentVariable("ASMKERNELS_MAX_ISA");
+        string? nativePath = Environment.GetEnvironmentVariable("ASMKERNELS_NATIVE_PATH");
+        Skip.If(maxIsa is null && nativePath is null, "neither ASMKERNELS_MAX_ISA nor ASMKERNELS_NATIVE_PATH is set for this run");
+        if (nativePath is not null && !File.Exists(nativePath) && !Directory.Exists(nativePath))
+        {
+            Assert.False(Kernels.NativeLibraryLoaded);
+            Assert.Contains("ASMKERNELS_NATIVE_PATH", Kernels.NativeLibraryError);
+        }
+        IsaLevel cap = IsaLevels.TryParse(maxIsa, out IsaLevel parsed) ? parsed : maxIsa is null ? IsaLevel.Avx512 : IsaLevel.Scalar;
+        foreach (KernelOperation op in Operations)
+            Assert.True(Kernels.GetSelectedIsa(op) <= cap, $"{op} runs at {Kernels.GetSelectedIsa(op)} above ASMKERNELS_MAX_ISA={maxIsa}");
+        if (!Kernels.NativeLibraryLoaded || cap == IsaLevel.Scalar)
+            foreach (KernelOperation op in Operations)
+                Assert.Equal(IsaLevel.Scalar, Kernels.GetSelectedIsa(op));
+    }
+
     [SkippableFact]
     public void Native_kernels_are_chosen_on_a_capable_machine()
     {

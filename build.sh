@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# build.sh - the one entry point on Linux: dependencies, build, test, run.
+#
+#   ./build.sh          install missing build tools (as root), build native + managed
+#   ./build.sh test     build, then every suite: CTest (native), xunit (managed), and the
+#                       public-API tests again under ASMKERNELS_MAX_ISA=scalar and with no
+#                       native library; ends with "tests: N passed, N failed[, N skipped]"
+#   ./build.sh run      build, then `asmkernels demo`
+#   ./build.sh clean    remove every build output
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+BUILD="$ROOT/build"
+CONFIG=Release
+CLI="$ROOT/managed/Cli/bin/$CONFIG/net10.0/asmkernels"
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+ensure_deps() {
+    local missing=()
+    command -v nasm >/dev/null || missing+=(nasm)
+    command -v cmake >/dev/null || missing+=(cmake)
+    command -v ctest >/dev/null || missing+=(cmake)
+    command -v make >/dev/null || missing+=(make)
+    command -v gcc >/dev/null || missing+=(gcc libc6-dev)
+    command -v readelf >/dev/null || missing+=(binutils)
+    if ((${#missing[@]})); then
+        mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
+        if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+            say "installing ${missing[*]}"
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+        else
+            die "missing build tools: ${missing[*]}. Install them (Debian: sudo apt-get install -y ${missing[*]}) and run again."
+        fi
+    fi
+    command -v dotnet >/dev/null && dotnet --list-sdks | grep -q '^10\.' \
+        || die "the .NET 10 SDK is required (dotnet with a 10.x SDK on PATH): https://dot.net/download"
+}
+
+build() {
+    ensure_deps
+    say "native: cmake + nasm"
+    cmake -S "$ROOT/native" -B "$BUILD/native" -DCMAKE_BUILD_TYPE=$CONFIG >/dev/null
+    cmake --build "$BUILD/native" --parallel
+    say "managed: dotnet build"
+    dotnet build "$ROOT/managed/AsmKernels.slnx" -c $CONFIG -p:AsmkNativeDir="$BUILD/native/" -v quiet -nologo
+}
+
+# Counters for the final summary line.
+PASSED=0 FAILED=0 SKIPPED=0
+
+run_ctest() {
+    say "native tests (CTest)"
+    local out rc=0
+    out="$(cd "$BUILD/native" && ctest --output-on-failure 2>&1)" || rc=$?
+    printf '%s\n' "$out"
+    local total failed skipped
+    total="$(sed -nE 's/.* tests failed out of ([0-9]+).*/\1/p' <<<"$out" | tail -1)"
+    failed="$(sed -nE 's/.* ([0-9]+) tests failed out of.*/\1/p' <<<"$out" | tail -1)"
+    skipped="$(grep -cE '\((Skipped|Disabled)\)$' <<<"$out" || true)"
+    if [[ -z $total ]]; then
+        FAILED=$((FAILED + 1)); say "CTest printed no summary (exit $rc): counted as one failure"; return
+    fi
+    PASSED=$((PASSED + total - failed - skipped)); FAILED=$((FAILED + failed)); SKIPPED=$((SKIPPED + skipped))
+    ((rc == 0 || failed > 0)) || FAILED=$((FAILED + 1))
+}
+
+# run_xunit NAME LABEL [dotnet test args...] -- runs the managed tests and adds up the counters
+# of their TRX report.
+run_xunit() {
+    local name="$1" label="$2"; shift 2
+    say "managed tests (xunit): $label"
+    local results="$BUILD/test-results" rc=0
+    rm -f "$results/$name.trx"
+    dotnet test "$ROOT/managed/Tests/Tests.csproj" -c $CONFIG --no-build \
+        --logger 'console;verbosity=normal' --logger "trx;LogFileName=$name.trx" \
+        --results-directory "$results" "$@" 2>&1 \
+        | grep -vE '^\s*Passed ' || rc=$?   # failures and skips (with their reasons) stay visible
+    local counters
+    counters="$(grep -o '<Counters [^>]*>' "$results/$name.trx" 2>/dev/null || true)"
+    if [[ -z $counters ]]; then
+        FAILED=$((FAILED + 1)); say "xunit ($label) wrote no results: counted as one failure"; return
+    fi
+    local total passed failed
+    total="$(sed -nE 's/.* total="([0-9]+)".*/\1/p' <<<"$counters")"
+    passed="$(sed -nE 's/.* passed="([0-9]+)".*/\1/p' <<<"$counters")"
+    failed="$(sed -nE 's/.* failed="([0-9]+)".*/\1/p' <<<"$counters")"
+    local other=$((total - passed - failed))   # xunit skips are "NotExecuted"
+    PASSED=$((PASSED + passed)); FAILED=$((FAILED + failed)); SKIPPED=$((SKIPPED + other))
+    say "xunit ($label): $passed passed, $failed failed, $other skipped"
+}
+
+test_all() {
+    build
+    run_ctest
+    run_xunit all "all tests, default dispatch"
+    ASMKERNELS_MAX_ISA=scalar run_xunit api-scalar "public API with ASMKERNELS_MAX_ISA=scalar" --filter Category=Api
+    ASMKERNELS_NATIVE_PATH="$BUILD/no-such-dir/libasmkernels.so" \
+        run_xunit api-nolib "public API with no native library" --filter Category=Api
+    local summary="tests: $PASSED passed, $FAILED failed"
+    ((SKIPPED == 0)) || summary+=", $SKIPPED skipped"
+    echo "$summary"
+    ((FAILED == 0))
+}
+
+clean() {
+    rm -rf "$BUILD" "$ROOT"/managed/*/bin "$ROOT"/managed/*/obj
+    say "clean"
+}
+
+case "${1:-build}" in
+    build) build ;;
+    test) test_all ;;
+    run) build; "$CLI" demo ;;
+    clean) clean ;;
+    -h|--help|help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *) die "unknown verb '$1' (build, test, run, clean)" ;;
+esac
