@@ -31,8 +31,13 @@ internal static unsafe class NativeLibraryLoader
         "asmk_increment_sse2",
     ];
 
+    /// <summary>
+    /// The native file name. On Windows it keeps the <c>lib</c> prefix: file names there are
+    /// case-insensitive, and <c>asmkernels.dll</c> would collide with the managed <c>AsmKernels.dll</c>
+    /// in any flat output folder (a self-contained or RID-specific publish).
+    /// </summary>
     public static string FileName =>
-        OperatingSystem.IsWindows() ? "asmkernels.dll"
+        OperatingSystem.IsWindows() ? "libasmkernels.dll"
         : OperatingSystem.IsMacOS() ? "libasmkernels.dylib"
         : "libasmkernels.so";
 

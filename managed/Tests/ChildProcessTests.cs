@@ -13,6 +13,8 @@ public class ChildProcessTests
         typeof(ChildProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .Single(a => a.Key == "CliAssembly").Value!;
 
+    private static string MissingLibrary => Path.Combine(Path.GetTempPath(), "asmk-no-such-dir", Reference.NativeFileName);
+
     private static (int ExitCode, string Output) RunCli(string cliAssembly, string command, params (string Name, string? Value)[] environment)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -70,17 +72,17 @@ public class ChildProcessTests
         string copy = Directory.CreateTempSubdirectory("asmk-nolib-").FullName;
         try
         {
-            string[] nativeNames = ["libasmkernels.so", "asmkernels.dll", "libasmkernels.dylib"];
+            string[] nativeNames = ["libasmkernels.so", "libasmkernels.dll", "libasmkernels.dylib"];
             foreach (string file in Directory.GetFiles(source))
                 if (!nativeNames.Contains(Path.GetFileName(file)))
                     File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
-            Assert.False(File.Exists(Path.Combine(copy, "libasmkernels.so")));
+            Assert.False(File.Exists(Path.Combine(copy, Reference.NativeFileName)));
 
             (int code, string output) = RunCli(Path.Combine(copy, Path.GetFileName(CliAssembly)), "selftest");
             Assert.True(code == 0, output);
             AssertScalarEverywhere(output);
             AssertSelfTestPassed(output);
-            Assert.Contains("native library: not loaded: libasmkernels.so not found", output);
+            Assert.Contains($"native library: not loaded: {Reference.NativeFileName} not found", output);
         }
         finally
         {
@@ -91,17 +93,17 @@ public class ChildProcessTests
     [Fact]
     public void Explicit_path_to_a_missing_file_falls_back_and_names_it()
     {
-        (int code, string output) = RunCli(CliAssembly, "selftest", ("ASMKERNELS_NATIVE_PATH", "/nonexistent/libasmkernels.so"));
+        (int code, string output) = RunCli(CliAssembly, "selftest", ("ASMKERNELS_NATIVE_PATH", MissingLibrary));
         Assert.True(code == 0, output);
         AssertScalarEverywhere(output);
         AssertSelfTestPassed(output);
-        Assert.Contains("ASMKERNELS_NATIVE_PATH=/nonexistent/libasmkernels.so: no such file", output);
+        Assert.Contains($"ASMKERNELS_NATIVE_PATH={MissingLibrary}: no such file", output);
     }
 
     [Fact]
     public void A_file_that_is_not_a_library_is_refused_with_the_loader_reason()
     {
-        string fake = Path.Combine(Directory.CreateTempSubdirectory("asmk-fake-").FullName, "libasmkernels.so");
+        string fake = Path.Combine(Directory.CreateTempSubdirectory("asmk-fake-").FullName, Reference.NativeFileName);
         File.WriteAllText(fake, "not an ELF file");
         try
         {
@@ -119,7 +121,7 @@ public class ChildProcessTests
     [SkippableFact]
     public void Default_child_uses_native_kernels_and_passes_the_selftest()
     {
-        Skip.IfNot(Kernels.Cpu.Popcnt && File.Exists(Path.Combine(Path.GetDirectoryName(CliAssembly)!, "libasmkernels.so")),
+        Skip.IfNot(Kernels.Cpu.Popcnt && File.Exists(Path.Combine(Path.GetDirectoryName(CliAssembly)!, Reference.NativeFileName)),
             "no POPCNT on this CPU or no native library beside the CLI");
         (int code, string output) = RunCli(CliAssembly, "selftest");
         Assert.True(code == 0, output);

@@ -50,7 +50,7 @@ public class DispatchTests
         Skip.IfNot(DefaultEnvironment, "ASMKERNELS_MAX_ISA or ASMKERNELS_NATIVE_PATH is set for this run");
         Skip.IfNot(Kernels.Cpu.IsX64 && Kernels.Cpu.Popcnt, "this machine has no x86-64 CPU with POPCNT");
         Assert.True(Kernels.NativeLibraryLoaded, Kernels.NativeLibraryError);
-        Assert.EndsWith("libasmkernels.so", Kernels.NativeLibraryPath);
+        Assert.EndsWith(Reference.NativeFileName, Kernels.NativeLibraryPath);
         foreach (KernelOperation op in Operations)
             Assert.NotEqual(IsaLevel.Scalar, Kernels.GetSelectedIsa(op));
         Assert.Equal("asmk_popcount_popcnt", Kernels.GetImplementationName(KernelOperation.PopCount, IsaLevel.Popcnt));

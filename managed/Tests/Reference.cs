@@ -5,6 +5,10 @@ namespace AsmKernels.Tests;
 /// <summary>An independent reference (bit by bit, no BitOperations) and the test inputs.</summary>
 internal static class Reference
 {
+    /// <summary>The native library's file name on this OS.</summary>
+    public static string NativeFileName =>
+        OperatingSystem.IsWindows() ? "libasmkernels.dll" : OperatingSystem.IsMacOS() ? "libasmkernels.dylib" : "libasmkernels.so";
+
     /// <summary>0..300 covers every unroll boundary of every kernel several times; then a few large ones.</summary>
     public static IEnumerable<int> Lengths => Enumerable.Range(0, 301).Concat([1000, 4096, 65537]);
 

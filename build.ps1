@@ -1,0 +1,119 @@
+# build.ps1 - the one entry point on Windows; the same verbs as build.sh.
+#
+#   .\build.ps1          check the build tools, build native + managed
+#   .\build.ps1 test     build, then CTest (native), xunit (managed), and the public-API tests again
+#                        under ASMKERNELS_MAX_ISA=scalar and with no native library; ends with
+#                        "tests: N passed, N failed[, N skipped]"
+#   .\build.ps1 run      build, then `asmkernels demo`
+#   .\build.ps1 clean    remove every build output
+#
+# Needs on PATH: nasm, cmake (with ctest), a C toolchain (MinGW-w64 gcc, or MSVC from a developer
+# prompt), and the .NET 10 SDK.
+param([ValidateSet('build', 'test', 'run', 'clean', 'help')][string]$Verb = 'build')
+
+$ErrorActionPreference = 'Stop'
+$Root = $PSScriptRoot
+$Build = Join-Path $Root 'build'
+$NativeDir = Join-Path $Build 'native'
+$Config = 'Release'
+$Cli = Join-Path $Root "managed/Cli/bin/$Config/net10.0/asmkernels.exe"
+$env:DOTNET_NOLOGO = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+
+function Say([string]$Message) { Write-Host "==> $Message" }
+function Die([string]$Message) { Write-Error "build.ps1: $Message"; exit 1 }
+function Have([string]$Command) { [bool](Get-Command $Command -ErrorAction SilentlyContinue) }
+function Invoke-Checked([string]$Exe, [string[]]$Arguments) {
+    & $Exe @Arguments
+    if ($LASTEXITCODE -ne 0) { Die "$Exe $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Assert-Deps {
+    $missing = @()
+    foreach ($tool in 'nasm', 'cmake', 'ctest', 'dotnet') { if (-not (Have $tool)) { $missing += $tool } }
+    if (-not ((Have 'gcc') -or (Have 'cl'))) { $missing += 'a C toolchain (MinGW-w64 gcc or MSVC cl)' }
+    if ($missing.Count -gt 0) {
+        Die "missing on PATH: $($missing -join ', '). Install NASM (https://nasm.us), CMake, MinGW-w64 or Visual Studio Build Tools, and the .NET 10 SDK."
+    }
+    if (-not ((dotnet --list-sdks) -match '^10\.')) { Die 'the .NET 10 SDK is required (dotnet with a 10.x SDK on PATH)' }
+}
+
+function Invoke-Build {
+    Assert-Deps
+    Say 'native: cmake + nasm'
+    $generator = @()
+    if (Have 'ninja') { $generator = @('-G', 'Ninja') }
+    elseif (Have 'gcc') { $generator = @('-G', 'MinGW Makefiles') }
+    Invoke-Checked cmake (@('-S', (Join-Path $Root 'native'), '-B', $NativeDir, "-DCMAKE_BUILD_TYPE=$Config") + $generator)
+    Invoke-Checked cmake @('--build', $NativeDir, '--config', $Config, '--parallel')
+    # Multi-config generators (Visual Studio) put the DLL in a per-configuration folder.
+    $dll = Get-ChildItem -Path $NativeDir -Recurse -Filter 'libasmkernels.dll' | Select-Object -First 1
+    if (-not $dll) { Die "the native build produced no libasmkernels.dll under $NativeDir" }
+    Say 'managed: dotnet build'
+    Invoke-Checked dotnet @('build', (Join-Path $Root 'managed/AsmKernels.slnx'), '-c', $Config,
+        "-p:AsmkNativeDir=$($dll.DirectoryName)\", '-v', 'quiet', '-nologo')
+}
+
+$script:Passed = 0; $script:Failed = 0; $script:Skipped = 0
+
+function Invoke-CTest {
+    Say 'native tests (CTest)'
+    $out = & ctest --test-dir $NativeDir -C $Config --output-on-failure 2>&1 | Out-String
+    $rc = $LASTEXITCODE
+    Write-Host $out
+    if ($out -match '(\d+) tests failed out of (\d+)') {
+        $failed = [int]$Matches[1]; $total = [int]$Matches[2]
+        $skipped = ([regex]::Matches($out, '\((Skipped|Disabled)\)\s*$', 'Multiline')).Count
+        $script:Passed += $total - $failed - $skipped; $script:Failed += $failed; $script:Skipped += $skipped
+        if ($rc -ne 0 -and $failed -eq 0) { $script:Failed += 1 }
+    } else {
+        $script:Failed += 1; Say "CTest printed no summary (exit $rc): counted as one failure"
+    }
+}
+
+function Invoke-XUnit([string]$Name, [string]$Label, [hashtable]$Environment = @{}, [string[]]$Extra = @()) {
+    Say "managed tests (xunit): $Label"
+    $results = Join-Path $Build 'test-results'
+    $trx = Join-Path $results "$Name.trx"
+    Remove-Item $trx -ErrorAction SilentlyContinue
+    $saved = @{}
+    foreach ($key in $Environment.Keys) { $saved[$key] = [Environment]::GetEnvironmentVariable($key); [Environment]::SetEnvironmentVariable($key, $Environment[$key]) }
+    try {
+        & dotnet test (Join-Path $Root 'managed/Tests/Tests.csproj') -c $Config --no-build `
+            --logger 'console;verbosity=normal' --logger "trx;LogFileName=$Name.trx" --results-directory $results @Extra 2>&1 |
+            Where-Object { $_ -notmatch '^\s*Passed ' } | Write-Host
+    } finally {
+        foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
+    }
+    if (-not (Test-Path $trx)) { $script:Failed += 1; Say "xunit ($Label) wrote no results: counted as one failure"; return }
+    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    $other = [int]$counters.total - [int]$counters.passed - [int]$counters.failed
+    $script:Passed += [int]$counters.passed; $script:Failed += [int]$counters.failed; $script:Skipped += $other
+    Say "xunit ($Label): $($counters.passed) passed, $($counters.failed) failed, $other skipped"
+}
+
+function Invoke-Tests {
+    Invoke-Build
+    Invoke-CTest
+    Invoke-XUnit 'all' 'all tests, default dispatch'
+    Invoke-XUnit 'api-scalar' 'public API with ASMKERNELS_MAX_ISA=scalar' @{ ASMKERNELS_MAX_ISA = 'scalar' } @('--filter', 'Category=Api')
+    Invoke-XUnit 'api-nolib' 'public API with no native library' @{ ASMKERNELS_NATIVE_PATH = (Join-Path $Build 'no-such-dir\libasmkernels.dll') } @('--filter', 'Category=Api')
+    $summary = "tests: $script:Passed passed, $script:Failed failed"
+    if ($script:Skipped -gt 0) { $summary += ", $script:Skipped skipped" }
+    Write-Host $summary
+    if ($script:Failed -gt 0) { exit 1 }
+}
+
+switch ($Verb) {
+    'build' { Invoke-Build }
+    'test' { Invoke-Tests }
+    'run' { Invoke-Build; & $Cli demo; exit $LASTEXITCODE }
+    'clean' {
+        Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $Build
+        Get-ChildItem (Join-Path $Root 'managed') -Directory | ForEach-Object {
+            Remove-Item -Recurse -Force -ErrorAction SilentlyContinue (Join-Path $_.FullName 'bin'), (Join-Path $_.FullName 'obj')
+        }
+        Say 'clean'
+    }
+    'help' { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 11 | ForEach-Object { $_ -replace '^# ?', '' } }
+}
