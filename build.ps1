@@ -2,7 +2,7 @@
 #
 #   .\build.ps1          check the build tools, build native + managed
 #   .\build.ps1 test     build, then CTest (native), xunit (managed), and the public-API tests again
-#                        under ASMKERNELS_MAX_ISA=scalar and with no native library; ends with
+#                        under ASMKERNELS_MAX_ISA=scalar, popcnt, avx2 and with no native library; ends with
 #                        "tests: N passed, N failed[, N skipped]"
 #   .\build.ps1 run      build, then `asmkernels demo`
 #   .\build.ps1 clean    remove every build output
@@ -96,7 +96,9 @@ function Invoke-Tests {
     Invoke-Build
     Invoke-CTest
     Invoke-XUnit 'all' 'all tests, default dispatch'
-    Invoke-XUnit 'api-scalar' 'public API with ASMKERNELS_MAX_ISA=scalar' @{ ASMKERNELS_MAX_ISA = 'scalar' } @('--filter', 'Category=Api')
+    foreach ($cap in 'scalar', 'popcnt', 'avx2') {
+        Invoke-XUnit "api-$cap" "public API with ASMKERNELS_MAX_ISA=$cap" @{ ASMKERNELS_MAX_ISA = $cap } @('--filter', 'Category=Api')
+    }
     Invoke-XUnit 'api-nolib' 'public API with no native library' @{ ASMKERNELS_NATIVE_PATH = (Join-Path $Build 'no-such-dir\libasmkernels.dll') } @('--filter', 'Category=Api')
     $summary = "tests: $script:Passed passed, $script:Failed failed"
     if ($script:Skipped -gt 0) { $summary += ", $script:Skipped skipped" }

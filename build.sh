@@ -3,8 +3,8 @@
 #
 #   ./build.sh          install missing build tools (as root), build native + managed
 #   ./build.sh test     build, then every suite: CTest (native), xunit (managed), and the
-#                       public-API tests again under ASMKERNELS_MAX_ISA=scalar and with no
-#                       native library; ends with "tests: N passed, N failed[, N skipped]"
+#                       public-API tests again under ASMKERNELS_MAX_ISA=scalar, popcnt, avx2
+#                       and with no native library; ends with "tests: N passed, N failed[, N skipped]"
 #   ./build.sh run      build, then `asmkernels demo`
 #   ./build.sh clean    remove every build output
 set -euo pipefail
@@ -97,7 +97,10 @@ test_all() {
     build
     run_ctest
     run_xunit all "all tests, default dispatch"
-    ASMKERNELS_MAX_ISA=scalar run_xunit api-scalar "public API with ASMKERNELS_MAX_ISA=scalar" --filter Category=Api
+    local cap
+    for cap in scalar popcnt avx2; do
+        ASMKERNELS_MAX_ISA=$cap run_xunit "api-$cap" "public API with ASMKERNELS_MAX_ISA=$cap" --filter Category=Api
+    done
     ASMKERNELS_NATIVE_PATH="$BUILD/no-such-dir/libasmkernels.so" \
         run_xunit api-nolib "public API with no native library" --filter Category=Api
     local summary="tests: $PASSED passed, $FAILED failed"

@@ -40,6 +40,12 @@ internal static class Dispatch
         (KernelOperation.PopCount, IsaLevel.Popcnt) => "asmk_popcount_popcnt",
         (KernelOperation.HammingDistance, IsaLevel.Popcnt) => "asmk_hamming_popcnt",
         (KernelOperation.IncrementBy, IsaLevel.Popcnt) => "asmk_increment_sse2",
+        (KernelOperation.PopCount, IsaLevel.Avx2) => "asmk_popcount_avx2",
+        (KernelOperation.HammingDistance, IsaLevel.Avx2) => "asmk_hamming_avx2",
+        (KernelOperation.IncrementBy, IsaLevel.Avx2) => "asmk_increment_avx2",
+        (KernelOperation.PopCount, IsaLevel.Avx512) => "asmk_popcount_avx512",
+        (KernelOperation.HammingDistance, IsaLevel.Avx512) => "asmk_hamming_avx512",
+        (KernelOperation.IncrementBy, IsaLevel.Avx512) => "asmk_increment_avx512",
         _ => null,
     };
 
@@ -80,7 +86,7 @@ internal static class Dispatch
             return $"the native library is not loaded: {Native.Error}";
         return isa switch
         {
-            IsaLevel.Popcnt when !Cpu.Popcnt => "this CPU has no POPCNT",
+            _ when !Cpu.Popcnt => "this CPU has no POPCNT", // every native level builds on it
             IsaLevel.Avx2 when !Cpu.Avx2 => "this CPU has no AVX2",
             IsaLevel.Avx2 when !Cpu.OsSavesYmm => "the OS or the runtime does not enable AVX state (YMM registers)",
             IsaLevel.Avx512 when !Cpu.Avx512F => "this CPU has no AVX512F",

@@ -16,10 +16,13 @@ public enum IsaLevel
     /// </summary>
     Popcnt = 1,
 
-    /// <summary>AVX2 (256-bit) kernels.</summary>
+    /// <summary>AVX2 (256-bit) kernels: <c>asmk_popcount_avx2</c>, <c>asmk_hamming_avx2</c>, <c>asmk_increment_avx2</c>.</summary>
     Avx2 = 2,
 
-    /// <summary>AVX-512 kernels (AVX512F; popcount and Hamming distance also need AVX512_VPOPCNTDQ).</summary>
+    /// <summary>
+    /// AVX-512 kernels: <c>asmk_increment_avx512</c> needs AVX512F; <c>asmk_popcount_avx512</c> and
+    /// <c>asmk_hamming_avx512</c> also need AVX512_VPOPCNTDQ.
+    /// </summary>
     Avx512 = 3,
 }
 

@@ -26,6 +26,8 @@ internal static unsafe class NativeKernels
             return isa switch
             {
                 IsaLevel.Popcnt => fast ? NativeMethods.PopCountPopcntFast(p, n) : NativeMethods.PopCountPopcnt(p, n),
+                IsaLevel.Avx2 => fast ? NativeMethods.PopCountAvx2Fast(p, n) : NativeMethods.PopCountAvx2(p, n),
+                IsaLevel.Avx512 => fast ? NativeMethods.PopCountAvx512Fast(p, n) : NativeMethods.PopCountAvx512(p, n),
                 _ => throw NotNative(isa),
             };
         }
@@ -42,6 +44,8 @@ internal static unsafe class NativeKernels
             return isa switch
             {
                 IsaLevel.Popcnt => fast ? NativeMethods.HammingPopcntFast(pa, pb, n) : NativeMethods.HammingPopcnt(pa, pb, n),
+                IsaLevel.Avx2 => fast ? NativeMethods.HammingAvx2Fast(pa, pb, n) : NativeMethods.HammingAvx2(pa, pb, n),
+                IsaLevel.Avx512 => fast ? NativeMethods.HammingAvx512Fast(pa, pb, n) : NativeMethods.HammingAvx512(pa, pb, n),
                 _ => throw NotNative(isa),
             };
         }
@@ -58,6 +62,14 @@ internal static unsafe class NativeKernels
                 case IsaLevel.Popcnt:
                     if (fast) NativeMethods.IncrementSse2Fast(p, n, value);
                     else NativeMethods.IncrementSse2(p, n, value);
+                    break;
+                case IsaLevel.Avx2:
+                    if (fast) NativeMethods.IncrementAvx2Fast(p, n, value);
+                    else NativeMethods.IncrementAvx2(p, n, value);
+                    break;
+                case IsaLevel.Avx512:
+                    if (fast) NativeMethods.IncrementAvx512Fast(p, n, value);
+                    else NativeMethods.IncrementAvx512(p, n, value);
                     break;
                 default:
                     throw NotNative(isa);

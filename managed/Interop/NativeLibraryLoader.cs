@@ -19,16 +19,16 @@ internal sealed record NativeLoadResult(nint Handle, string? Path, string? Error
 internal static unsafe class NativeLibraryLoader
 {
     public const string LibraryName = "asmkernels";
-    public const uint ExpectedAbiVersion = 1;
+    public const uint ExpectedAbiVersion = 2;
     public const string PathVariable = "ASMKERNELS_NATIVE_PATH";
 
     /// <summary>Every export the managed side calls, for <see cref="ExpectedAbiVersion"/>.</summary>
     internal static readonly string[] RequiredExports =
     [
         "asmk_abi_version",
-        "asmk_popcount_popcnt",
-        "asmk_hamming_popcnt",
-        "asmk_increment_sse2",
+        "asmk_popcount_popcnt", "asmk_popcount_avx2", "asmk_popcount_avx512",
+        "asmk_hamming_popcnt", "asmk_hamming_avx2", "asmk_hamming_avx512",
+        "asmk_increment_sse2", "asmk_increment_avx2", "asmk_increment_avx512",
     ];
 
     /// <summary>

@@ -21,15 +21,51 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Lib, EntryPoint = "asmk_popcount_popcnt"), SuppressGCTransition]
     internal static partial ulong PopCountPopcntFast(ulong* data, nuint count);
 
+    [LibraryImport(Lib, EntryPoint = "asmk_popcount_avx2")]
+    internal static partial ulong PopCountAvx2(ulong* data, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_popcount_avx2"), SuppressGCTransition]
+    internal static partial ulong PopCountAvx2Fast(ulong* data, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_popcount_avx512")]
+    internal static partial ulong PopCountAvx512(ulong* data, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_popcount_avx512"), SuppressGCTransition]
+    internal static partial ulong PopCountAvx512Fast(ulong* data, nuint count);
+
     [LibraryImport(Lib, EntryPoint = "asmk_hamming_popcnt")]
     internal static partial ulong HammingPopcnt(ulong* a, ulong* b, nuint count);
 
     [LibraryImport(Lib, EntryPoint = "asmk_hamming_popcnt"), SuppressGCTransition]
     internal static partial ulong HammingPopcntFast(ulong* a, ulong* b, nuint count);
 
+    [LibraryImport(Lib, EntryPoint = "asmk_hamming_avx2")]
+    internal static partial ulong HammingAvx2(ulong* a, ulong* b, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_hamming_avx2"), SuppressGCTransition]
+    internal static partial ulong HammingAvx2Fast(ulong* a, ulong* b, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_hamming_avx512")]
+    internal static partial ulong HammingAvx512(ulong* a, ulong* b, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_hamming_avx512"), SuppressGCTransition]
+    internal static partial ulong HammingAvx512Fast(ulong* a, ulong* b, nuint count);
+
     [LibraryImport(Lib, EntryPoint = "asmk_increment_sse2")]
     internal static partial void IncrementSse2(long* data, nuint count, long value);
 
     [LibraryImport(Lib, EntryPoint = "asmk_increment_sse2"), SuppressGCTransition]
     internal static partial void IncrementSse2Fast(long* data, nuint count, long value);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_increment_avx2")]
+    internal static partial void IncrementAvx2(long* data, nuint count, long value);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_increment_avx2"), SuppressGCTransition]
+    internal static partial void IncrementAvx2Fast(long* data, nuint count, long value);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_increment_avx512")]
+    internal static partial void IncrementAvx512(long* data, nuint count, long value);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_increment_avx512"), SuppressGCTransition]
+    internal static partial void IncrementAvx512Fast(long* data, nuint count, long value);
 }

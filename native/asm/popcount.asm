@@ -91,3 +91,192 @@ FUNC asmk_hamming_popcnt, 3, 6, 0, a, b, count, tmp, sum, end
 .done:
     RET
 ENDFUNC
+
+; ---------------------------------------------------------------------------
+; AVX2: nibble lookup. Each byte's low and high nibble index a 16-entry table
+; of bit counts (vpshufb); four vectors' byte counts (at most 4 * 8 = 32 per
+; byte) are summed, then vpsadbw folds bytes into four 64-bit lane totals.
+; Registers: ymm0 table, ymm1 0x0f mask, ymm2 lane totals, ymm3 byte counts,
+; ymm4-5 scratch (all volatile on Win64). Words left after the vectors (0-3)
+; go through scalar POPCNT.
+
+RODATA
+align 32
+nibble_counts: db 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4
+low_nibbles:   times 16 db 0x0f
+
+; Count the bits of 32 bytes of data (popcount) or of a ^ b (hamming) into ymm3.
+%macro AVX2_COUNT_VECTOR 1 ; byte offset from src
+    vmovdqu  ymm4, [srcq + %1]
+%if HAMMING
+    vpxor    ymm4, ymm4, [src2q + %1]
+%endif
+    vpsrlw   ymm5, ymm4, 4
+    vpand    ymm4, ymm4, ymm1                ; low nibbles
+    vpand    ymm5, ymm5, ymm1                ; high nibbles
+    vpshufb  ymm4, ymm0, ymm4
+    vpshufb  ymm5, ymm0, ymm5
+    vpaddb   ymm3, ymm3, ymm4
+    vpaddb   ymm3, ymm3, ymm5
+%endmacro
+
+%macro AVX2_FOLD_BYTES 0 ; ymm2 += per-lane sums of ymm3's bytes; ymm3 = 0
+    vpxor    ymm4, ymm4, ymm4
+    vpsadbw  ymm3, ymm3, ymm4
+    vpaddq   ymm2, ymm2, ymm3
+    vpxor    ymm3, ymm3, ymm3
+%endmacro
+
+%macro ADVANCE 1 ; bytes
+    add      srcq, %1
+%if HAMMING
+    add      src2q, %1
+%endif
+%endmacro
+
+%macro POPCOUNT_AVX2_BODY 0
+    vbroadcasti128 ymm0, [nibble_counts]
+    vbroadcasti128 ymm1, [low_nibbles]
+    vpxor    ymm2, ymm2, ymm2
+    vpxor    ymm3, ymm3, ymm3
+    mov      endq, countq
+    and      endq, -16
+    lea      endq, [srcq + 8*endq]           ; one past the last block of 16 words
+    and      countq, 15
+    cmp      srcq, endq
+    je       .vec4
+.loop16:
+    AVX2_COUNT_VECTOR 0
+    AVX2_COUNT_VECTOR 32
+    AVX2_COUNT_VECTOR 64
+    AVX2_COUNT_VECTOR 96
+    AVX2_FOLD_BYTES
+    ADVANCE  128
+    cmp      srcq, endq
+    jne      .loop16
+.vec4:
+    cmp      countq, 4
+    jb       .fold
+    AVX2_COUNT_VECTOR 0
+    ADVANCE  32
+    sub      countq, 4
+    jmp      .vec4
+.fold:
+    AVX2_FOLD_BYTES
+    vextracti128 xmm4, ymm2, 1
+    vpaddq   xmm2, xmm2, xmm4
+    vpshufd  xmm4, xmm2, 0x4e                ; swap the two qwords
+    vpaddq   xmm2, xmm2, xmm4
+    vmovq    rax, xmm2
+    vzeroupper
+    test     countq, countq
+    jz       .done
+.loop1:
+    mov      tmpq, [srcq]
+%if HAMMING
+    xor      tmpq, [src2q]
+%endif
+    popcnt   tmpq, tmpq
+    add      rax, tmpq
+    ADVANCE  8
+    dec      countq
+    jnz      .loop1
+.done:
+    RET
+%endmacro
+
+; uint64_t asmk_popcount_avx2(const uint64_t *data, size_t count);
+%define HAMMING 0
+FUNC asmk_popcount_avx2, 2, 4, 6, src, count, end, tmp
+    POPCOUNT_AVX2_BODY
+ENDFUNC
+
+; uint64_t asmk_hamming_avx2(const uint64_t *a, const uint64_t *b, size_t count);
+%define HAMMING 1
+FUNC asmk_hamming_avx2, 3, 5, 6, src, src2, count, end, tmp
+    POPCOUNT_AVX2_BODY
+ENDFUNC
+
+; ---------------------------------------------------------------------------
+; AVX-512 (AVX512F + AVX512_VPOPCNTDQ): vpopcntq counts each 64-bit lane. Four
+; independent accumulators (zmm0-3) take 32 words per iteration, then single
+; vectors of 8, then one masked vector for the last 0-7 words: the masked-off
+; lanes are never read (fault suppression), so nothing past the end is touched.
+; Only zmm0-5 are used: volatile on Win64, and the final vmovq stays VEX.
+
+%macro AVX512_COUNT_VECTOR 2-3 0 ; accumulator, byte offset[, 1: only the lanes in k1]
+%if %3
+    vmovdqu64 zmm4{k1}{z}, [srcq + %2]
+%if HAMMING
+    vpxorq   zmm4{k1}{z}, zmm4, [src2q + %2]
+%endif
+%else
+    vmovdqu64 zmm4, [srcq + %2]
+%if HAMMING
+    vpxorq   zmm4, zmm4, [src2q + %2]
+%endif
+%endif
+    vpopcntq zmm4, zmm4
+    vpaddq   %1, %1, zmm4
+%endmacro
+
+%macro POPCOUNT_AVX512_BODY 0
+    vpxorq   zmm0, zmm0, zmm0
+    vpxorq   zmm1, zmm1, zmm1
+    vpxorq   zmm2, zmm2, zmm2
+    vpxorq   zmm3, zmm3, zmm3
+    mov      endq, countq
+    and      endq, -32
+    lea      endq, [srcq + 8*endq]           ; one past the last block of 32 words
+    and      countq, 31
+    cmp      srcq, endq
+    je       .vec8
+.loop32:
+    AVX512_COUNT_VECTOR zmm0, 0
+    AVX512_COUNT_VECTOR zmm1, 64
+    AVX512_COUNT_VECTOR zmm2, 128
+    AVX512_COUNT_VECTOR zmm3, 192
+    ADVANCE  256
+    cmp      srcq, endq
+    jne      .loop32
+.vec8:
+    cmp      countq, 8
+    jb       .tail
+    AVX512_COUNT_VECTOR zmm0, 0
+    ADVANCE  64
+    sub      countq, 8
+    jmp      .vec8
+.tail:
+    test     countq, countq
+    jz       .reduce
+    xor      eax, eax
+    bts      eax, countd                     ; 1 << remaining words
+    dec      eax
+    kmovw    k1, eax                         ; one mask bit per remaining word
+    AVX512_COUNT_VECTOR zmm1, 0, 1
+.reduce:
+    vpaddq   zmm0, zmm0, zmm1
+    vpaddq   zmm2, zmm2, zmm3
+    vpaddq   zmm0, zmm0, zmm2
+    vshufi64x2 zmm1, zmm0, zmm0, 0x4e        ; swap 256-bit halves
+    vpaddq   zmm0, zmm0, zmm1
+    vshufi64x2 zmm1, zmm0, zmm0, 0xb1        ; swap 128-bit lanes within halves
+    vpaddq   zmm0, zmm0, zmm1
+    vpshufd  zmm1, zmm0, 0x4e                ; swap qwords within lanes
+    vpaddq   zmm0, zmm0, zmm1
+    vmovq    rax, xmm0
+    vzeroupper
+    RET
+%endmacro
+
+; uint64_t asmk_popcount_avx512(const uint64_t *data, size_t count);
+%define HAMMING 0
+FUNC asmk_popcount_avx512, 2, 3, 6, src, count, end
+    POPCOUNT_AVX512_BODY
+ENDFUNC
+
+; uint64_t asmk_hamming_avx512(const uint64_t *a, const uint64_t *b, size_t count);
+%define HAMMING 1
+FUNC asmk_hamming_avx512, 3, 4, 6, src, src2, count, end
+    POPCOUNT_AVX512_BODY
+ENDFUNC

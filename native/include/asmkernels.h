@@ -11,6 +11,8 @@
  * CPU (and the OS's support for the register state) before calling it:
  *   _popcnt  x86-64 + POPCNT
  *   _sse2    x86-64 baseline
+ *   _avx2    AVX2 (+ POPCNT for the scalar tail of popcount/hamming), OS YMM state
+ *   _avx512  AVX512F (+ AVX512_VPOPCNTDQ for popcount/hamming), OS ZMM state
  */
 #ifndef ASMKERNELS_H
 #define ASMKERNELS_H
@@ -29,17 +31,23 @@ extern "C" {
 #endif
 
 /* The version of this contract the library implements. */
-#define ASMK_ABI_VERSION 1
+#define ASMK_ABI_VERSION 2
 ASMK_API uint32_t asmk_abi_version(void);
 
-/* Number of set bits in data[0..count). 4-wide unrolled POPCNT. */
-ASMK_API uint64_t asmk_popcount_popcnt(const uint64_t *data, size_t count);
+/* Number of set bits in data[0..count). */
+ASMK_API uint64_t asmk_popcount_popcnt(const uint64_t *data, size_t count); /* 4-wide POPCNT + tmp */
+ASMK_API uint64_t asmk_popcount_avx2(const uint64_t *data, size_t count);   /* vpshufb nibble LUT */
+ASMK_API uint64_t asmk_popcount_avx512(const uint64_t *data, size_t count); /* vpopcntq */
 
 /* Number of set bits in a[i] ^ b[i] over i in [0, count). */
 ASMK_API uint64_t asmk_hamming_popcnt(const uint64_t *a, const uint64_t *b, size_t count);
+ASMK_API uint64_t asmk_hamming_avx2(const uint64_t *a, const uint64_t *b, size_t count);
+ASMK_API uint64_t asmk_hamming_avx512(const uint64_t *a, const uint64_t *b, size_t count);
 
-/* data[i] += value for i in [0, count), wrapping modulo 2^64. 8/4/1 paddq cascade. */
-ASMK_API void asmk_increment_sse2(int64_t *data, size_t count, int64_t value);
+/* data[i] += value for i in [0, count), wrapping modulo 2^64. */
+ASMK_API void asmk_increment_sse2(int64_t *data, size_t count, int64_t value);   /* 8/4/1 paddq cascade */
+ASMK_API void asmk_increment_avx2(int64_t *data, size_t count, int64_t value);   /* aligned stores, 16/4/1 */
+ASMK_API void asmk_increment_avx512(int64_t *data, size_t count, int64_t value); /* aligned stores, masked ends */
 
 #ifdef __cplusplus
 }
