@@ -6,6 +6,9 @@
 #                       public-API tests again under ASMKERNELS_MAX_ISA=scalar, popcnt, avx2
 #                       and with no native library; ends with "tests: N passed, N failed[, N skipped]"
 #   ./build.sh run      build, then `asmkernels demo`
+#   ./build.sh bench [--quick]
+#                       BenchmarkDotNet suite; writes docs/benchmarks.md and docs/benchmarks.svg
+#                       (--quick: three sizes, about a minute, docs/benchmarks-quick.*)
 #   ./build.sh clean    remove every build output
 set -euo pipefail
 
@@ -109,6 +112,25 @@ test_all() {
     ((FAILED == 0))
 }
 
+bench() {
+    build
+    if ! command -v gnuplot >/dev/null; then
+        if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+            say "installing gnuplot-nox (for the plot)"
+            apt-get update -qq
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null
+        else
+            say "gnuplot not found: the tables are written, the plot is not (apt-get install -y gnuplot-nox)"
+        fi
+    fi
+    say "benchmarks $*"
+    # In-process runs: promote to tier-1 at once, and without tiered PGO's instrumented tier,
+    # which otherwise leaves whichever method runs first measured in instrumented code.
+    DOTNET_TC_CallCountingDelayMs=0 DOTNET_TieredPGO=0 \
+        dotnet "$ROOT/managed/Benchmarks/bin/$CONFIG/net10.0/AsmKernels.Benchmarks.dll" "$@" \
+        --out "$ROOT/docs" --artifacts "$BUILD/bench"
+}
+
 clean() {
     rm -rf "$BUILD" "$ROOT"/managed/*/bin "$ROOT"/managed/*/obj
     say "clean"
@@ -118,7 +140,8 @@ case "${1:-build}" in
     build) build ;;
     test) test_all ;;
     run) build; "$CLI" demo ;;
+    bench) shift; bench "$@" ;;
     clean) clean ;;
-    -h|--help|help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
-    *) die "unknown verb '$1' (build, test, run, clean)" ;;
+    -h|--help|help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+    *) die "unknown verb '$1' (build, test, run, bench, clean)" ;;
 esac

@@ -1,0 +1,59 @@
+using AsmKernels;
+using AsmKernels.Benchmarks;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Exporters;
+using BenchmarkDotNet.Exporters.Csv;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Loggers;
+using BenchmarkDotNet.Reports;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using Perfolizer.Horology;
+
+// usage: AsmKernels.Benchmarks [--quick] [--out <docs dir>] [--artifacts <dir>]
+bool quick = args.Contains("--quick");
+string outDir = ArgValue("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "docs");
+string artifacts = ArgValue("--artifacts") ?? Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts");
+BenchSizes.Current = quick ? BenchSizes.Quick : BenchSizes.Full;
+
+// Make the dispatch choice before any benchmark method is compiled, so the JIT sees it as a constant.
+_ = Kernels.GetSelectedIsa(KernelOperation.PopCount);
+if (Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs") != "0" || Environment.GetEnvironmentVariable("DOTNET_TieredPGO") != "0")
+    Console.WriteLine("note: run with DOTNET_TC_CallCountingDelayMs=0 DOTNET_TieredPGO=0 (as ./build.sh bench does) so that in-process warm-up reaches final tier-1 code");
+
+// In-process (no child process per case), a fixed number of iterations; medians are reported.
+Job job = Job.Default
+    .WithToolchain(InProcessEmitToolchain.Instance)
+    .WithWarmupCount(quick ? 4 : 6)
+    .WithIterationCount(quick ? 3 : 9)
+    .WithIterationTime(TimeInterval.FromMilliseconds(quick ? 25 : 100));
+
+// Plain numbers in ns (no units, no digit grouping) so that gnuplot reads the CSV directly.
+var csvStyle = new SummaryStyle(System.Globalization.CultureInfo.InvariantCulture, printUnitsInHeader: true, sizeUnit: null,
+    timeUnit: TimeUnit.Nanosecond, printUnitsInContent: false, printZeroValuesInContent: true, maxParameterColumnWidth: 20);
+
+IConfig config = ManualConfig.CreateEmpty()
+    .AddJob(job)
+    .AddColumnProvider(DefaultColumnProviders.Instance)
+    .AddColumn(StatisticColumn.Median)
+    .AddExporter(MarkdownExporter.GitHub, new CsvExporter(CsvSeparator.Semicolon, csvStyle))
+    .AddLogger(ConsoleLogger.Default)
+    .WithArtifactsPath(artifacts)
+    .WithOptions(ConfigOptions.DisableLogFile);
+
+Type[] benchmarks = [typeof(PopCountBenchmarks), typeof(HammingBenchmarks), typeof(IncrementBenchmarks)];
+WarmUp.All(benchmarks);
+Summary[] summaries = BenchmarkRunner.Run(benchmarks, config);
+Directory.CreateDirectory(outDir);
+string markdown = Report.Write(summaries, quick);
+File.WriteAllText(Path.Combine(outDir, quick ? "benchmarks-quick.md" : "benchmarks.md"), markdown);
+Console.WriteLine(markdown);
+Plot.Draw(Path.Combine(artifacts, "results"), Path.Combine(outDir, quick ? "benchmarks-quick.svg" : "benchmarks.svg"));
+return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+
+string? ArgValue(string name)
+{
+    int i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}

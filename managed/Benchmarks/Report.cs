@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+using BenchmarkDotNet.Reports;
+
+namespace AsmKernels.Benchmarks;
+
+/// <summary>Turns the summaries into docs/benchmarks.md: medians, ratios, GB/s, % of roofline, and the targets.</summary>
+internal static class Report
+{
+    private sealed record Row(string Operation, string Method, int N, double MedianNs);
+
+    /// <summary>Bytes an operation touches per element: popcount reads 8, Hamming reads 16, increment reads and writes 8.</summary>
+    private static int BytesPerElement(string op) => op == "PopCount" ? 8 : 16;
+
+    private static readonly string[] ManagedPeers = ["JitLoop", "TensorPrimitives_", "ManagedVector256", "ManagedVector512"];
+
+    public static string Write(Summary[] summaries, bool quick)
+    {
+        var rows = new List<Row>();
+        foreach (Summary summary in summaries)
+        {
+            foreach (BenchmarkReport r in summary.Reports)
+            {
+                if (r.ResultStatistics is null) continue;
+                string op = r.BenchmarkCase.Descriptor.Type.Name.Replace("Benchmarks", "", StringComparison.Ordinal);
+                if (op == "Hamming") op = "HammingDistance";
+                if (op == "Increment") op = "IncrementBy";
+                rows.Add(new Row(op, r.BenchmarkCase.Descriptor.WorkloadMethod.Name,
+                    (int)r.BenchmarkCase.Parameters["N"], r.ResultStatistics.Median));
+            }
+        }
+
+        var md = new StringBuilder();
+        CpuFeatures cpu = Kernels.Cpu;
+        md.AppendLine(CultureInfo.InvariantCulture, $"# Benchmarks{(quick ? " (quick run)" : "")}");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"- CPU: {cpu.Brand} ({cpu})");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; .NET {Environment.Version}; {Environment.ProcessorCount} logical cores, shared machine");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Dispatch: PopCount {Name(KernelOperation.PopCount)}, HammingDistance {Name(KernelOperation.HammingDistance)}, IncrementBy {Name(KernelOperation.IncrementBy)}");
+        md.AppendLine("- Command: `./build.sh bench" + (quick ? " --quick" : "") + "` (BenchmarkDotNet 0.14.0, in-process, median of " + (quick ? "3" : "9") + " iterations)");
+        md.AppendLine("- Each cell: median time, and in parentheses the speedup over the JIT's scalar loop (higher is better). GB/s counts the bytes each operation must touch: 8 per element for PopCount, 16 for HammingDistance (two inputs) and IncrementBy (read + write).");
+        md.AppendLine("- Only ratios within one run mean anything: absolute times drift on this machine.");
+        md.AppendLine();
+        md.AppendLine("![GB/s against size](benchmarks" + (quick ? "-quick" : "") + ".svg)");
+        md.AppendLine();
+
+        foreach (var op in rows.GroupBy(r => r.Operation))
+        {
+            string[] methods = op.Select(r => r.Method).Distinct().ToArray();
+            md.AppendLine(CultureInfo.InvariantCulture, $"## {op.Key}");
+            md.AppendLine();
+            md.AppendLine("| elements | " + string.Join(" | ", methods.Select(Pretty)) + " |");
+            md.AppendLine("|---:|" + string.Concat(methods.Select(_ => "---:|")));
+            foreach (var size in op.GroupBy(r => r.N).OrderBy(g => g.Key))
+            {
+                double baseline = size.Single(r => r.Method == "JitLoop").MedianNs;
+                md.Append(CultureInfo.InvariantCulture, $"| {size.Key:N0} |");
+                foreach (string m in methods)
+                {
+                    Row? row = size.SingleOrDefault(r => r.Method == m);
+                    md.Append(row is null ? " – |" : string.Create(CultureInfo.InvariantCulture, $" {Time(row.MedianNs)} ({baseline / row.MedianNs:F2}×) |"));
+                }
+                md.AppendLine();
+            }
+            md.AppendLine();
+            md.AppendLine("GB/s:");
+            md.AppendLine();
+            md.AppendLine("| elements | " + string.Join(" | ", methods.Select(Pretty)) + " |");
+            md.AppendLine("|---:|" + string.Concat(methods.Select(_ => "---:|")));
+            foreach (var size in op.GroupBy(r => r.N).Where(g => g.Key >= 41).OrderBy(g => g.Key))
+            {
+                md.Append(CultureInfo.InvariantCulture, $"| {size.Key:N0} |");
+                foreach (string m in methods)
+                {
+                    Row? row = size.SingleOrDefault(r => r.Method == m);
+                    md.Append(row is null ? " – |" : string.Create(CultureInfo.InvariantCulture, $" {GBps(op.Key, row):F1} |"));
+                }
+                md.AppendLine();
+            }
+            md.AppendLine();
+        }
+
+        Targets(md, rows);
+        return md.ToString();
+    }
+
+    private static void Targets(StringBuilder md, List<Row> rows)
+    {
+        md.AppendLine("## Targets");
+        md.AppendLine();
+        md.AppendLine("| check | elements | measured | target | met |");
+        md.AppendLine("|---|---:|---:|---:|:---:|");
+
+        double Median(string op, string method, int n) => rows.SingleOrDefault(r => r.Operation == op && r.Method == method && r.N == n)?.MedianNs ?? double.NaN;
+        (string Name, double Ns) BestPeer(string op, int n) => rows
+            .Where(r => r.Operation == op && r.N == n && ManagedPeers.Contains(r.Method))
+            .Select(r => (Pretty(r.Method), r.MedianNs)).DefaultIfEmpty(("none", double.NaN)).MinBy(p => p.Item2);
+        void Check(string what, int n, double value, double target, string unit)
+        {
+            if (double.IsNaN(value)) return;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {what} | {n:N0} | {value:F2}{unit} | ≥ {target:F2}{unit} | {(value >= target ? "yes" : "**no**")} |");
+        }
+
+        var sizes = rows.Select(r => r.N).Distinct().OrderBy(n => n).ToArray();
+        foreach (string op in new[] { "PopCount", "HammingDistance" })
+        {
+            foreach (int n in sizes)
+            {
+                (string peer, double peerNs) = BestPeer(op, n);
+                double target = n <= 8 ? 0.9 : n == 4096 ? 6 : n == 65536 ? 3 : n >= 1048576 ? 2 : double.NaN;
+                if (!double.IsNaN(target))
+                    Check($"{op}: public API vs best managed peer ({peer})", n, peerNs / Median(op, "PublicApi", n), target, "×");
+            }
+        }
+        foreach (int n in sizes.Where(n => n >= 65536))
+            Check("PopCount: asm_avx512 share of the read roofline", n, 100 * Median("PopCount", "Roofline", n) / Median("PopCount", "Asm_avx512", n), 80, "%");
+        foreach (int n in sizes)
+        {
+            if (n <= 8)
+                Check("IncrementBy: public API vs JIT loop", n, Median("IncrementBy", "JitLoop", n) / Median("IncrementBy", "PublicApi", n), 0.9, "×");
+            if (n >= 41)
+                Check("IncrementBy: public API vs TensorPrimitives.Add", n, Median("IncrementBy", "TensorPrimitives_", n) / Median("IncrementBy", "PublicApi", n), n == 65536 ? 3 : 1, "×");
+            if (n >= 4096)
+                Check("IncrementBy: public API share of the read-write roofline", n, 100 * Median("IncrementBy", "Roofline", n) / Median("IncrementBy", "PublicApi", n), 90, "%");
+        }
+        foreach (int n in sizes.Where(n => n >= 41))
+            Check("seed: asm_popcnt (4-wide POPCNT) vs the JIT's popcnt loop", n, Median("PopCount", "JitLoop", n) / Median("PopCount", "Asm_popcnt", n), 1, "×");
+        md.AppendLine();
+    }
+
+    private static string Name(KernelOperation op) => Kernels.GetImplementationName(op, Kernels.GetSelectedIsa(op)) ?? "?";
+
+    private static string Pretty(string method) => method switch
+    {
+        "TensorPrimitives_" => "TensorPrimitives",
+        "JitLoop" => "JIT loop",
+        _ => method.Replace("Asm_", "asm ", StringComparison.Ordinal),
+    };
+
+    private static double GBps(string op, Row row) => row.N * (double)BytesPerElement(op) / row.MedianNs;
+
+    private static string Time(double ns) => ns switch
+    {
+        >= 1e6 => string.Create(CultureInfo.InvariantCulture, $"{ns / 1e6:F2} ms"),
+        >= 1e3 => string.Create(CultureInfo.InvariantCulture, $"{ns / 1e3:F2} µs"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{ns:F1} ns"),
+    };
+}

@@ -1,0 +1,23 @@
+# benchmarks.gp - GB/s against size from BenchmarkDotNet's CSV export (semicolon-separated,
+# times in ns without units). Called as: gnuplot -e "results='<dir>/'; out='<file>.svg'" benchmarks.gp
+set terminal svg size 1200,1300 dynamic font "sans,11" background rgb "white"
+set output out
+set datafile separator ";"
+set datafile columnheaders
+set multiplot layout 3,1
+set logscale x 2
+set format x "2^{%L}"
+set xlabel "elements"
+set ylabel "GB/s (bytes touched / median time)"
+set key outside right top
+set grid
+methods = "JitLoop TensorPrimitives_ ManagedVector256 ManagedVector512 Asm_popcnt Asm_sse2 Asm_avx2 Asm_avx512 PublicApi Roofline"
+ops = "PopCount Hamming Increment"
+bytes(op) = op eq "PopCount" ? 8 : 16
+do for [op in ops] {
+    file = results . "AsmKernels.Benchmarks." . op . "Benchmarks-report.csv"
+    set title op
+    plot for [m in methods] file using (strcol("Method") eq m && column("N") > 0 ? column("N") : NaN):(column("N") * bytes(op) / column("Median [ns]")) \
+        with linespoints title m
+}
+unset multiplot
