@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace AsmKernels;
 
@@ -17,6 +18,7 @@ internal static unsafe class NativeKernels
     /// </summary>
     internal const int SuppressGCTransitionMaxElements = 1024;
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the pinning frame out of the public API's small-input path
     public static ulong PopCount(IsaLevel isa, ReadOnlySpan<ulong> data)
     {
         fixed (ulong* p = data)
@@ -33,6 +35,7 @@ internal static unsafe class NativeKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the pinning frame out of the public API's small-input path
     public static ulong HammingDistance(IsaLevel isa, ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
     {
         Debug.Assert(a.Length == b.Length);
@@ -51,6 +54,7 @@ internal static unsafe class NativeKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the pinning frame out of the public API's small-input path
     public static void IncrementBy(IsaLevel isa, Span<long> data, long value)
     {
         fixed (long* p = data)

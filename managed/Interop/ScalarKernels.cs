@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace AsmKernels;
@@ -9,6 +10,7 @@ namespace AsmKernels;
 /// </summary>
 internal static class ScalarKernels
 {
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the small-input path of the public API
     public static ulong PopCount(ReadOnlySpan<ulong> data)
     {
         ulong total = 0;
@@ -17,6 +19,7 @@ internal static class ScalarKernels
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the small-input path of the public API
     public static ulong HammingDistance(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
     {
         b = b[..a.Length]; // one bounds check here lets the JIT drop the one in the loop
@@ -26,6 +29,7 @@ internal static class ScalarKernels
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the small-input path of the public API
     public static void IncrementBy(Span<long> data, long value)
     {
         for (int i = 0; i < data.Length; i++)
