@@ -30,7 +30,9 @@ Job job = Job.Default
     .WithIterationTime(TimeInterval.FromMilliseconds(quick ? 25 : 100));
 
 // Plain numbers in ns (no units, no digit grouping) so that gnuplot reads the CSV directly.
-var csvStyle = new SummaryStyle(System.Globalization.CultureInfo.InvariantCulture, printUnitsInHeader: true, sizeUnit: null,
+var csvCulture = (System.Globalization.CultureInfo)System.Globalization.CultureInfo.InvariantCulture.Clone();
+csvCulture.NumberFormat.NumberGroupSeparator = "";
+var csvStyle = new SummaryStyle(csvCulture, printUnitsInHeader: true, sizeUnit: null,
     timeUnit: TimeUnit.Nanosecond, printUnitsInContent: false, printZeroValuesInContent: true, maxParameterColumnWidth: 20);
 
 IConfig config = ManualConfig.CreateEmpty()
