@@ -5,11 +5,19 @@
 #                        under ASMKERNELS_MAX_ISA=scalar, popcnt, avx2 and with no native library; ends with
 #                        "tests: N passed, N failed[, N skipped]"
 #   .\build.ps1 run      build, then `asmkernels demo`
+#   .\build.ps1 bench [--quick | --calls]
+#                        BenchmarkDotNet suite; writes docs\benchmarks.md and docs\benchmarks.svg
+#                        (--quick: three sizes, docs\benchmarks-quick.*; --calls: the cost of one
+#                        native call, layer by layer, docs\call-cost.md). The plot needs gnuplot and a
+#                        POSIX shell with head and grep (the script filters the CSV through them).
 #   .\build.ps1 clean    remove every build output
 #
 # Needs on PATH: nasm, cmake (with ctest), a C toolchain (MinGW-w64 gcc, or MSVC from a developer
 # prompt), and the .NET 10 SDK.
-param([ValidateSet('build', 'test', 'run', 'clean', 'help')][string]$Verb = 'build')
+param(
+    [ValidateSet('build', 'test', 'run', 'bench', 'clean', 'help')][string]$Verb = 'build',
+    [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @()
+)
 
 $ErrorActionPreference = 'Stop'
 $Root = $PSScriptRoot
@@ -110,6 +118,18 @@ switch ($Verb) {
     'build' { Invoke-Build }
     'test' { Invoke-Tests }
     'run' { Invoke-Build; & $Cli demo; exit $LASTEXITCODE }
+    'bench' {
+        Invoke-Build
+        if (-not (Have 'gnuplot')) { Say 'gnuplot not found: the tables are written, the plot is not' }
+        Say "benchmarks $($Rest -join ' ')"
+        # In-process runs: promote to tier-1 at once, and without tiered PGO's instrumented tier,
+        # which otherwise leaves whichever method runs first measured in instrumented code.
+        $env:DOTNET_TC_CallCountingDelayMs = '0'
+        $env:DOTNET_TieredPGO = '0'
+        & dotnet (Join-Path $Root "managed/Benchmarks/bin/$Config/net10.0/AsmKernels.Benchmarks.dll") @Rest `
+            --out (Join-Path $Root 'docs') --artifacts (Join-Path $Build 'bench')
+        exit $LASTEXITCODE
+    }
     'clean' {
         Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $Build
         Get-ChildItem (Join-Path $Root 'managed') -Directory | ForEach-Object {
@@ -117,5 +137,6 @@ switch ($Verb) {
         }
         Say 'clean'
     }
-    'help' { Get-Content $PSCommandPath | Select-Object -Skip 1 -First 11 | ForEach-Object { $_ -replace '^# ?', '' } }
+    'help' { Get-Content $PSCommandPath | Select-Object -Skip 1 | ForEach-Object -Begin { $done = $false } -Process {
+            if (-not $done -and $_ -match '^#') { $_ -replace '^# ?', '' } else { $done = $true } } }
 }

@@ -6,9 +6,10 @@
 #                       public-API tests again under ASMKERNELS_MAX_ISA=scalar, popcnt, avx2
 #                       and with no native library; ends with "tests: N passed, N failed[, N skipped]"
 #   ./build.sh run      build, then `asmkernels demo`
-#   ./build.sh bench [--quick]
+#   ./build.sh bench [--quick | --calls]
 #                       BenchmarkDotNet suite; writes docs/benchmarks.md and docs/benchmarks.svg
-#                       (--quick: three sizes, about a minute, docs/benchmarks-quick.*)
+#                       (--quick: three sizes, about a minute, docs/benchmarks-quick.*;
+#                        --calls: the cost of one native call, layer by layer, docs/call-cost.md)
 #   ./build.sh clean    remove every build output
 set -euo pipefail
 
@@ -142,6 +143,6 @@ case "${1:-build}" in
     run) build; "$CLI" demo ;;
     bench) shift; bench "$@" ;;
     clean) clean ;;
-    -h|--help|help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' ;;
+    -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" ;;
     *) die "unknown verb '$1' (build, test, run, bench, clean)" ;;
 esac

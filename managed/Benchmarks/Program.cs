@@ -11,8 +11,9 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Perfolizer.Horology;
 
-// usage: AsmKernels.Benchmarks [--quick] [--out <docs dir>] [--artifacts <dir>]
+// usage: AsmKernels.Benchmarks [--quick | --calls] [--out <docs dir>] [--artifacts <dir>]
 bool quick = args.Contains("--quick");
+bool calls = args.Contains("--calls"); // only the cost of one native call, layer by layer
 string outDir = ArgValue("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "docs");
 string artifacts = ArgValue("--artifacts") ?? Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts");
 BenchSizes.Current = quick ? BenchSizes.Quick : BenchSizes.Full;
@@ -23,10 +24,11 @@ if (Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs") != "0" |
     Console.WriteLine("note: run with DOTNET_TC_CallCountingDelayMs=0 DOTNET_TieredPGO=0 (as ./build.sh bench does) so that in-process warm-up reaches final tier-1 code");
 
 // In-process (no child process per case), a fixed number of iterations; medians are reported.
+int iterations = quick ? 3 : 9;
 Job job = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)
     .WithWarmupCount(quick ? 4 : 6)
-    .WithIterationCount(quick ? 3 : 9)
+    .WithIterationCount(iterations)
     .WithIterationTime(TimeInterval.FromMilliseconds(quick ? 25 : 100));
 
 // Plain numbers in ns (no units, no digit grouping) so that gnuplot reads the CSV directly.
@@ -44,14 +46,25 @@ IConfig config = ManualConfig.CreateEmpty()
     .WithArtifactsPath(artifacts)
     .WithOptions(ConfigOptions.DisableLogFile);
 
-Type[] benchmarks = [typeof(PopCountBenchmarks), typeof(HammingBenchmarks), typeof(IncrementBenchmarks)];
-WarmUp.All(benchmarks);
-Summary[] summaries = BenchmarkRunner.Run(benchmarks, config);
 Directory.CreateDirectory(outDir);
-string markdown = Report.Write(summaries, quick);
-File.WriteAllText(Path.Combine(outDir, quick ? "benchmarks-quick.md" : "benchmarks.md"), markdown);
-Console.WriteLine(markdown);
-Plot.Draw(Path.Combine(artifacts, "results"), Path.Combine(outDir, quick ? "benchmarks-quick.svg" : "benchmarks.svg"));
+Summary[] summaries;
+if (calls)
+{
+    summaries = [BenchmarkRunner.Run<CallCostBenchmarks>(config)];
+    string callsMarkdown = Report.WriteCallCost(summaries[0], iterations);
+    File.WriteAllText(Path.Combine(outDir, "call-cost.md"), callsMarkdown);
+    Console.WriteLine(callsMarkdown);
+}
+else
+{
+    Type[] benchmarks = [typeof(PopCountBenchmarks), typeof(HammingBenchmarks), typeof(IncrementBenchmarks)];
+    WarmUp.All(benchmarks);
+    summaries = BenchmarkRunner.Run(benchmarks, config);
+    string markdown = Report.Write(summaries, quick, iterations);
+    File.WriteAllText(Path.Combine(outDir, quick ? "benchmarks-quick.md" : "benchmarks.md"), markdown);
+    Console.WriteLine(markdown);
+    Plot.Draw(Path.Combine(artifacts, "results"), Path.Combine(outDir, quick ? "benchmarks-quick.svg" : "benchmarks.svg"));
+}
 return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
 
 string? ArgValue(string name)

@@ -14,7 +14,7 @@ internal static class Report
 
     private static readonly string[] ManagedPeers = ["JitLoop", "TensorPrimitives_", "ManagedVector256", "ManagedVector512"];
 
-    public static string Write(Summary[] summaries, bool quick)
+    public static string Write(Summary[] summaries, bool quick, int iterations)
     {
         var rows = new List<Row>();
         foreach (Summary summary in summaries)
@@ -31,13 +31,9 @@ internal static class Report
         }
 
         var md = new StringBuilder();
-        CpuFeatures cpu = Kernels.Cpu;
-        md.AppendLine(CultureInfo.InvariantCulture, $"# Benchmarks{(quick ? " (quick run)" : "")}");
-        md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"- CPU: {cpu.Brand} ({cpu})");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; .NET {Environment.Version}; {Environment.ProcessorCount} logical cores, shared machine");
+        Header(md, $"Benchmarks{(quick ? " (quick run)" : "")}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Dispatch: PopCount {Name(KernelOperation.PopCount)}, HammingDistance {Name(KernelOperation.HammingDistance)}, IncrementBy {Name(KernelOperation.IncrementBy)}");
-        md.AppendLine("- Command: `./build.sh bench" + (quick ? " --quick" : "") + "` (BenchmarkDotNet 0.14.0, in-process, median of " + (quick ? "3" : "9") + " iterations)");
+        md.AppendLine("- Command: `./build.sh bench" + (quick ? " --quick" : "") + "` (BenchmarkDotNet 0.14.0, in-process, median of " + iterations + " iterations)");
         md.AppendLine("- Each cell: median time, and in parentheses the speedup over the JIT's scalar loop (higher is better). GB/s counts the bytes each operation must touch: 8 per element for PopCount, 16 for HammingDistance (two inputs) and IncrementBy (read + write).");
         md.AppendLine("- Only ratios within one run mean anything: absolute times drift on this machine.");
         md.AppendLine();
@@ -49,39 +45,61 @@ internal static class Report
             string[] methods = op.Select(r => r.Method).Distinct().ToArray();
             md.AppendLine(CultureInfo.InvariantCulture, $"## {op.Key}");
             md.AppendLine();
-            md.AppendLine("| elements | " + string.Join(" | ", methods.Select(Pretty)) + " |");
-            md.AppendLine("|---:|" + string.Concat(methods.Select(_ => "---:|")));
-            foreach (var size in op.GroupBy(r => r.N).OrderBy(g => g.Key))
+            Table(md, methods, op.GroupBy(r => r.N), (size, row) =>
             {
                 double baseline = size.Single(r => r.Method == "JitLoop").MedianNs;
-                md.Append(CultureInfo.InvariantCulture, $"| {size.Key:N0} |");
-                foreach (string m in methods)
-                {
-                    Row? row = size.SingleOrDefault(r => r.Method == m);
-                    md.Append(row is null ? " – |" : string.Create(CultureInfo.InvariantCulture, $" {Time(row.MedianNs)} ({baseline / row.MedianNs:F2}×) |"));
-                }
-                md.AppendLine();
-            }
-            md.AppendLine();
+                return string.Create(CultureInfo.InvariantCulture, $"{Time(row.MedianNs)} ({baseline / row.MedianNs:F2}×)");
+            });
             md.AppendLine("GB/s:");
             md.AppendLine();
-            md.AppendLine("| elements | " + string.Join(" | ", methods.Select(Pretty)) + " |");
-            md.AppendLine("|---:|" + string.Concat(methods.Select(_ => "---:|")));
-            foreach (var size in op.GroupBy(r => r.N).Where(g => g.Key >= 41).OrderBy(g => g.Key))
-            {
-                md.Append(CultureInfo.InvariantCulture, $"| {size.Key:N0} |");
-                foreach (string m in methods)
-                {
-                    Row? row = size.SingleOrDefault(r => r.Method == m);
-                    md.Append(row is null ? " – |" : string.Create(CultureInfo.InvariantCulture, $" {GBps(op.Key, row):F1} |"));
-                }
-                md.AppendLine();
-            }
-            md.AppendLine();
+            Table(md, methods, op.GroupBy(r => r.N).Where(g => g.Key >= 41),
+                (_, row) => string.Create(CultureInfo.InvariantCulture, $"{GBps(op.Key, row):F1}"));
         }
 
         Targets(md, rows);
         return md.ToString();
+    }
+
+    /// <summary>docs/call-cost.md: the median of each layer of a native call, against a bare function-pointer call.</summary>
+    public static string WriteCallCost(Summary summary, int iterations)
+    {
+        var md = new StringBuilder();
+        Header(md, "What one native call costs");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Command: `./build.sh bench --calls` (BenchmarkDotNet 0.14.0, in-process, median of {iterations} iterations); count 0, so only the call is timed");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Kernel: {Name(KernelOperation.PopCount)}");
+        md.AppendLine();
+        md.AppendLine("| path | median | × bare call |");
+        md.AppendLine("|---|---:|---:|");
+        var medians = summary.Reports.Where(r => r.ResultStatistics is not null)
+            .Select(r => (Method: r.BenchmarkCase.Descriptor.WorkloadMethod.Name, Ns: r.ResultStatistics!.Median)).ToList();
+        double baseline = medians.Single(m => m.Method == nameof(CallCostBenchmarks.FunctionPointer_SuppressGCTransition)).Ns;
+        foreach ((string method, double ns) in medians)
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {method.Replace('_', ' ')} | {ns:F2} ns | {ns / baseline:F2} |");
+        return md.ToString();
+    }
+
+    private static void Header(StringBuilder md, string title)
+    {
+        CpuFeatures cpu = Kernels.Cpu;
+        md.AppendLine(CultureInfo.InvariantCulture, $"# {title}");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"- CPU: {cpu.Brand} ({cpu})");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; .NET {Environment.Version}; {Environment.ProcessorCount} logical cores, shared machine");
+    }
+
+    /// <summary>One row per size, one column per method; <paramref name="cell"/> formats a measured row.</summary>
+    private static void Table(StringBuilder md, string[] methods, IEnumerable<IGrouping<int, Row>> sizes, Func<IGrouping<int, Row>, Row, string> cell)
+    {
+        md.AppendLine("| elements | " + string.Join(" | ", methods.Select(Pretty)) + " |");
+        md.AppendLine("|---:|" + string.Concat(methods.Select(_ => "---:|")));
+        foreach (var size in sizes.OrderBy(g => g.Key))
+        {
+            md.Append(CultureInfo.InvariantCulture, $"| {size.Key:N0} |");
+            foreach (string m in methods)
+                md.Append(size.SingleOrDefault(r => r.Method == m) is { } row ? $" {cell(size, row)} |" : " – |");
+            md.AppendLine();
+        }
+        md.AppendLine();
     }
 
     private static void Targets(StringBuilder md, List<Row> rows)

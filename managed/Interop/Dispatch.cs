@@ -19,7 +19,8 @@ internal static class Dispatch
     public static readonly string? CapProblem;
 
     // Why each (operation, level) cannot run, or null; computed once so that the explicit entry
-    // points check a level with one array read.
+    // points check a level with one array read. (Static initializers run in this order.)
+    private static readonly uint OperationCount = (uint)Enum.GetValues<KernelOperation>().Length;
     private static readonly string?[] Reasons = ComputeReasons();
 
     public static readonly IsaLevel PopCount = Select(KernelOperation.PopCount);
@@ -59,8 +60,6 @@ internal static class Dispatch
             return ComputeWhyNot(op, isa);
         return Reasons[(int)op * IsaLevels.All.Length + (int)isa];
     }
-
-    private const uint OperationCount = 3;
 
     private static string?[] ComputeReasons()
     {

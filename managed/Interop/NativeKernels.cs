@@ -12,15 +12,15 @@ namespace AsmKernels;
 /// <remarks>
 /// The two kinds of call live in separate methods, and the normal-transition ones are never
 /// inlined. A method that contains a normal P/Invoke sets up an inlined call frame in its prolog,
-/// through a runtime helper, on every call. Mixed into the fast path, that cost about 8 ns per call
-/// against 3 ns for the call itself.
+/// through a runtime helper, on every call; kept apart, the fast path pays only for the call.
+/// <c>./build.sh bench --calls</c> times each layer (docs/call-cost.md).
 /// </remarks>
 internal static unsafe class NativeKernels
 {
     /// <summary>
     /// 1024 elements (8 KiB): the slowest kernel, the seed POPCNT loop, finishes this in about
-    /// 0.35 µs from L1 and well under 1 µs from memory, while a normal transition costs about
-    /// 10-20 ns, under 5% of a call this long. Measured with <c>asmkernels demo</c>; see README.
+    /// 0.35 µs from L1 and well under 1 µs from memory (<c>asmkernels demo</c>), while a normal
+    /// transition adds about 5 ns (<c>./build.sh bench --calls</c>): under 2% of a call this long.
     /// </summary>
     internal const int SuppressGCTransitionMaxElements = 1024;
 

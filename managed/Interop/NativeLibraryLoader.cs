@@ -22,20 +22,16 @@ internal static unsafe class NativeLibraryLoader
     public const uint ExpectedAbiVersion = 2;
     public const string PathVariable = "ASMKERNELS_NATIVE_PATH";
 
-    /// <summary>Every export the managed side calls, for <see cref="ExpectedAbiVersion"/>.</summary>
-    internal static readonly string[] RequiredExports =
-    [
-        "asmk_abi_version",
-        "asmk_popcount_popcnt", "asmk_popcount_avx2", "asmk_popcount_avx512",
-        "asmk_hamming_popcnt", "asmk_hamming_avx2", "asmk_hamming_avx512",
-        "asmk_increment_sse2", "asmk_increment_avx2", "asmk_increment_avx512",
-    ];
+    /// <summary>Every export the managed side calls, for <see cref="ExpectedAbiVersion"/>: the version probe and every kernel <see cref="Dispatch.ExportName"/> binds.</summary>
+    internal static IEnumerable<string> RequiredExports()
+    {
+        yield return "asmk_abi_version";
+        foreach (KernelOperation op in Enum.GetValues<KernelOperation>())
+            foreach (IsaLevel isa in IsaLevels.All.ToArray())
+                if (Dispatch.ExportName(op, isa) is { } name)
+                    yield return name;
+    }
 
-    /// <summary>
-    /// The native file name. On Windows it keeps the <c>lib</c> prefix: file names there are
-    /// case-insensitive, and <c>asmkernels.dll</c> would collide with the managed <c>AsmKernels.dll</c>
-    /// in any flat output folder (a self-contained or RID-specific publish).
-    /// </summary>
     public static string FileName =>
         OperatingSystem.IsWindows() ? "libasmkernels.dll"
         : OperatingSystem.IsMacOS() ? "libasmkernels.dylib"
@@ -121,7 +117,7 @@ internal static unsafe class NativeLibraryLoader
         uint version = ((delegate* unmanaged<uint>)versionFn)();
         if (version != ExpectedAbiVersion)
             return $"{file} implements native ABI version {version}; this assembly needs version {ExpectedAbiVersion}";
-        foreach (string name in RequiredExports)
+        foreach (string name in RequiredExports())
         {
             if (!NativeLibrary.TryGetExport(handle, name, out _))
                 return $"{file} lacks the export {name}";

@@ -138,10 +138,7 @@ FUNC asmk_increment_avx512, 3, 5, 5, data, count, value, end, tmp
     jz      .aligned
     cmp     tmpq, countq
     cmova   tmpq, countq            ; but no more than there are
-    xor     eax, eax
-    bts     eax, tmpd
-    dec     eax
-    kmovw   k1, eax                 ; one mask bit per head element
+    MASK_LOW_LANES k1, tmpd         ; the head elements
     vpaddq  zmm1{k1}{z}, zmm0, [dataq]
     vmovdqu64 [dataq]{k1}, zmm1
     lea     dataq, [dataq + 8*tmpq]
@@ -177,10 +174,7 @@ FUNC asmk_increment_avx512, 3, 5, 5, data, count, value, end, tmp
 .tail:
     test    countq, countq
     jz      .zeroupper
-    xor     eax, eax
-    bts     eax, countd
-    dec     eax
-    kmovw   k1, eax                 ; one mask bit per remaining element
+    MASK_LOW_LANES k1, countd       ; the remaining elements
     vpaddq  zmm1{k1}{z}, zmm0, [dataq]
     vmovdqu64 [dataq]{k1}, zmm1
 .zeroupper:

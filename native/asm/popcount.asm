@@ -1,95 +1,76 @@
 ; popcount.asm - population count and Hamming distance of uint64_t arrays,
-; baseline x86-64 + POPCNT.
+; one routine per ISA level. Each body is written once and assembled twice:
+; HAMMING (defined before each FUNC) selects popcount(src[i]) or
+; popcount(src[i] ^ src2[i]).
 %include "abi.inc"
 
-; uint64_t asmk_popcount_popcnt(const uint64_t *data, size_t count);
-;
+%macro ADVANCE 1 ; bytes: step the input pointer(s)
+    add      srcq, %1
+%if HAMMING
+    add      src2q, %1
+%endif
+%endmacro
+
+%macro WORD_BITS 2 ; dst register, byte offset: dst = set bits of one word
+%if HAMMING
+    mov      %1, [srcq + %2]
+    xor      %1, [src2q + %2]
+    popcnt   %1, %1
+%else
+    popcnt   %1, [srcq + %2]
+%endif
+%endmacro
+
+; ---------------------------------------------------------------------------
 ; The seed routine: 4-wide unrolled POPCNT with a temporary register. Each
 ; iteration counts four consecutive words through tmp into a per-chunk sum,
 ; then adds the sum into the total (rax). The last 0-3 words are counted one
 ; at a time, as if the array were padded with zeros.
-FUNC asmk_popcount_popcnt, 2, 5, 0, data, count, tmp, sum, end
-    xor     eax, eax
-    mov     endq, countq
-    and     endq, -4                ; words in full chunks of four
-    lea     endq, [dataq + 8*endq]  ; one past the last full chunk
-    and     countq, 3               ; words left for the tail
-    cmp     dataq, endq
-    je      .tail
+
+%macro POPCOUNT_POPCNT_BODY 0
+    xor      eax, eax
+    mov      endq, countq
+    and      endq, -4                        ; words in full chunks of four
+    lea      endq, [srcq + 8*endq]           ; one past the last full chunk
+    and      countq, 3                       ; words left for the tail
+    cmp      srcq, endq
+    je       .tail
 .loop4:
-    popcnt  tmpq, [dataq]
-    mov     sumq, tmpq
-    popcnt  tmpq, [dataq + 8]
-    add     sumq, tmpq
-    popcnt  tmpq, [dataq + 16]
-    add     sumq, tmpq
-    popcnt  tmpq, [dataq + 24]
-    add     sumq, tmpq
-    add     rax, sumq
-    add     dataq, 32
-    cmp     dataq, endq
-    jne     .loop4
+    WORD_BITS tmpq, 0
+    mov      sumq, tmpq
+    WORD_BITS tmpq, 8
+    add      sumq, tmpq
+    WORD_BITS tmpq, 16
+    add      sumq, tmpq
+    WORD_BITS tmpq, 24
+    add      sumq, tmpq
+    add      rax, sumq
+    ADVANCE  32
+    cmp      srcq, endq
+    jne      .loop4
 .tail:
-    test    countq, countq
-    jz      .done
+    test     countq, countq
+    jz       .done
 .loop1:
-    popcnt  tmpq, [dataq]
-    add     rax, tmpq
-    add     dataq, 8
-    dec     countq
-    jnz     .loop1
+    WORD_BITS tmpq, 0
+    add      rax, tmpq
+    ADVANCE  8
+    dec      countq
+    jnz      .loop1
 .done:
     RET
+%endmacro
+
+; uint64_t asmk_popcount_popcnt(const uint64_t *data, size_t count);
+%define HAMMING 0
+FUNC asmk_popcount_popcnt, 2, 5, 0, src, count, tmp, sum, end
+    POPCOUNT_POPCNT_BODY
 ENDFUNC
 
 ; uint64_t asmk_hamming_popcnt(const uint64_t *a, const uint64_t *b, size_t count);
-;
-; The same 4-wide loop over a[i] ^ b[i]: the number of bit positions in which
-; the two arrays differ.
-FUNC asmk_hamming_popcnt, 3, 6, 0, a, b, count, tmp, sum, end
-    xor     eax, eax
-    mov     endq, countq
-    and     endq, -4
-    lea     endq, [aq + 8*endq]     ; one past a's last full chunk
-    and     countq, 3
-    cmp     aq, endq
-    je      .tail
-.loop4:
-    mov     tmpq, [aq]
-    xor     tmpq, [bq]
-    popcnt  tmpq, tmpq
-    mov     sumq, tmpq
-    mov     tmpq, [aq + 8]
-    xor     tmpq, [bq + 8]
-    popcnt  tmpq, tmpq
-    add     sumq, tmpq
-    mov     tmpq, [aq + 16]
-    xor     tmpq, [bq + 16]
-    popcnt  tmpq, tmpq
-    add     sumq, tmpq
-    mov     tmpq, [aq + 24]
-    xor     tmpq, [bq + 24]
-    popcnt  tmpq, tmpq
-    add     sumq, tmpq
-    add     rax, sumq
-    add     aq, 32
-    add     bq, 32
-    cmp     aq, endq
-    jne     .loop4
-.tail:
-    test    countq, countq
-    jz      .done
-.loop1:
-    mov     tmpq, [aq]
-    xor     tmpq, [bq]
-    popcnt  tmpq, tmpq
-    add     rax, tmpq
-    add     aq, 8
-    add     bq, 8
-    dec     countq
-    jnz     .loop1
-.done:
-    RET
+%define HAMMING 1
+FUNC asmk_hamming_popcnt, 3, 6, 0, src, src2, count, tmp, sum, end
+    POPCOUNT_POPCNT_BODY
 ENDFUNC
 
 ; ---------------------------------------------------------------------------
@@ -125,13 +106,6 @@ low_nibbles:   times 16 db 0x0f
     vpsadbw  ymm3, ymm3, ymm4
     vpaddq   ymm2, ymm2, ymm3
     vpxor    ymm3, ymm3, ymm3
-%endmacro
-
-%macro ADVANCE 1 ; bytes
-    add      srcq, %1
-%if HAMMING
-    add      src2q, %1
-%endif
 %endmacro
 
 %macro POPCOUNT_AVX2_BODY 0
@@ -172,11 +146,7 @@ low_nibbles:   times 16 db 0x0f
     test     countq, countq
     jz       .done
 .loop1:
-    mov      tmpq, [srcq]
-%if HAMMING
-    xor      tmpq, [src2q]
-%endif
-    popcnt   tmpq, tmpq
+    WORD_BITS tmpq, 0
     add      rax, tmpq
     ADVANCE  8
     dec      countq
@@ -249,10 +219,7 @@ ENDFUNC
 .tail:
     test     countq, countq
     jz       .reduce
-    xor      eax, eax
-    bts      eax, countd                     ; 1 << remaining words
-    dec      eax
-    kmovw    k1, eax                         ; one mask bit per remaining word
+    MASK_LOW_LANES k1, countd                ; the remaining words
     AVX512_COUNT_VECTOR zmm1, 0, 1
 .reduce:
     vpaddq   zmm0, zmm0, zmm1
