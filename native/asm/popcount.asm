@@ -172,6 +172,9 @@ ENDFUNC
 ; independent accumulators (zmm0-3) take 32 words per iteration, then single
 ; vectors of 8, then one masked vector for the last 0-7 words: the masked-off
 ; lanes are never read (fault suppression), so nothing past the end is touched.
+; A masked head first brings the (first) input to a 64-byte boundary: a
+; misaligned 64-byte load always splits across two cache lines, which halves
+; the loads per cycle (the loop drops from ~165 to ~130 GB/s in L1).
 ; Only zmm0-5 are used: volatile on Win64, and the final vmovq stays VEX.
 
 %macro AVX512_COUNT_VECTOR 2-3 0 ; accumulator, byte offset[, 1: only the lanes in k1]
@@ -195,6 +198,21 @@ ENDFUNC
     vpxorq   zmm1, zmm1, zmm1
     vpxorq   zmm2, zmm2, zmm2
     vpxorq   zmm3, zmm3, zmm3
+    mov      headq, srcq
+    neg      headq
+    and      headq, 63
+    shr      headq, 3                        ; words up to the next 64-byte boundary
+    jz       .aligned
+    cmp      countq, headq
+    jb       .aligned                        ; too short to reach it: the tail takes all
+    MASK_LOW_LANES k1, headd
+    AVX512_COUNT_VECTOR zmm1, 0, 1
+    sub      countq, headq
+    lea      srcq, [srcq + 8*headq]
+%if HAMMING
+    lea      src2q, [src2q + 8*headq]
+%endif
+.aligned:
     mov      endq, countq
     and      endq, -32
     lea      endq, [srcq + 8*endq]           ; one past the last block of 32 words
@@ -238,12 +256,12 @@ ENDFUNC
 
 ; uint64_t asmk_popcount_avx512(const uint64_t *data, size_t count);
 %define HAMMING 0
-FUNC asmk_popcount_avx512, 2, 3, 6, src, count, end
+FUNC asmk_popcount_avx512, 2, 4, 6, src, count, end, head
     POPCOUNT_AVX512_BODY
 ENDFUNC
 
 ; uint64_t asmk_hamming_avx512(const uint64_t *a, const uint64_t *b, size_t count);
 %define HAMMING 1
-FUNC asmk_hamming_avx512, 3, 4, 6, src, src2, count, end
+FUNC asmk_hamming_avx512, 3, 5, 6, src, src2, count, end, head
     POPCOUNT_AVX512_BODY
 ENDFUNC
