@@ -3,8 +3,9 @@ namespace AsmKernels.Cli;
 /// <summary>
 /// Times the managed scalar loop against the native kernel that dispatch selects for each
 /// operation (through the explicit entry points, so the native column includes the interop call
-/// and the level check) at every length 1..64 and prints where native starts to win: how the
-/// thresholds in <c>Thresholds.cs</c> are set.
+/// and the level check) at every length 1..64, and for IncrementBy the managed vector loop against
+/// the scalar loop (1..64) and against the kernel (64 up to 16M elements). Prints where each
+/// faster path starts to win: how the thresholds in <c>Thresholds.cs</c> are set.
 /// </summary>
 internal static class CrossoverCommand
 {
@@ -16,27 +17,48 @@ internal static class CrossoverCommand
             return 1;
         }
         Console.WriteLine("native: " + string.Join(", ", Enum.GetValues<KernelOperation>().Select(op => Kernels.GetImplementationName(op, Kernels.GetSelectedIsa(op)))));
-        var table = new TextTable("elements", "popcount scalar/native", "hamming scalar/native", "increment scalar/native");
-        var first = new int?[3];
+        var table = new TextTable("elements", "popcount scalar/native", "hamming scalar/native", "increment scalar/vector");
+        var first = new int?[4];
         Timing.WarmUp(Bodies(8));
         for (int n = 1; n <= 64; n = n < 16 ? n + 1 : n + 4)
         {
             var bodies = Bodies(n);
             double[] ratios = [Ratio(bodies[0], bodies[1]), Ratio(bodies[2], bodies[3]), Ratio(bodies[4], bodies[5])];
             for (int k = 0; k < 3; k++)
-                if (ratios[k] >= 1.0) first[k] ??= n; else first[k] = null;
+                Track(first, k, n, ratios[k]);
             table.Add([n.ToString(), .. ratios.Select(r => $"{r:F2}")]);
         }
         table.Write(Console.Out);
         Console.WriteLine();
-        Console.WriteLine("ratio = scalar time / native time; native wins at and above (lowest length from which every measured ratio is >= 1):");
-        string[] names = ["PopCount", "HammingDistance", "IncrementBy"];
-        for (int k = 0; k < 3; k++)
-            Console.WriteLine($"  {names[k],-16} {(first[k] is { } n ? n.ToString() : "above 64")}");
+
+        var large = new TextTable("elements", "increment vector/native");
+        for (int n = 64; n <= 1 << 24; n *= 4)
+        {
+            var bodies = Bodies(n);
+            double ms = n >= 1 << 20 ? 40 : 4; // several calls per round even at 16M elements
+            double ratio = Timing.NanosecondsPerOp(bodies[5], ms, 9) / Timing.NanosecondsPerOp(bodies[6], ms, 9);
+            Track(first, 3, n, ratio);
+            large.Add([n.ToString("N0"), $"{ratio:F2}"]);
+        }
+        large.Write(Console.Out);
+        Console.WriteLine();
+
+        Console.WriteLine("ratio = time of the first path / time of the second; the second wins at and above (lowest length from which every measured ratio is >= 1):");
+        string[] names = ["PopCount native", "Hamming native", "Increment vector", "Increment native"];
+        for (int k = 0; k < 4; k++)
+            Console.WriteLine($"  {names[k],-18} {(first[k] is { } n ? n.ToString("N0") : "never, in the range measured")}");
         return 0;
     }
 
-    /// <summary>Scalar and native bodies for each operation at length <paramref name="n"/>, in pairs.</summary>
+    private static void Track(int?[] first, int k, int n, double ratio)
+    {
+        if (ratio >= 1.0) first[k] ??= n; else first[k] = null;
+    }
+
+    /// <summary>
+    /// At length <paramref name="n"/>: scalar and native PopCount, scalar and native Hamming, then
+    /// IncrementBy scalar, managed vector and native.
+    /// </summary>
     private static Func<int, ulong>[] Bodies(int n)
     {
         var random = new Random(n);
@@ -54,6 +76,7 @@ internal static class CrossoverCommand
             reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(IsaLevel.Scalar, a, b); return s; },
             reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(ham, a, b); return s; },
             reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(IsaLevel.Scalar, c, 1); return (ulong)c[0]; },
+            reps => { for (int i = 0; i < reps; i++) VectorKernels.IncrementBy(c, 1); return (ulong)c[0]; },
             reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(inc, c, 1); return (ulong)c[0]; },
         ];
     }

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 
 namespace AsmKernels.Cli;
@@ -16,6 +17,7 @@ internal static class InfoCommand
         to.WriteLine($"CPU:            {(cpu.Brand.Length > 0 ? cpu.Brand : "(unknown)")}{(cpu.Vendor.Length > 0 ? $" [{cpu.Vendor}]" : "")}");
         to.WriteLine($"process:        {RuntimeInformation.ProcessArchitecture}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         to.WriteLine($"features:       {cpu}");
+        to.WriteLine($"JIT vectors:    {(Vector512.IsHardwareAccelerated ? "512" : Vector256.IsHardwareAccelerated ? "256" : Vector128.IsHardwareAccelerated ? "128" : "none")}-bit (the managed vector loop)");
         to.WriteLine($"native library: {(Kernels.NativeLibraryLoaded ? Kernels.NativeLibraryPath : $"not loaded: {Kernels.NativeLibraryError}")}");
         if (Kernels.MaxIsaSetting is { } max)
             to.WriteLine($"ASMKERNELS_MAX_ISA: {max}");

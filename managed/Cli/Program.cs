@@ -20,7 +20,7 @@ static int Usage(TextWriter to, int exitCode, string? error = null)
           info       CPU, features, the implementation chosen per operation, the native library
           demo       each kernel on a small example, then native vs the JIT's loop at a few sizes
           selftest   every API at every supported ISA level against a reference; exit 1 on mismatch
-          crossover  time managed vs native at lengths 1..64 (how the small-input thresholds are set)
+          crossover  time managed vs native code at each length (how the thresholds are set)
 
         environment: ASMKERNELS_MAX_ISA=scalar|popcnt|avx2|avx512, ASMKERNELS_NATIVE_PATH=<file or dir>
         """);

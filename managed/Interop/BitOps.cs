@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace AsmKernels;
@@ -12,6 +13,7 @@ public static class BitOps
     /// <summary>Counts the set bits in <paramref name="data"/>.</summary>
     /// <param name="data">The words to count; any length, any alignment.</param>
     /// <returns>The number of 1 bits.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // short inputs cost what the JIT's own loop costs
     public static ulong PopCount(ReadOnlySpan<ulong> data)
     {
         if (Dispatch.PopCount == IsaLevel.Scalar || data.Length < Thresholds.PopCountNative)
@@ -35,6 +37,7 @@ public static class BitOps
     /// <param name="b">The second array; must have the length of <paramref name="a"/>.</param>
     /// <returns>The number of 1 bits in <c>a[i] ^ b[i]</c> over all <c>i</c>.</returns>
     /// <exception cref="ArgumentException">The lengths differ.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // short inputs cost what the JIT's own loop costs
     public static ulong HammingDistance(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
     {
         if (a.Length != b.Length)

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AsmKernels;
 
 /// <summary>
@@ -10,10 +12,13 @@ public static class Int64Ops
     /// <summary>Adds <paramref name="value"/> to every element of <paramref name="data"/>, in place.</summary>
     /// <param name="data">The elements to update; any length, any alignment.</param>
     /// <param name="value">The value to add (negative to subtract).</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // short inputs cost what the JIT's own loop costs
     public static void IncrementBy(Span<long> data, long value)
     {
-        if (Dispatch.IncrementBy == IsaLevel.Scalar || data.Length < Thresholds.IncrementNative)
+        if (data.Length < Thresholds.IncrementVector)
             ScalarKernels.IncrementBy(data, value);
+        else if (Dispatch.IncrementBy == IsaLevel.Scalar || data.Length < Thresholds.IncrementNative)
+            VectorKernels.IncrementBy(data, value);
         else
             NativeKernels.IncrementBy(Dispatch.IncrementBy, data, value);
     }

@@ -61,6 +61,23 @@ public class IncrementTests
         CheckRange(Int64Ops.IncrementBy, "IncrementBy");
 
     [Fact, Trait("Category", "Api")]
+    public void Api_is_exact_on_both_sides_of_the_native_threshold()
+    {
+        // Above Thresholds.IncrementNative the public API calls the kernel; below it, the vector loop.
+        foreach (int n in new[] { Thresholds.IncrementNative - 1, Thresholds.IncrementNative + 13 })
+        {
+            long[] buffer = new long[n + 2];
+            for (int i = 0; i < buffer.Length; i++) buffer[i] = i * 0x9E37_79B9L;
+            Int64Ops.IncrementBy(buffer.AsSpan(1, n), -5);
+            Assert.Equal(0L, buffer[0]);
+            Assert.Equal((n + 1) * 0x9E37_79B9L, buffer[n + 1]);
+            for (int i = 1; i <= n; i++)
+                if (buffer[i] != i * 0x9E37_79B9L - 5)
+                    Assert.Fail($"length {n}: element {i - 1} is {buffer[i]}, want {i * 0x9E37_79B9L - 5}");
+        }
+    }
+
+    [Fact, Trait("Category", "Api")]
     public void Api_wraps_and_handles_negative_values()
     {
         long[] data = [long.MaxValue, long.MinValue, -1, 0, 41];
