@@ -1,0 +1,406 @@
+/*
+ * checkasm.c - proves every exported routine keeps its calling convention's
+ * promises and touches exactly the memory it was given, for both x86-64
+ * conventions, at every ISA level this CPU has.
+ *
+ * Each call goes through a trampoline (checkasm_call.asm) that preloads the
+ * callee-saved registers (System V: rbx, rbp, r12-r15; Win64: also rdi, rsi,
+ * xmm6-xmm15) with random values and reports any that changed, checks rsp, and
+ * reads XGETBV(1) to catch a missing vzeroupper. Buffers sit against
+ * inaccessible pages on both sides (checkasm_platform.c), once flush with the
+ * front guard and once as close to the back guard as the start offset allows,
+ * so reads outside the range fault; a fault is recorded, not fatal. The bytes
+ * around every range are random and compared after the call, so a stray write
+ * is caught too. Results are compared with a C reference.
+ *
+ * Cases: every length 0..300 at every start offset 0..63 bytes, three large
+ * lengths at a few offsets, count 0 with pointers into an inaccessible page,
+ * and known answers. On Linux the System V exports and the same sources
+ * assembled for Win64 (w64_ prefix, called through the Win64 trampoline) are
+ * both checked; built for Windows, the DLL's exports are checked.
+ *
+ * `checkasm --selftest` runs the deliberately broken routines of
+ * checkasm_broken.asm and passes only if each defect is caught.
+ *
+ * Exit 0: no violation; 1: violations; 77 (CTest skip): nothing runnable.
+ */
+#define __USE_MINGW_ANSI_STDIO 1 /* C99 printf (%zu) on Windows */
+#include <cpuid.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "asmkernels.h"
+#include "checkasm.h"
+
+enum kind { POPCOUNT, HAMMING, INCREMENT };
+enum isa { ISA_NONE, ISA_POPCNT, ISA_AVX, ISA_AVX2, ISA_AVX512, ISA_AVX512_VPOPCNTDQ };
+enum abi { ABI_SYSV, ABI_WIN64 };
+static const char *const abi_names[] = { "sysv", "win64" };
+
+struct routine {
+    const char *name;
+    enum abi abi;
+    enum kind kind;
+    enum isa needs;
+    const void *fn;
+};
+
+#define ROUTINE(abi, prefix, op, isa, kind, needs) { "asmk_" #op "_" #isa, abi, kind, needs, (const void *)prefix##asmk_##op##_##isa }
+#define ALL_ROUTINES(abi, prefix)                                                   \
+    ROUTINE(abi, prefix, popcount, popcnt, POPCOUNT, ISA_POPCNT),                   \
+    ROUTINE(abi, prefix, popcount, avx2, POPCOUNT, ISA_AVX2),                       \
+    ROUTINE(abi, prefix, popcount, avx512, POPCOUNT, ISA_AVX512_VPOPCNTDQ),         \
+    ROUTINE(abi, prefix, hamming, popcnt, HAMMING, ISA_POPCNT),                     \
+    ROUTINE(abi, prefix, hamming, avx2, HAMMING, ISA_AVX2),                         \
+    ROUTINE(abi, prefix, hamming, avx512, HAMMING, ISA_AVX512_VPOPCNTDQ),           \
+    ROUTINE(abi, prefix, increment, sse2, INCREMENT, ISA_POPCNT),                   \
+    ROUTINE(abi, prefix, increment, avx2, INCREMENT, ISA_AVX2),                     \
+    ROUTINE(abi, prefix, increment, avx512, INCREMENT, ISA_AVX512)
+
+#define DECLARE_BROKEN(prefix)                                   \
+    uint64_t prefix##broken_clobber_rbx(const uint64_t *, size_t);   \
+    uint64_t prefix##broken_no_vzeroupper(const uint64_t *, size_t); \
+    uint64_t prefix##broken_overread(const uint64_t *, size_t);
+#define BROKEN(abi, prefix)                                                                       \
+    { "broken_clobber_rbx", abi, POPCOUNT, ISA_POPCNT, (const void *)prefix##broken_clobber_rbx },  \
+    { "broken_no_vzeroupper", abi, POPCOUNT, ISA_AVX, (const void *)prefix##broken_no_vzeroupper }, \
+    { "broken_overread", abi, POPCOUNT, ISA_POPCNT, (const void *)prefix##broken_overread }
+
+#ifdef _WIN32
+/* The DLL's exports are the Win64 routines; the harness is a Win64 program. */
+DECLARE_BROKEN()
+static const struct routine routines[] = { ALL_ROUTINES(ABI_WIN64, ) };
+static const struct routine broken[] = { BROKEN(ABI_WIN64, ) };
+#else
+/* The library is System V; the w64_ objects are the same sources assembled for Win64. The
+ * declared types only give the symbols an address: every call goes through a trampoline. */
+#define DECLARE_W64(op, isa) void w64_asmk_##op##_##isa(void);
+DECLARE_W64(popcount, popcnt) DECLARE_W64(popcount, avx2) DECLARE_W64(popcount, avx512)
+DECLARE_W64(hamming, popcnt) DECLARE_W64(hamming, avx2) DECLARE_W64(hamming, avx512)
+DECLARE_W64(increment, sse2) DECLARE_W64(increment, avx2) DECLARE_W64(increment, avx512)
+DECLARE_BROKEN()
+DECLARE_BROKEN(w64_)
+static const struct routine routines[] = { ALL_ROUTINES(ABI_SYSV, ), ALL_ROUTINES(ABI_WIN64, w64_) };
+static const struct routine broken[] = { BROKEN(ABI_SYSV, ), BROKEN(ABI_WIN64, w64_) };
+#endif
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static int cpu_has(enum isa needs)
+{
+    switch (needs) {
+    case ISA_NONE: return 1;
+    case ISA_POPCNT: return __builtin_cpu_supports("popcnt");
+    case ISA_AVX: return __builtin_cpu_supports("avx");
+    case ISA_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
+    case ISA_AVX512: return __builtin_cpu_supports("avx512f");
+    case ISA_AVX512_VPOPCNTDQ: return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
+    }
+    return 0;
+}
+
+/* XGETBV with ECX=1 (XINUSE) exists when CPUID.(0xD,1):EAX bit 2 is set and the OS enabled XSAVE. */
+static int has_xgetbv1(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27)))
+        return 0;
+    return __get_cpuid_count(0xD, 1, &a, &b, &c, &d) && (a & 4);
+}
+
+/* ---- state of one run ---- */
+
+#define MAX_WORDS 65600
+static struct guarded buf_a, buf_b;
+static unsigned char *expected; /* what the window around a written range must hold afterwards */
+static unsigned long long cases, calls, violations;
+static const char *violation_kinds[8];
+static int quiet; /* the self-test expects violations: do not print each one */
+static uint64_t rng = 0x9E3779B97F4A7C15ull;
+
+static uint64_t next_random(void)
+{
+    rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; /* xorshift64 */
+    return rng;
+}
+
+static void fill_random(unsigned char *p, size_t bytes)
+{
+    for (size_t i = 0; i < bytes; i++) p[i] = (unsigned char)next_random();
+}
+
+static uint64_t load(const unsigned char *p, size_t i)
+{
+    uint64_t v;
+    memcpy(&v, p + 8 * i, 8);
+    return v;
+}
+
+static uint64_t ref_bits(uint64_t v)
+{
+    uint64_t n = 0;
+    for (; v; v &= v - 1) n++;
+    return n;
+}
+
+struct context {
+    const struct routine *r;
+    size_t len, offset;
+    const char *placement;
+    const unsigned char *range_a, *range_b; /* for naming a fault's distance from the range */
+};
+
+static unsigned report_count;
+static void violation(const struct context *c, const char *kind, const char *fmt, ...)
+    __attribute__((format(gnu_printf, 3, 4)));
+static void violation(const struct context *c, const char *kind, const char *fmt, ...)
+{
+    violations++;
+    for (size_t i = 0; i < COUNT(violation_kinds); i++)
+        if (!violation_kinds[i] || violation_kinds[i] == kind) { violation_kinds[i] = kind; break; }
+    if (quiet || ++report_count > 30)
+        return;
+    fprintf(stderr, "FAIL %s (%s) len=%zu offset=%zu %s: %s: ", c->r->name, abi_names[c->r->abi],
+            c->len, c->offset, c->placement, kind);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+static const char KIND_FAULT[] = "memory fault", KIND_REG[] = "callee-saved register changed",
+                  KIND_YMM[] = "upper YMM state left dirty (missing vzeroupper)",
+                  KIND_RESULT[] = "wrong result", KIND_WRITE[] = "write outside the range";
+
+/* One checked call: registers preloaded, faults caught, every promise checked. */
+static uint64_t call(const struct context *c, uint64_t a0, uint64_t a1, uint64_t a2, int *faulted)
+{
+    static const char *const reg_names[] = CHECKASM_REG_NAMES;
+    for (size_t i = 0; i < COUNT(checkasm_preload); i++)
+        checkasm_preload[i] = next_random();
+    checkasm_faulted = 0;
+    checkasm_in_call = 1;
+#ifdef _WIN32
+    uint64_t ret = checkasm_call_win64(c->r->fn, a0, a1, a2); /* every routine is Win64 here */
+#else
+    uint64_t ret = c->r->abi == ABI_WIN64 ? checkasm_call_win64(c->r->fn, a0, a1, a2)
+                                          : checkasm_call_sysv(c->r->fn, a0, a1, a2);
+#endif
+    checkasm_in_call = 0;
+    calls++;
+    *faulted = checkasm_faulted;
+    if (*faulted) {
+        uintptr_t at = checkasm_fault_address, a = (uintptr_t)c->range_a;
+        if (c->range_a && at >= a + 8 * c->len)
+            violation(c, KIND_FAULT, "at %zu bytes past the end of the first input", (size_t)(at - a - 8 * c->len));
+        else if (c->range_a && at < a)
+            violation(c, KIND_FAULT, "at %zu bytes before the first input", (size_t)(a - at));
+        else
+            violation(c, KIND_FAULT, "at address %p", (void *)at);
+        return 0;
+    }
+    for (unsigned bit = 0; bit < COUNT(reg_names); bit++)
+        if (checkasm_clobbered & (1u << bit))
+            violation(c, KIND_REG, "%s", reg_names[bit]);
+    if (checkasm_xinuse)
+        violation(c, KIND_YMM, "XINUSE bit 2 set after return");
+    return ret;
+}
+
+/* Start of a range of len words whose address is offset mod 64: flush against the front guard
+ * (front) or as close to the back guard as that offset allows (back). */
+static unsigned char *place(const struct guarded *g, size_t len, size_t offset, int back)
+{
+    if (!back)
+        return g->lo + offset;
+    unsigned char *base = g->hi - 8 * len;
+    return base - (((uintptr_t)base - offset) & 63);
+}
+
+/* The bytes a call may be judged on: 64 before and after the range, clipped to the buffer. */
+static void window(const struct guarded *g, const unsigned char *start, size_t len,
+                   unsigned char **lo, size_t *bytes)
+{
+    unsigned char *w = (unsigned char *)start - 64 < g->lo ? g->lo : (unsigned char *)start - 64;
+    unsigned char *end = (unsigned char *)start + 8 * len + 64 > g->hi ? g->hi : (unsigned char *)start + 8 * len + 64;
+    *lo = w;
+    *bytes = (size_t)(end - w);
+}
+
+static void check_unchanged(const struct context *c, const unsigned char *w, size_t bytes)
+{
+    if (memcmp(w, expected, bytes) != 0) {
+        size_t at = 0;
+        while (w[at] == expected[at]) at++;
+        violation(c, KIND_WRITE, "first changed byte %zu bytes into the checked window", at);
+    }
+}
+
+static void check_case(const struct routine *r, size_t len, size_t offset, int back)
+{
+    struct context c = { r, len, offset, back ? "(back guard)" : "(front guard)", NULL, NULL };
+    unsigned char *a = place(&buf_a, len, offset, back), *wa;
+    size_t bytes_a;
+    window(&buf_a, a, len, &wa, &bytes_a);
+    fill_random(wa, bytes_a);
+    c.range_a = a;
+    int faulted;
+    if (r->kind == INCREMENT) {
+        int64_t value = (int64_t)next_random();
+        memcpy(expected, wa, bytes_a);
+        for (size_t i = 0; i < len; i++) {
+            uint64_t v = load(a, i) + (uint64_t)value; /* wraps, like paddq */
+            memcpy(expected + (a - wa) + 8 * i, &v, 8);
+        }
+        call(&c, (uintptr_t)a, len, (uint64_t)value, &faulted);
+        if (!faulted)
+            check_unchanged(&c, wa, bytes_a);
+        return;
+    }
+    uint64_t want = 0;
+    unsigned char *b = NULL;
+    if (r->kind == HAMMING) {
+        unsigned char *wb;
+        size_t bytes_b;
+        b = place(&buf_b, len, (offset * 7 + 5) % 64, back);
+        window(&buf_b, b, len, &wb, &bytes_b);
+        fill_random(wb, bytes_b);
+        for (size_t i = 0; i < len; i++) want += ref_bits(load(a, i) ^ load(b, i));
+    } else {
+        for (size_t i = 0; i < len; i++) want += ref_bits(load(a, i));
+    }
+    memcpy(expected, wa, bytes_a);
+    uint64_t got = r->kind == HAMMING ? call(&c, (uintptr_t)a, (uintptr_t)b, len, &faulted)
+                                      : call(&c, (uintptr_t)a, len, 0, &faulted);
+    if (faulted)
+        return;
+    if (got != want)
+        violation(&c, KIND_RESULT, "got %" PRIu64 ", want %" PRIu64, got, want);
+    check_unchanged(&c, wa, bytes_a);
+}
+
+/* count = 0 with every pointer into an inaccessible page: nothing may be touched. */
+static void check_empty_at_guard(const struct routine *r)
+{
+    struct context c = { r, 0, 0, "(pointers into a guard page)", NULL, NULL };
+    uintptr_t guard = (uintptr_t)buf_a.hi, guard_b = (uintptr_t)buf_b.hi;
+    int faulted;
+    uint64_t got = r->kind == HAMMING ? call(&c, guard, guard_b, 0, &faulted)
+                 : r->kind == INCREMENT ? call(&c, guard, 0, 7, &faulted)
+                                        : call(&c, guard, 0, 0, &faulted);
+    cases++;
+    if (!faulted && r->kind != INCREMENT && got != 0)
+        violation(&c, KIND_RESULT, "got %" PRIu64 " for no input", got);
+}
+
+static void known_answers(const struct routine *r)
+{
+    struct context c = { r, 9, 0, "(known answer)", NULL, NULL };
+    uint64_t ones[9], alt[9], zero[9];
+    int faulted;
+    for (int i = 0; i < 9; i++) { ones[i] = ~0ull; alt[i] = 0xAAAAAAAAAAAAAAAAull; zero[i] = 0; }
+    if (r->kind == POPCOUNT) {
+        uint64_t got = call(&c, (uintptr_t)ones, 9, 0, &faulted);
+        if (!faulted && got != 576) violation(&c, KIND_RESULT, "nine all-ones words: got %" PRIu64 ", want 576", got);
+        got = call(&c, (uintptr_t)alt, 9, 0, &faulted);
+        if (!faulted && got != 288) violation(&c, KIND_RESULT, "alternating bits: got %" PRIu64 ", want 288", got);
+    } else if (r->kind == HAMMING) {
+        uint64_t got = call(&c, (uintptr_t)ones, (uintptr_t)zero, 9, &faulted);
+        if (!faulted && got != 576) violation(&c, KIND_RESULT, "ones vs zeros: got %" PRIu64 ", want 576", got);
+        got = call(&c, (uintptr_t)alt, (uintptr_t)alt, 9, &faulted);
+        if (!faulted && got != 0) violation(&c, KIND_RESULT, "equal arrays: got %" PRIu64 ", want 0", got);
+    } else {
+        int64_t v[5] = { INT64_MAX, INT64_MIN, -1, 0, 41 }, want[5] = { INT64_MIN, INT64_MIN + 1, 0, 1, 42 };
+        c.len = 5;
+        call(&c, (uintptr_t)v, 5, 1, &faulted);
+        for (int i = 0; i < 5 && !faulted; i++)
+            if (v[i] != want[i]) violation(&c, KIND_RESULT, "edge values + 1: element %d is %" PRId64, i, v[i]);
+    }
+    cases++;
+}
+
+static void run(const struct routine *r)
+{
+    static const size_t large[] = { 1000, 4096, 65537 };
+    known_answers(r);
+    check_empty_at_guard(r);
+    for (size_t offset = 0; offset < 64; offset++)
+        for (size_t len = 0; len <= 300 + COUNT(large); len++) {
+            size_t n = len <= 300 ? len : large[len - 301];
+            if (len > 300 && offset % 8 != 3 && offset != 0)
+                continue; /* large lengths: offsets 0, 3, 11, ..., 59 */
+            check_case(r, n, offset, 0);
+            check_case(r, n, offset, 1);
+            cases++;
+        }
+}
+
+/* Each broken routine must be caught, by the check named for its defect. */
+static int selftest(void)
+{
+    static const char *const want[] = { KIND_REG, KIND_YMM, KIND_FAULT };
+    int bad = 0, ran = 0;
+    quiet = 1;
+    for (size_t i = 0; i < COUNT(broken); i++) {
+        const struct routine *r = &broken[i];
+        const char *expect = want[i % 3];
+        if (!cpu_has(r->needs) || (expect == KIND_YMM && !checkasm_use_xgetbv)) {
+            printf("%-22s %-5s skipped: this CPU cannot run or observe it\n", r->name, abi_names[r->abi]);
+            continue;
+        }
+        memset(violation_kinds, 0, sizeof violation_kinds);
+        unsigned long long before = violations;
+        run(r);
+        int caught = 0, other = 0;
+        for (size_t k = 0; k < COUNT(violation_kinds) && violation_kinds[k]; k++)
+            if (violation_kinds[k] == expect) caught = 1; else other = 1;
+        printf("%-22s %-5s %s: %llu violations (%s)%s\n", r->name, abi_names[r->abi],
+               caught && !other ? "caught" : "NOT CAUGHT AS EXPECTED", violations - before, expect,
+               other ? ", and other kinds too" : "");
+        bad += !(caught && !other);
+        ran++;
+    }
+    printf("checkasm selftest: %d of %d broken routines caught as expected\n", ran - bad, ran);
+    return bad ? 1 : ran ? 0 : 77;
+}
+
+int main(int argc, char **argv)
+{
+    if (guarded_alloc(&buf_a, MAX_WORDS * 8 + 128) || guarded_alloc(&buf_b, MAX_WORDS * 8 + 128) ||
+        !(expected = malloc(MAX_WORDS * 8 + 256))) {
+        fprintf(stderr, "checkasm: cannot map the guarded buffers\n");
+        return 1;
+    }
+    fault_handler_install();
+    checkasm_use_xgetbv = (uint32_t)has_xgetbv1();
+    if (!checkasm_use_xgetbv)
+        printf("checkasm: this CPU has no XGETBV(1): the vzeroupper check is skipped\n");
+    if (argc > 1 && strcmp(argv[1], "--selftest") == 0)
+        return selftest();
+    if (asmk_abi_version() != ASMK_ABI_VERSION) {
+        fprintf(stderr, "FAIL asmk_abi_version: got %u, want %d\n", asmk_abi_version(), ASMK_ABI_VERSION);
+        return 1;
+    }
+    unsigned skipped = 0, ran = 0;
+    for (size_t i = 0; i < COUNT(routines); i++) {
+        const struct routine *r = &routines[i];
+        if (!cpu_has(r->needs)) {
+            printf("%-22s %-5s skipped: this CPU (or OS) lacks its instruction set\n", r->name, abi_names[r->abi]);
+            skipped++;
+            continue;
+        }
+        unsigned long long before = cases, failed = violations;
+        run(r);
+        ran++;
+        printf("%-22s %-5s %6llu cases, %llu violations\n", r->name, abi_names[r->abi], cases - before, violations - failed);
+    }
+    printf("checkasm: %llu routine x ABI x length x offset cases checked (%llu calls) over %u routine x ABI pairs"
+           " (%u skipped), %llu violations\n", cases, calls, ran, skipped, violations);
+    if (violations)
+        return 1;
+    return ran ? 0 : 77;
+}

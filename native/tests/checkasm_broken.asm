@@ -1,0 +1,43 @@
+; checkasm_broken.asm - deliberately broken routines, built only into the
+; harness, for its self-test (`checkasm --selftest`): each must be caught. All
+; three count bits correctly, so only the harness's ABI and memory checks can
+; tell them apart from a good routine.
+%include "abi.inc"
+
+; Scalar popcount of src[0..count): the correct part of every broken routine.
+%macro COUNT_WORDS 0
+    xor      eax, eax
+    test     countq, countq
+    jz       .done
+.loop1:
+    popcnt   tmpq, [srcq]
+    add      rax, tmpq
+    add      srcq, 8
+    dec      countq
+    jnz      .loop1
+.done:
+%endmacro
+
+; uint64_t broken_clobber_rbx(const uint64_t *data, size_t count);
+; Defect: writes rbx, which both conventions make callee-saved.
+FUNC broken_clobber_rbx, 2, 3, 0, src, count, tmp
+    mov      rbx, srcq
+    COUNT_WORDS
+    RET
+ENDFUNC
+
+; uint64_t broken_no_vzeroupper(const uint64_t *data, size_t count);
+; Defect: leaves the upper halves of ymm0 in use (no vzeroupper before ret).
+FUNC broken_no_vzeroupper, 2, 3, 1, src, count, tmp
+    vcmpps   ymm0, ymm0, ymm0, 15                ; predicate TRUE: all ones, upper half too
+    COUNT_WORDS
+    RET
+ENDFUNC
+
+; uint64_t broken_overread(const uint64_t *data, size_t count);
+; Defect: reads the word just past the end (and src[0] when count is 0).
+FUNC broken_overread, 2, 3, 0, src, count, tmp
+    COUNT_WORDS
+    mov      tmpq, [srcq]                         ; one word past the end
+    RET
+ENDFUNC

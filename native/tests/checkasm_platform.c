@@ -1,0 +1,92 @@
+/*
+ * checkasm_platform.c - guarded buffers and fault recovery, for POSIX and
+ * Windows. A buffer is mapped with an inaccessible page on each side, so one
+ * byte read or written outside it faults. A fault during a checked call is
+ * recorded and the routine abandoned: the handler points the instruction
+ * pointer at checkasm_fault_resume, which unwinds to the trampoline's frame.
+ * A fault anywhere else is a harness bug and keeps its default action.
+ */
+#ifndef _WIN32
+#define _GNU_SOURCE /* REG_RIP */
+#endif
+#include "checkasm.h"
+
+volatile int checkasm_in_call;
+volatile int checkasm_faulted;
+volatile uintptr_t checkasm_fault_address;
+
+#ifdef _WIN32
+#include <windows.h>
+
+int guarded_alloc(struct guarded *g, size_t bytes)
+{
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    size_t page = si.dwPageSize, body = (bytes + page - 1) / page * page;
+    unsigned char *p = VirtualAlloc(NULL, body + 2 * page, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    DWORD old;
+    if (!p || !VirtualProtect(p, page, PAGE_NOACCESS, &old) ||
+        !VirtualProtect(p + page + body, page, PAGE_NOACCESS, &old))
+        return -1;
+    g->lo = p + page;
+    g->hi = p + page + body;
+    return 0;
+}
+
+static LONG WINAPI on_exception(EXCEPTION_POINTERS *e)
+{
+    if (!checkasm_in_call || e->ExceptionRecord->ExceptionCode != EXCEPTION_ACCESS_VIOLATION)
+        return EXCEPTION_CONTINUE_SEARCH;
+    checkasm_in_call = 0;
+    checkasm_faulted = 1;
+    checkasm_fault_address = (uintptr_t)e->ExceptionRecord->ExceptionInformation[1];
+    e->ContextRecord->Rip = (DWORD64)(uintptr_t)checkasm_fault_resume;
+    return EXCEPTION_CONTINUE_EXECUTION;
+}
+
+void fault_handler_install(void)
+{
+    AddVectoredExceptionHandler(1, on_exception);
+}
+
+#else
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+int guarded_alloc(struct guarded *g, size_t bytes)
+{
+    size_t page = (size_t)sysconf(_SC_PAGESIZE), body = (bytes + page - 1) / page * page;
+    unsigned char *p = mmap(NULL, body + 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED || mprotect(p, page, PROT_NONE) || mprotect(p + page + body, page, PROT_NONE))
+        return -1;
+    g->lo = p + page;
+    g->hi = p + page + body;
+    return 0;
+}
+
+static void on_fault(int sig, siginfo_t *info, void *context)
+{
+    if (!checkasm_in_call) {
+        signal(sig, SIG_DFL); /* not ours: fault again, and crash, on return */
+        return;
+    }
+    checkasm_in_call = 0;
+    checkasm_faulted = 1;
+    checkasm_fault_address = (uintptr_t)info->si_addr;
+    ((ucontext_t *)context)->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)checkasm_fault_resume;
+}
+
+void fault_handler_install(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGSEGV, &sa, NULL);
+    sigaction(SIGBUS, &sa, NULL);
+}
+#endif

@@ -1,0 +1,46 @@
+# release_checks_pe.cmake - cmake -DLIB=<libasmkernels.dll> -DOBJDUMP=<objdump> -DHEADER=<asmkernels.h> -P ...
+#
+# The PE export table holds exactly the functions the header declares, all named
+# asmk_*, and the DLL imports nothing (no C runtime).
+
+execute_process(COMMAND ${OBJDUMP} -p ${LIB} OUTPUT_VARIABLE dump RESULT_VARIABLE rc)
+if(rc)
+  message(FATAL_ERROR "objdump failed on ${LIB}")
+endif()
+
+# Export table rows follow "[Ordinal/Name Pointer] Table", one per line: "\t[   0] asmk_abi_version".
+string(FIND "${dump}" "[Ordinal/Name Pointer] Table" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "no export table in ${LIB}")
+endif()
+string(SUBSTRING "${dump}" ${at} -1 table)
+string(REPLACE "\n" ";" lines "${table}")
+list(REMOVE_AT lines 0)
+set(exported "")
+foreach(line IN LISTS lines)
+  if(NOT line MATCHES "^\t\\[ *[0-9]+\\] (.+)$")
+    break()
+  endif()
+  list(APPEND exported ${CMAKE_MATCH_1})
+endforeach()
+list(SORT exported)
+
+file(STRINGS ${HEADER} decls REGEX "ASMK_API [^(]+ (asmk_[a-z0-9_]+)\\(")
+set(declared "")
+foreach(decl ${decls})
+  string(REGEX MATCH "(asmk_[a-z0-9_]+)\\(" m "${decl}")
+  list(APPEND declared ${CMAKE_MATCH_1})
+endforeach()
+list(SORT declared)
+
+if(NOT exported STREQUAL declared)
+  message(FATAL_ERROR "PE exports differ from the header\n exported: ${exported}\n declared: ${declared}")
+endif()
+list(LENGTH exported n)
+message(STATUS "PE exports: ${n} asmk_* functions, as declared in asmkernels.h")
+
+if(dump MATCHES "DLL Name:")
+  string(REGEX MATCHALL "DLL Name: [^\n]+" imports "${dump}")
+  message(FATAL_ERROR "the DLL imports from other DLLs: ${imports}")
+endif()
+message(STATUS "no imports")
