@@ -4,7 +4,9 @@
 #   ./build.sh          install missing build tools (as root), build native + managed
 #   ./build.sh test     build, then every suite: CTest (native), xunit (managed), and the
 #                       public-API tests again under ASMKERNELS_MAX_ISA=scalar, popcnt, avx2,
-#                       with the JIT held to 256-bit vectors, and with no native library; ends with "tests: N passed, N failed[, N skipped]"
+#                       with the JIT held to 256-bit vectors, and with no native library; then
+#                       the Windows DLL and checkasm.exe (MinGW-w64) and a self-contained
+#                       win-x64 CLI selftest, under wine (installed when missing, as root); ends with "tests: N passed, N failed[, N skipped]"
 #   ./build.sh run      build, then `asmkernels demo`
 #   ./build.sh bench [--quick | --calls]
 #                       BenchmarkDotNet suite; writes docs/benchmarks.md and docs/benchmarks.svg
@@ -22,6 +24,15 @@ export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPE
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
 
+APT_UPDATED=0
+# apt_install PKG... -- installs Debian packages when run as root; returns 1 when it cannot.
+apt_install() {
+    [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null || return 1
+    say "installing $*" >&2
+    if ((APT_UPDATED == 0)); then apt-get update -qq || return 1; APT_UPDATED=1; fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 ensure_deps() {
     local missing=()
     command -v nasm >/dev/null || missing+=(nasm)
@@ -32,13 +43,8 @@ ensure_deps() {
     command -v readelf >/dev/null || missing+=(binutils)
     if ((${#missing[@]})); then
         mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
-        if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-            say "installing ${missing[*]}"
-            apt-get update -qq
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-        else
-            die "missing build tools: ${missing[*]}. Install them (Debian: sudo apt-get install -y ${missing[*]}) and run again."
-        fi
+        apt_install "${missing[@]}" \
+            || die "missing build tools: ${missing[*]}. Install them (Debian: sudo apt-get install -y ${missing[*]}) and run again."
     fi
     command -v dotnet >/dev/null && dotnet --list-sdks | grep -q '^10\.' \
         || die "the .NET 10 SDK is required (dotnet with a 10.x SDK on PATH): https://dot.net/download"
@@ -55,11 +61,14 @@ build() {
 
 # Counters for the final summary line.
 PASSED=0 FAILED=0 SKIPPED=0
+SKIP_REASONS=()
 
+# run_ctest DIR LABEL -- runs a CMake build's tests and adds up their counters.
 run_ctest() {
-    say "native tests (CTest)"
+    local dir="$1" label="$2"
+    say "native tests (CTest): $label"
     local out rc=0
-    out="$(cd "$BUILD/native" && ctest --output-on-failure 2>&1)" || rc=$?
+    out="$(cd "$dir" && ctest --output-on-failure 2>&1)" || rc=$?
     printf '%s\n' "$out"
     local total failed skipped
     total="$(sed -nE 's/.* tests failed out of ([0-9]+).*/\1/p' <<<"$out" | tail -1)"
@@ -97,9 +106,63 @@ run_xunit() {
     say "xunit ($label): $passed passed, $failed failed, $other skipped"
 }
 
+WINE=""
+# windows_tools -- finds (or installs, as root) MinGW-w64 and wine; sets WINE. Prints why not.
+windows_tools() {
+    local missing=()
+    command -v x86_64-w64-mingw32-gcc >/dev/null || missing+=(gcc-mingw-w64-x86-64)
+    find_wine || missing+=(wine64)
+    if ((${#missing[@]})); then
+        if ! apt_install "${missing[@]}"; then
+            echo "${missing[*]} not installed and cannot be installed here (needs root and apt-get)"
+            return 1
+        fi
+    fi
+    command -v x86_64-w64-mingw32-gcc >/dev/null || { echo "x86_64-w64-mingw32-gcc not found after installing"; return 1; }
+    find_wine || { echo "wine64 not found after installing"; return 1; }
+}
+
+find_wine() {   # Debian's wine64 package puts the loader in /usr/lib/wine
+    WINE="$(command -v wine64 || command -v wine || true)"
+    [[ -n $WINE ]] || { [[ -x /usr/lib/wine/wine64 ]] && WINE=/usr/lib/wine/wine64; }
+    [[ -n $WINE ]]
+}
+
+# The Windows side: the DLL and checkasm.exe cross-built with MinGW-w64 and run under wine, then
+# a self-contained win-x64 build of the CLI running `selftest` against that DLL.
+test_windows() {
+    local why
+    if ! why="$(windows_tools)"; then
+        say "Windows tests skipped: $why"
+        SKIPPED=$((SKIPPED + 1)); SKIP_REASONS+=("Windows tests: $why")
+        return
+    fi
+    find_wine
+    export WINEPREFIX="$BUILD/wineprefix" WINEDEBUG=-all
+    say "native: MinGW-w64 cross build (libasmkernels.dll, checkasm.exe)"
+    cmake -S "$ROOT/native" -B "$BUILD/native-win64" -DCMAKE_BUILD_TYPE=$CONFIG \
+        -DCMAKE_TOOLCHAIN_FILE="$ROOT/native/cmake/mingw-w64-x86_64.cmake" >/dev/null
+    cmake --build "$BUILD/native-win64" --parallel
+    run_ctest "$BUILD/native-win64" "Windows DLL under wine ($WINE)"
+
+    say "managed: self-contained win-x64 CLI, selftest under wine"
+    local out="$BUILD/win-x64/cli" rc=0
+    dotnet publish "$ROOT/managed/Cli/Cli.csproj" -c $CONFIG -r win-x64 --self-contained \
+        --artifacts-path "$BUILD/win-x64/artifacts" -o "$out" \
+        -p:AsmkNativeDir="$BUILD/native-win64/" -v quiet -nologo >/dev/null || rc=$?
+    if ((rc == 0)); then
+        "$WINE" "$out/AsmKernels.Cli.exe" selftest | tail -4 || rc=$?
+    fi
+    if ((rc == 0)); then
+        PASSED=$((PASSED + 1)); say "win-x64 selftest under wine: passed"
+    else
+        FAILED=$((FAILED + 1)); say "win-x64 selftest under wine: FAILED (exit $rc)"
+    fi
+}
+
 test_all() {
     build
-    run_ctest
+    run_ctest "$BUILD/native" "Linux, System V and Win64 conventions"
     run_xunit all "all tests, default dispatch"
     local cap
     for cap in scalar popcnt avx2; do
@@ -110,6 +173,9 @@ test_all() {
         run_xunit api-vec256 "public API with the JIT limited to 256-bit vectors" --filter Category=Api
     ASMKERNELS_NATIVE_PATH="$BUILD/no-such-dir/libasmkernels.so" \
         run_xunit api-nolib "public API with no native library" --filter Category=Api
+    test_windows
+    local reason
+    for reason in "${SKIP_REASONS[@]}"; do say "skipped: $reason"; done
     local summary="tests: $PASSED passed, $FAILED failed"
     ((SKIPPED == 0)) || summary+=", $SKIPPED skipped"
     echo "$summary"
@@ -119,13 +185,8 @@ test_all() {
 bench() {
     build
     if ! command -v gnuplot >/dev/null; then
-        if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
-            say "installing gnuplot-nox (for the plot)"
-            apt-get update -qq
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends gnuplot-nox >/dev/null
-        else
-            say "gnuplot not found: the tables are written, the plot is not (apt-get install -y gnuplot-nox)"
-        fi
+        apt_install gnuplot-nox \
+            || say "gnuplot not found: the tables are written, the plot is not (apt-get install -y gnuplot-nox)"
     fi
     say "benchmarks $*"
     # In-process runs: promote to tier-1 at once, and without tiered PGO's instrumented tier,
