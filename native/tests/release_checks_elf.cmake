@@ -3,6 +3,8 @@
 # The dynamic symbol table defines exactly the functions the header declares,
 # all named asmk_*; PT_GNU_STACK exists and is not executable; no TEXTREL.
 
+include(${CMAKE_CURRENT_LIST_DIR}/exports_match_header.cmake)
+
 find_program(NM nm REQUIRED)
 find_program(READELF readelf REQUIRED)
 
@@ -20,21 +22,7 @@ foreach(line ${lines})
     list(APPEND exported ${CMAKE_MATCH_2})
   endif()
 endforeach()
-list(SORT exported)
-
-file(STRINGS ${HEADER} decls REGEX "ASMK_API [^(]+ (asmk_[a-z0-9_]+)\\(")
-set(declared "")
-foreach(decl ${decls})
-  string(REGEX MATCH "(asmk_[a-z0-9_]+)\\(" m "${decl}")
-  list(APPEND declared ${CMAKE_MATCH_1})
-endforeach()
-list(SORT declared)
-
-if(NOT exported STREQUAL declared)
-  message(FATAL_ERROR "exports differ from the header\n exported: ${exported}\n declared: ${declared}")
-endif()
-list(LENGTH exported n)
-message(STATUS "exports: ${n} asmk_* functions, as declared in asmkernels.h")
+exports_match_header("${exported}" ${HEADER})
 
 execute_process(COMMAND ${READELF} -lW ${LIB} OUTPUT_VARIABLE phdrs)
 string(REGEX MATCH "GNU_STACK[^\n]*" stack "${phdrs}")
