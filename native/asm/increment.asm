@@ -79,10 +79,7 @@ FUNC asmk_increment_avx2, 3, 4, 5, data, count, value, end
 .aligned:
     vmovq   xmm0, valueq
     vpbroadcastq ymm0, xmm0
-    mov     endq, countq
-    and     endq, -16
-    lea     endq, [dataq + 8*endq]  ; one past the last block of 16
-    and     countq, 15
+    BLOCKS   endq, dataq, countq, 16
     cmp     dataq, endq
     je      .vec4
 .loop16:
@@ -145,10 +142,7 @@ FUNC asmk_increment_avx512, 3, 5, 5, data, count, value, end, tmp
     sub     countq, tmpq
     jz      .zeroupper
 .aligned:
-    mov     endq, countq
-    and     endq, -32
-    lea     endq, [dataq + 8*endq]  ; one past the last block of 32
-    and     countq, 31
+    BLOCKS   endq, dataq, countq, 32
     cmp     dataq, endq
     je      .vec8
 .loop32:

@@ -29,10 +29,7 @@
 
 %macro POPCOUNT_POPCNT_BODY 0
     xor      eax, eax
-    mov      endq, countq
-    and      endq, -4                        ; words in full chunks of four
-    lea      endq, [srcq + 8*endq]           ; one past the last full chunk
-    and      countq, 3                       ; words left for the tail
+    BLOCKS   endq, srcq, countq, 4
     cmp      srcq, endq
     je       .tail
 .loop4:
@@ -113,10 +110,7 @@ low_nibbles:   times 16 db 0x0f
     vbroadcasti128 ymm1, [low_nibbles]
     vpxor    ymm2, ymm2, ymm2
     vpxor    ymm3, ymm3, ymm3
-    mov      endq, countq
-    and      endq, -16
-    lea      endq, [srcq + 8*endq]           ; one past the last block of 16 words
-    and      countq, 15
+    BLOCKS   endq, srcq, countq, 16
     cmp      srcq, endq
     je       .vec4
 .loop16:
@@ -213,10 +207,7 @@ ENDFUNC
     lea      src2q, [src2q + 8*headq]
 %endif
 .aligned:
-    mov      endq, countq
-    and      endq, -32
-    lea      endq, [srcq + 8*endq]           ; one past the last block of 32 words
-    and      countq, 31
+    BLOCKS   endq, srcq, countq, 32
     cmp      srcq, endq
     je       .vec8
 .loop32:
