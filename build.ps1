@@ -11,12 +11,14 @@
 #                        (--quick: three sizes, docs\benchmarks-quick.*; --calls: the cost of one
 #                        native call, layer by layer, docs\call-cost.md). The plot needs gnuplot and a
 #                        POSIX shell with head and grep (the script filters the CSV through them).
+#   .\build.ps1 disasm [--jit tier1|fullopts] [--size N]
+#                        writes docs\disasm\<op>.md: each kernel beside the JIT's code (asmkernels disasm --all)
 #   .\build.ps1 clean    remove every build output
 #
 # Needs on PATH: nasm, cmake (with ctest), a C toolchain (MinGW-w64 gcc, or MSVC from a developer
 # prompt), and the .NET 10 SDK.
 param(
-    [ValidateSet('build', 'test', 'run', 'bench', 'clean', 'help')][string]$Verb = 'build',
+    [ValidateSet('build', 'test', 'run', 'bench', 'disasm', 'clean', 'help')][string]$Verb = 'build',
     [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @()
 )
 
@@ -131,6 +133,12 @@ switch ($Verb) {
         $env:DOTNET_TieredPGO = '0'
         & dotnet (Join-Path $Root "managed/Benchmarks/bin/$Config/net10.0/AsmKernels.Benchmarks.dll") @Rest `
             --out (Join-Path $Root 'docs') --artifacts (Join-Path $Build 'bench')
+        exit $LASTEXITCODE
+    }
+    'disasm' {
+        Invoke-Build
+        Say 'disasm: every kernel beside the JIT''s code, docs\disasm\'
+        & $Cli disasm --all --out (Join-Path $Root 'docs/disasm') @Rest
         exit $LASTEXITCODE
     }
     'clean' {

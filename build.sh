@@ -12,6 +12,9 @@
 #                       BenchmarkDotNet suite; writes docs/benchmarks.md and docs/benchmarks.svg
 #                       (--quick: three sizes, about a minute, docs/benchmarks-quick.*;
 #                        --calls: the cost of one native call, layer by layer, docs/call-cost.md)
+#   ./build.sh disasm [--jit tier1|fullopts] [--size N]
+#                       writes docs/disasm/<op>.md: each kernel beside the JIT's code, with summaries
+#                       and timings (asmkernels disasm --all)
 #   ./build.sh clean    remove every build output
 set -euo pipefail
 
@@ -153,16 +156,36 @@ test_windows() {
     if ((rc == 0)); then
         "$WINE" "$out/AsmKernels.Cli.exe" selftest | tail -4 || rc=$?
     fi
-    if ((rc == 0)); then
-        PASSED=$((PASSED + 1)); say "win-x64 selftest under wine: passed"
+    count "win-x64 selftest under wine" $rc
+
+    # disasm under Windows: the kernel's bytes from the loaded PE image, the JIT's from a child process.
+    say "managed: win-x64 disasm under wine"
+    local listing
+    rc=0
+    listing="$("$WINE" "$out/AsmKernels.Cli.exe" disasm popcount --isa popcnt --jit fullopts)" || rc=$?
+    if ((rc == 0)) && ! grep -q 'native PE, sized to its last return' <<<"$listing"; then
+        echo "$listing"; rc=1
+    fi
+    if ((rc == 0)) && [[ $(grep -c '^ *popcnt .* | ' <<<"$listing") -lt 4 ]]; then
+        echo "$listing"; rc=1
+    fi
+    count "win-x64 disasm under wine" $rc
+}
+
+# count NAME RC -- adds one passed or failed suite.
+count() {
+    if (($2 == 0)); then
+        PASSED=$((PASSED + 1)); say "$1: passed"
     else
-        FAILED=$((FAILED + 1)); say "win-x64 selftest under wine: FAILED (exit $rc)"
+        FAILED=$((FAILED + 1)); say "$1: FAILED (exit $2)"
     fi
 }
 
 test_all() {
     build
     run_ctest "$BUILD/native" "Linux, System V and Win64 conventions"
+    # Before xunit: the disasm tests also read the Windows DLL it builds.
+    test_windows
     run_xunit all "all tests, default dispatch"
     local cap
     for cap in scalar popcnt avx2; do
@@ -173,7 +196,6 @@ test_all() {
         run_xunit api-vec256 "public API with the JIT limited to 256-bit vectors" --filter Category=Api
     ASMKERNELS_NATIVE_PATH="$BUILD/no-such-dir/libasmkernels.so" \
         run_xunit api-nolib "public API with no native library" --filter Category=Api
-    test_windows
     local reason
     for reason in "${SKIP_REASONS[@]}"; do say "skipped: $reason"; done
     local summary="tests: $PASSED passed, $FAILED failed"
@@ -196,6 +218,12 @@ bench() {
         --out "$ROOT/docs" --artifacts "$BUILD/bench"
 }
 
+disasm() {
+    build
+    say "disasm: every kernel beside the JIT's code, docs/disasm/"
+    "$CLI" disasm --all --out "$ROOT/docs/disasm" "$@"
+}
+
 clean() {
     rm -rf "$BUILD" "$ROOT"/managed/*/bin "$ROOT"/managed/*/obj
     say "clean"
@@ -206,7 +234,8 @@ case "${1:-build}" in
     test) test_all ;;
     run) build; "$CLI" demo ;;
     bench) shift; bench "$@" ;;
+    disasm) shift; disasm "$@" ;;
     clean) clean ;;
     -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" ;;
-    *) die "unknown verb '$1' (build, test, run, bench, clean)" ;;
+    *) die "unknown verb '$1' (build, test, run, bench, disasm, clean)" ;;
 esac

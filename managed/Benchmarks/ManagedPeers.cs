@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace AsmKernels.Benchmarks;
 
@@ -11,38 +10,6 @@ namespace AsmKernels.Benchmarks;
 /// </summary>
 internal static class ManagedPeers
 {
-    /// <summary>Popcount with Vector256: the vpshufb nibble lookup and vpsadbw (.NET has no managed VPOPCNTQ).</summary>
-    public static ulong PopCountVector256(ReadOnlySpan<ulong> data) => CountVector256(data, default, hamming: false);
-
-    public static ulong HammingVector256(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b) => CountVector256(a, b, hamming: true);
-
-    private static ulong CountVector256(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, bool hamming)
-    {
-        int i = 0;
-        ulong total = 0;
-        if (Avx2.IsSupported && a.Length >= 4)
-        {
-            Vector256<byte> table = Vector256.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
-                                                            0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
-            Vector256<byte> low = Vector256.Create((byte)0x0F);
-            Vector256<ulong> sums = Vector256<ulong>.Zero;
-            ref ulong ra = ref MemoryMarshal.GetReference(a);
-            ref ulong rb = ref MemoryMarshal.GetReference(b);
-            for (; i <= a.Length - 4; i += 4)
-            {
-                Vector256<byte> v = Vector256.LoadUnsafe(ref ra, (nuint)i).AsByte();
-                if (hamming)
-                    v ^= Vector256.LoadUnsafe(ref rb, (nuint)i).AsByte();
-                Vector256<byte> counts = Avx2.Shuffle(table, v & low) + Avx2.Shuffle(table, Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte() & low);
-                sums += Avx2.SumAbsoluteDifferences(counts, Vector256<byte>.Zero).AsUInt64();
-            }
-            total = Vector256.Sum(sums);
-        }
-        for (; i < a.Length; i++)
-            total += ulong.PopCount(hamming ? a[i] ^ b[i] : a[i]);
-        return total;
-    }
-
     /// <summary>IncrementBy with Vector512 where available, else Vector256.</summary>
     public static void IncrementVector(Span<long> data, long value)
     {

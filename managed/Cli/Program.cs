@@ -1,4 +1,8 @@
 using AsmKernels.Cli;
+using AsmKernels.Cli.Disasm;
+
+if (OperatingSystem.IsWindows())
+    Console.OutputEncoding = System.Text.Encoding.UTF8; // the tables print µs
 
 return args.FirstOrDefault() switch
 {
@@ -6,9 +10,20 @@ return args.FirstOrDefault() switch
     "demo" => DemoCommand.Run(),
     "selftest" => SelfTestCommand.Run(),
     "crossover" => CrossoverCommand.Run(),
+    "disasm" => DisasmCommand.Run(args[1..]),
+    "jit-run" => JitRun(args), // the child process of disasm
     null or "help" or "-h" or "--help" => Usage(Console.Out, 0),
     _ => Usage(Console.Error, 1, $"unknown command '{args[0]}'"),
 };
+
+static int JitRun(string[] args)
+{
+    DisasmOperation? op = args.Length == 3 ? DisasmOperation.All.FirstOrDefault(o => o.Name == args[1]) : null;
+    if (op is null || !Enum.TryParse(args[2], ignoreCase: true, out JitMode mode))
+        return Usage(Console.Error, 1, "jit-run <op> tier1|fullopts is run by disasm");
+    JitDisassembler.RunLoops(op, mode);
+    return 0;
+}
 
 static int Usage(TextWriter to, int exitCode, string? error = null)
 {
@@ -21,6 +36,9 @@ static int Usage(TextWriter to, int exitCode, string? error = null)
           demo       each kernel on a small example, then native vs the JIT's loop at a few sizes
           selftest   every API at every supported ISA level against a reference; exit 1 on mismatch
           crossover  time managed vs native code at each length (how the thresholds are set)
+          disasm     a kernel's instructions beside the JIT's code for the same loop, with a summary
+                     and timings: disasm <op> [--isa L] [--jit tier1|fullopts] [--format text|markdown]
+                     [--size N] [--library FILE]; disasm --all --out DIR
 
         environment: ASMKERNELS_MAX_ISA=scalar|popcnt|avx2|avx512, ASMKERNELS_NATIVE_PATH=<file or dir>
         """);
