@@ -6,7 +6,10 @@
 #                       public-API tests again under ASMKERNELS_MAX_ISA=scalar, popcnt, avx2,
 #                       with the JIT held to 256-bit vectors, and with no native library; then
 #                       the Windows DLL and checkasm.exe (MinGW-w64) and a self-contained
-#                       win-x64 CLI selftest, under wine (installed when missing, as root); ends with "tests: N passed, N failed[, N skipped]"
+#                       win-x64 CLI selftest and disasm, under wine (installed when missing, as root);
+#                       then pack, and samples/Consumer from the local feed: on Linux, with the
+#                       native library removed, trimmed, Native AOT, and win-x64 under wine;
+#                       ends with "tests: N passed, N failed[, N skipped]"
 #   ./build.sh run      build, then `asmkernels demo`
 #   ./build.sh bench [--quick | --calls]
 #                       BenchmarkDotNet suite; writes docs/benchmarks.md and docs/benchmarks.svg
@@ -15,6 +18,8 @@
 #   ./build.sh disasm [--jit tier1|fullopts] [--size N]
 #                       writes docs/disasm/<op>.md: each kernel beside the JIT's code, with summaries
 #                       and timings (asmkernels disasm --all)
+#   ./build.sh pack     build/feed/AsmKernels.<version>.nupkg (+ .snupkg): the assembly, XML docs,
+#                       libasmkernels.so and libasmkernels.dll (cross-built with MinGW-w64)
 #   ./build.sh clean    remove every build output
 set -euo pipefail
 
@@ -196,6 +201,7 @@ test_all() {
         run_xunit api-vec256 "public API with the JIT limited to 256-bit vectors" --filter Category=Api
     ASMKERNELS_NATIVE_PATH="$BUILD/no-such-dir/libasmkernels.so" \
         run_xunit api-nolib "public API with no native library" --filter Category=Api
+    test_package
     local reason
     for reason in "${SKIP_REASONS[@]}"; do say "skipped: $reason"; done
     local summary="tests: $PASSED passed, $FAILED failed"
@@ -218,6 +224,9 @@ bench() {
         --out "$ROOT/docs" --artifacts "$BUILD/bench"
 }
 
+# shellcheck source=scripts/package.sh
+source "$ROOT/scripts/package.sh"
+
 disasm() {
     build
     say "disasm: every kernel beside the JIT's code, docs/disasm/"
@@ -235,7 +244,8 @@ case "${1:-build}" in
     run) build; "$CLI" demo ;;
     bench) shift; bench "$@" ;;
     disasm) shift; disasm "$@" ;;
+    pack) build; pack ;;
     clean) clean ;;
     -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" ;;
-    *) die "unknown verb '$1' (build, test, run, bench, disasm, clean)" ;;
+    *) die "unknown verb '$1' (build, test, run, bench, disasm, pack, clean)" ;;
 esac

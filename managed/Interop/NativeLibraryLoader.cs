@@ -71,7 +71,7 @@ internal static unsafe class NativeLibraryLoader
         void Add(string? dir)
         {
             if (string.IsNullOrEmpty(dir)) return;
-            string full = System.IO.Path.GetFullPath(dir);
+            string full = System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(dir));
             if (!dirs.Contains(full)) dirs.Add(full);
         }
         Add(AppContext.BaseDirectory);

@@ -59,7 +59,7 @@ internal static class DisasmWriter
         foreach (ReportEntry e in report.Entries.Where(e => e.WhyNotTimed is not null))
             to.WriteLine($"- Timing unavailable for `{e.Name}`: {e.WhyNotTimed}.");
         to.WriteLine("""
-            - *hot loop*: the instructions of the loop that consumes the most elements per iteration (a
+            - *hot-loop instructions*: the instructions of the loop that consumes the most elements per iteration (a
               branch back to a label above it); *elements/iteration*: the bytes that loop's widest data
               stream covers per iteration, divided by the element size.
             - *bytes*: the routine's code size (native: the symbol's size; JIT: its "Total bytes of code").

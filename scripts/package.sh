@@ -1,0 +1,132 @@
+# package.sh - sourced by build.sh: `./build.sh pack` and the package suites of `./build.sh test`.
+# Uses build.sh's ROOT, BUILD, CONFIG, say, die, apt_install, count, find_wine and counters.
+
+VERSION="$(sed -nE 's:.*<Version>([^<]+)</Version>.*:\1:p' "$ROOT/managed/Interop/AsmKernels.csproj")"
+FEED="$BUILD/feed"
+PACKAGE="$FEED/AsmKernels.$VERSION.nupkg"
+CONSUMER="$ROOT/samples/Consumer/Consumer.csproj"
+
+# windows_dll -- cross-builds build/native-win64/libasmkernels.dll (MinGW-w64, installed as root when missing).
+windows_dll() {
+    if ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
+        apt_install gcc-mingw-w64-x86-64 || { echo "gcc-mingw-w64-x86-64 is not installed and cannot be installed here (needs root and apt-get)"; return 1; }
+    fi
+    say "native: MinGW-w64 cross build (libasmkernels.dll)" >&2
+    cmake -S "$ROOT/native" -B "$BUILD/native-win64" -DCMAKE_BUILD_TYPE=$CONFIG \
+        -DCMAKE_TOOLCHAIN_FILE="$ROOT/native/cmake/mingw-w64-x86_64.cmake" >/dev/null \
+        && cmake --build "$BUILD/native-win64" --parallel --target asmkernels >&2 \
+        || { echo "the MinGW-w64 cross build of libasmkernels.dll failed"; return 1; }
+}
+
+# pack -- AsmKernels.<version>.nupkg (+ .snupkg) in build/feed, with both native libraries.
+pack() {
+    local why
+    if [[ ${1:-} != --dll-built ]]; then
+        why="$(windows_dll)" || die "pack needs the Windows DLL: $why"
+    fi
+    say "package: dotnet pack"
+    rm -rf "$FEED"
+    local args=(-p:AsmkLinuxNative="$BUILD/native/libasmkernels.so"
+                -p:AsmkWindowsNative="$BUILD/native-win64/libasmkernels.dll")
+    if git -C "$ROOT" rev-parse HEAD >/dev/null 2>&1; then
+        args+=(-p:RepositoryCommit="$(git -C "$ROOT" rev-parse HEAD)")
+        local url; url="$(git -C "$ROOT" remote get-url origin 2>/dev/null || true)"
+        [[ -z $url ]] || args+=(-p:RepositoryUrl="$url")
+    fi
+    dotnet pack "$ROOT/managed/Interop/AsmKernels.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo
+    command -v unzip >/dev/null || apt_install unzip || die "pack checks the package with unzip: apt-get install -y unzip"
+    local entry listing
+    listing="$(unzip -Z1 "$PACKAGE")"
+    for entry in lib/net10.0/AsmKernels.dll lib/net10.0/AsmKernels.xml README.md LICENSE \
+                 runtimes/linux-x64/native/libasmkernels.so runtimes/win-x64/native/libasmkernels.dll; do
+        grep -qx "$entry" <<<"$listing" || die "$PACKAGE lacks $entry"
+    done
+    say "package: $PACKAGE (and $(basename "$PACKAGE" .nupkg).snupkg)"
+}
+
+# consumer_publish NAME [dotnet publish args...] -- publishes samples/Consumer from the local feed
+# into build/consumer/NAME; its output goes to build/consumer/NAME.log.
+consumer_publish() {
+    local name="$1"; shift
+    rm -rf "$BUILD/consumer/$name" "$BUILD/consumer/packages/asmkernels"   # always the package just built
+    dotnet publish "$CONSUMER" -c $CONFIG -o "$BUILD/consumer/$name" \
+        --artifacts-path "$BUILD/consumer/artifacts/$name" \
+        -p:RestorePackagesPath="$BUILD/consumer/packages" -p:AsmKernelsVersion="$VERSION" "$@" \
+        >"$BUILD/consumer/$name.log" 2>&1
+}
+
+# expect NAME RC OUTPUT PATTERN... -- one suite: passes when RC is 0 and OUTPUT matches every pattern.
+expect() {
+    local name="$1" rc="$2" output="$3" pattern; shift 3
+    printf '%s\n' "$output" | sed 's/^/    /'
+    for pattern in "$@"; do
+        ((rc != 0)) || grep -qE -- "$pattern" <<<"$output" || { say "$name: output lacks /$pattern/"; rc=1; }
+    done
+    count "$name" "$rc"
+}
+
+NATIVE_USED=('native library: loaded from' 'PopCount: asmk_popcount_' 'HammingDistance: asmk_hamming_' 'IncrementBy: asmk_increment_' 'consumer: all checks passed')
+
+test_package() {
+    say "package: pack, then samples/Consumer from the local feed"
+    local why out rc
+    if ! why="$(windows_dll)"; then
+        say "package suites skipped: $why"
+        SKIPPED=$((SKIPPED + 5)); SKIP_REASONS+=("package and consumer (5 suites): $why"); return
+    fi
+    pack --dll-built
+    mkdir -p "$BUILD/consumer"
+
+    # Linux, framework-dependent: the native library comes from runtimes/linux-x64/native/.
+    rc=0; consumer_publish linux || rc=$?
+    out="$( ((rc == 0)) && dotnet "$BUILD/consumer/linux/Consumer.dll" 2>&1)" || rc=$?
+    ((rc == 0)) || cat "$BUILD/consumer/linux.log"
+    expect "consumer on Linux from the package" "$rc" "$out" "${NATIVE_USED[@]}"
+
+    # The same app with the native library removed: the managed fallback, same answers.
+    rc=0; rm -rf "$BUILD/consumer/fallback"
+    cp -r "$BUILD/consumer/linux" "$BUILD/consumer/fallback" && rm -rf "$BUILD/consumer/fallback/runtimes" || rc=$?
+    out="$( ((rc == 0)) && dotnet "$BUILD/consumer/fallback/Consumer.dll" 2>&1)" || rc=$?
+    expect "consumer with the native library removed" "$rc" "$out" \
+        'native library: not loaded' 'PopCount: managed' 'IncrementBy: managed' 'consumer: all checks passed'
+
+    # Trimmed, self-contained: the trim analysis of the whole app, the package included, must be silent.
+    rc=0; consumer_publish trimmed -r linux-x64 --self-contained -p:PublishTrimmed=true || rc=$?
+    if ((rc == 0)) && grep -E 'warning IL[0-9]+' "$BUILD/consumer/trimmed.log"; then rc=1; fi
+    out="$( ((rc == 0)) && "$BUILD/consumer/trimmed/Consumer" 2>&1)" || rc=$?
+    ((rc == 0)) || cat "$BUILD/consumer/trimmed.log"
+    expect "consumer trimmed, no trim warnings" "$rc" "$out" "${NATIVE_USED[@]}"
+
+    test_package_aot
+
+    # Windows: self-contained win-x64, run under wine (which offers .NET no AVX-512; avx2 kernels run).
+    if ! find_wine; then
+        say "consumer under wine skipped: wine64 is not installed"
+        SKIPPED=$((SKIPPED + 1)); SKIP_REASONS+=("consumer under wine: wine64 is not installed"); return
+    fi
+    rc=0; consumer_publish win-x64 -r win-x64 --self-contained || rc=$?
+    out="$( ((rc == 0)) && WINEPREFIX="$BUILD/wineprefix" WINEDEBUG=-all "$WINE" "$BUILD/consumer/win-x64/Consumer.exe" 2>&1 | tr -d '\r')" || rc=$?
+    ((rc == 0)) || cat "$BUILD/consumer/win-x64.log"
+    expect "consumer win-x64 under wine" "$rc" "$out" "${NATIVE_USED[@]}" 'libasmkernels\.dll'
+}
+
+# Native AOT: needs clang (installed as root when missing) and the NativeAOT runtime pack from the
+# NuGet source; where the source lacks that pack the suite is skipped with that reason.
+test_package_aot() {
+    local out rc=0
+    if ! command -v clang >/dev/null && ! apt_install clang; then
+        say "consumer Native AOT skipped: clang is not installed and cannot be installed here"
+        SKIPPED=$((SKIPPED + 1)); SKIP_REASONS+=("consumer Native AOT: clang is not installed (apt-get install -y clang)"); return
+    fi
+    consumer_publish aot -r linux-x64 -p:PublishAot=true || rc=$?
+    if ((rc != 0)) && grep -qE 'NU1101.*Microsoft\.NETCore\.App\.Runtime\.NativeAOT' "$BUILD/consumer/aot.log"; then
+        local pack; pack="$(grep -oE 'Microsoft\.NETCore\.App\.Runtime\.NativeAOT\.[a-z0-9-]+' "$BUILD/consumer/aot.log" | head -1)"
+        say "consumer Native AOT skipped: the NuGet source has no $pack (the .NET 10 Native AOT runtime pack)"
+        SKIPPED=$((SKIPPED + 1)); SKIP_REASONS+=("consumer Native AOT: the NuGet source has no $pack"); return
+    fi
+    if ((rc == 0)) && grep -E 'warning IL[0-9]+' "$BUILD/consumer/aot.log"; then rc=1; fi
+    if ((rc == 0)) && [[ -e $BUILD/consumer/aot/Consumer.dll ]]; then say "the AOT output holds Consumer.dll"; rc=1; fi
+    out="$( ((rc == 0)) && "$BUILD/consumer/aot/Consumer" 2>&1)" || rc=$?
+    ((rc == 0)) || cat "$BUILD/consumer/aot.log"
+    expect "consumer Native AOT, no AOT warnings" "$rc" "$out" "${NATIVE_USED[@]}"
+}
