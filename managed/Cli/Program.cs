@@ -11,6 +11,8 @@ return args.FirstOrDefault() switch
     "selftest" => SelfTestCommand.Run(),
     "crossover" => CrossoverCommand.Run(),
     "disasm" => DisasmCommand.Run(args[1..]),
+    "popcount" => FileCommands.PopCount(args[1..], Console.Out, Console.Error),
+    "hamming" => FileCommands.Hamming(args[1..], Console.Out, Console.Error),
     "jit-run" => JitRun(args), // the child process of disasm
     null or "help" or "-h" or "--help" => Usage(Console.Out, 0),
     _ => Usage(Console.Error, 1, $"unknown command '{args[0]}'"),
@@ -39,6 +41,9 @@ static int Usage(TextWriter to, int exitCode, string? error = null)
           disasm     a kernel's instructions beside the JIT's code for the same loop, with a summary
                      and timings: disasm <op> [--isa L] [--jit tier1|fullopts] [--format text|markdown]
                      [--size N] [--library FILE]; disasm --all --out DIR
+          popcount   set bits in a file: popcount <file> [--json] [--progress]
+          hamming    differing bits of two files: hamming <fileA> <fileB> [--pad] [--json] [--progress]
+                     (exit codes: 0 ok, 1 bad usage, 2 I/O error)
 
         environment: ASMKERNELS_MAX_ISA=scalar|popcnt|avx2|avx512, ASMKERNELS_NATIVE_PATH=<file or dir>
         """);
