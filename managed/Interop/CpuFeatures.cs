@@ -25,6 +25,9 @@ public sealed class CpuFeatures
     /// <summary>CPUID leaf 1, ECX bit 23.</summary>
     public bool Popcnt { get; private init; }
 
+    /// <summary>SSE4.2 (the <c>crc32</c> instruction).</summary>
+    public bool Sse42 { get; private init; }
+
     /// <summary>CPUID leaf 7, EBX bit 5.</summary>
     public bool Avx2 { get; private init; }
 
@@ -50,6 +53,7 @@ public sealed class CpuFeatures
         {
             var names = new List<string>();
             if (Popcnt) names.Add("popcnt");
+            if (Sse42) names.Add("sse4.2");
             if (Avx2) names.Add("avx2");
             if (Avx512F) names.Add("avx512f");
             if (Avx512BW) names.Add("avx512bw");
@@ -80,6 +84,7 @@ public sealed class CpuFeatures
             Vendor = Ascii(vb, vd, vc),
             Brand = ReadBrand(),
             Popcnt = Bit(ecx1, 23),
+            Sse42 = Bit(ecx1, 20),
             Avx2 = Bit(ebx7, 5),
             Avx512F = Bit(ebx7, 16),
             Avx512BW = Bit(ebx7, 30),

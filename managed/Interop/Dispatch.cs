@@ -26,12 +26,14 @@ internal static class Dispatch
     public static readonly IsaLevel PopCount = Select(KernelOperation.PopCount);
     public static readonly IsaLevel HammingDistance = Select(KernelOperation.HammingDistance);
     public static readonly IsaLevel IncrementBy = Select(KernelOperation.IncrementBy);
+    public static readonly IsaLevel Crc32C = Select(KernelOperation.Crc32C);
 
     public static IsaLevel Selected(KernelOperation op) => op switch
     {
         KernelOperation.PopCount => PopCount,
         KernelOperation.HammingDistance => HammingDistance,
         KernelOperation.IncrementBy => IncrementBy,
+        KernelOperation.Crc32C => Crc32C,
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown operation."),
     };
 
@@ -41,6 +43,7 @@ internal static class Dispatch
         (KernelOperation.PopCount, IsaLevel.Popcnt) => "asmk_popcount_popcnt",
         (KernelOperation.HammingDistance, IsaLevel.Popcnt) => "asmk_hamming_popcnt",
         (KernelOperation.IncrementBy, IsaLevel.Popcnt) => "asmk_increment_sse2",
+        (KernelOperation.Crc32C, IsaLevel.Popcnt) => "asmk_crc32c_sse42",
         (KernelOperation.PopCount, IsaLevel.Avx2) => "asmk_popcount_avx2",
         (KernelOperation.HammingDistance, IsaLevel.Avx2) => "asmk_hamming_avx2",
         (KernelOperation.IncrementBy, IsaLevel.Avx2) => "asmk_increment_avx2",
@@ -86,6 +89,7 @@ internal static class Dispatch
         return isa switch
         {
             _ when !Cpu.Popcnt => "this CPU has no POPCNT", // every native level builds on it
+            _ when op == KernelOperation.Crc32C && !Cpu.Sse42 => "this CPU has no SSE4.2",
             IsaLevel.Avx2 when !Cpu.Avx2 => "this CPU has no AVX2",
             IsaLevel.Avx2 when !Cpu.OsSavesYmm => "the OS or the runtime does not enable AVX state (YMM registers)",
             IsaLevel.Avx512 when !Cpu.Avx512F => "this CPU has no AVX512F",

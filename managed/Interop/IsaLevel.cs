@@ -11,8 +11,9 @@ public enum IsaLevel
     Scalar = 0,
 
     /// <summary>
-    /// x86-64 with POPCNT: <c>asmk_popcount_popcnt</c>, <c>asmk_hamming_popcnt</c> and the SSE2
-    /// increment cascade <c>asmk_increment_sse2</c>. Also accepted as <c>sse2</c> where a level is parsed.
+    /// x86-64 with POPCNT: <c>asmk_popcount_popcnt</c>, <c>asmk_hamming_popcnt</c>, the SSE2
+    /// increment cascade <c>asmk_increment_sse2</c>, and <c>asmk_crc32c_sse42</c> (which also needs
+    /// SSE4.2). Also accepted as <c>sse2</c> or <c>sse42</c> where a level is parsed.
     /// </summary>
     Popcnt = 1,
 
@@ -37,6 +38,9 @@ public enum KernelOperation
 
     /// <summary>Add a value to every element, wrapping (<see cref="Int64Ops.IncrementBy(Span{long}, long)"/>).</summary>
     IncrementBy,
+
+    /// <summary>CRC-32C (Castagnoli) of a byte array (<see cref="Checksums.Crc32C(ReadOnlySpan{byte}, uint)"/>).</summary>
+    Crc32C,
 }
 
 /// <summary>Parsing and naming of <see cref="IsaLevel"/> values.</summary>
@@ -46,7 +50,7 @@ public static class IsaLevels
     public static ReadOnlySpan<IsaLevel> All => [IsaLevel.Scalar, IsaLevel.Popcnt, IsaLevel.Avx2, IsaLevel.Avx512];
 
     /// <summary>The names <see cref="TryParse"/> accepts, as a comma-separated list for messages.</summary>
-    public const string ValidNames = "scalar, popcnt (or sse2), avx2, avx512";
+    public const string ValidNames = "scalar, popcnt (or sse2, sse42), avx2, avx512";
 
     /// <summary>The lower-case name of a level, as used by <c>ASMKERNELS_MAX_ISA</c> and the CLI.</summary>
     public static string Name(IsaLevel level) => level switch
@@ -67,7 +71,7 @@ public static class IsaLevels
         switch (text?.Trim().ToLowerInvariant())
         {
             case "scalar": level = IsaLevel.Scalar; return true;
-            case "popcnt" or "sse2": level = IsaLevel.Popcnt; return true;
+            case "popcnt" or "sse2" or "sse42": level = IsaLevel.Popcnt; return true;
             case "avx2": level = IsaLevel.Avx2; return true;
             case "avx512": level = IsaLevel.Avx512; return true;
             default: level = IsaLevel.Scalar; return false;

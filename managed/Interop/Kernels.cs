@@ -97,6 +97,18 @@ public static class Kernels
             NativeKernels.IncrementBy(isa, data, value);
     }
 
+    /// <summary>Computes the CRC-32C of <paramref name="data"/> with the implementation at <paramref name="isa"/>.</summary>
+    /// <param name="isa">The level to run.</param>
+    /// <param name="data">The bytes.</param>
+    /// <param name="crc">The CRC-32C of the bytes before <paramref name="data"/>, to continue from; 0 to start.</param>
+    /// <returns>The CRC-32C, as <see cref="Checksums.Crc32C(ReadOnlySpan{byte}, uint)"/> returns it.</returns>
+    /// <exception cref="PlatformNotSupportedException">The level cannot run here; the message says why.</exception>
+    public static uint Crc32C(IsaLevel isa, ReadOnlySpan<byte> data, uint crc = 0)
+    {
+        Require(KernelOperation.Crc32C, isa);
+        return ~(isa == IsaLevel.Scalar ? ScalarKernels.Crc32C(~crc, data) : NativeKernels.Crc32C(isa, ~crc, data));
+    }
+
     private static void Require(KernelOperation operation, IsaLevel isa)
     {
         if (Dispatch.WhyNot(operation, isa) is { } reason)

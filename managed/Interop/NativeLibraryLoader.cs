@@ -19,7 +19,7 @@ internal sealed record NativeLoadResult(nint Handle, string? Path, string? Error
 internal static unsafe class NativeLibraryLoader
 {
     public const string LibraryName = "asmkernels";
-    public const uint ExpectedAbiVersion = 2;
+    public const uint ExpectedAbiVersion = 3;
     public const string PathVariable = "ASMKERNELS_NATIVE_PATH";
 
     /// <summary>Every export the managed side calls, for <see cref="ExpectedAbiVersion"/>: the version probe and every kernel <see cref="Dispatch.ExportName"/> binds.</summary>

@@ -68,4 +68,10 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Lib, EntryPoint = "asmk_increment_avx512"), SuppressGCTransition]
     internal static partial void IncrementAvx512Fast(long* data, nuint count, long value);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_crc32c_sse42")]
+    internal static partial uint Crc32CSse42(uint crc, byte* data, nuint count);
+
+    [LibraryImport(Lib, EntryPoint = "asmk_crc32c_sse42"), SuppressGCTransition]
+    internal static partial uint Crc32CSse42Fast(uint crc, byte* data, nuint count);
 }

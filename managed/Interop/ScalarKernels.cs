@@ -36,6 +36,17 @@ internal static class ScalarKernels
             data[i] = unchecked(data[i] + value);
     }
 
+    /// <summary>The raw CRC-32C register after <paramref name="data"/>: 8 bytes per step, then single bytes.</summary>
+    public static uint Crc32C(uint crc, ReadOnlySpan<byte> data)
+    {
+        ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(data);
+        foreach (ulong word in words)
+            crc = BitOperations.Crc32C(crc, word);
+        foreach (byte b in data[(words.Length * sizeof(ulong))..])
+            crc = BitOperations.Crc32C(crc, b);
+        return crc;
+    }
+
     /// <summary>The last <c>length % 8</c> bytes of a byte span as one zero-padded word.</summary>
     public static ulong TailWord(ReadOnlySpan<byte> bytes)
     {

@@ -26,4 +26,12 @@ internal static class Thresholds
     public const int HammingNative = 24;
     public const int IncrementVector = 12;
     public const int IncrementNative = 1 << 22;
+
+    /// <summary>
+    /// CRC32C, in bytes: the kernel and the managed loop over <c>BitOperations.Crc32C</c> (which
+    /// the JIT compiles to the same <c>crc32</c> instruction) both run one dependency chain of
+    /// 8-byte steps, so the kernel only pays its call; <c>asmkernels disasm crc32c --size N</c>
+    /// times both.
+    /// </summary>
+    public const int Crc32CNative = 256;
 }

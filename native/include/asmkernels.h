@@ -31,7 +31,7 @@ extern "C" {
 #endif
 
 /* The version of this contract the library implements. */
-#define ASMK_ABI_VERSION 2
+#define ASMK_ABI_VERSION 3
 ASMK_API uint32_t asmk_abi_version(void);
 
 /* Number of set bits in data[0..count). */
@@ -48,6 +48,10 @@ ASMK_API uint64_t asmk_hamming_avx512(const uint64_t *a, const uint64_t *b, size
 ASMK_API void asmk_increment_sse2(int64_t *data, size_t count, int64_t value);   /* 8/4/1 paddq cascade */
 ASMK_API void asmk_increment_avx2(int64_t *data, size_t count, int64_t value);   /* aligned stores, 16/4/1 */
 ASMK_API void asmk_increment_avx512(int64_t *data, size_t count, int64_t value); /* aligned stores, masked ends */
+
+/* The CRC-32C register crc after feeding it data[0..count) (reflected polynomial 0x82F63B78,
+ * no inversion: the CRC-32C of a message is ~asmk_crc32c_sse42(~0u, data, count)). */
+ASMK_API uint32_t asmk_crc32c_sse42(uint32_t crc, const void *data, size_t count); /* crc32 r64, 8 bytes per step */
 
 #ifdef __cplusplus
 }

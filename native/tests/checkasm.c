@@ -35,8 +35,8 @@
 #include "asmkernels.h"
 #include "checkasm.h"
 
-enum kind { POPCOUNT, HAMMING, INCREMENT };
-enum isa { ISA_NONE, ISA_POPCNT, ISA_AVX, ISA_AVX2, ISA_AVX512, ISA_AVX512_VPOPCNTDQ };
+enum kind { POPCOUNT, HAMMING, INCREMENT, CRC32C };
+enum isa { ISA_NONE, ISA_POPCNT, ISA_SSE42, ISA_AVX, ISA_AVX2, ISA_AVX512, ISA_AVX512_VPOPCNTDQ };
 enum abi { ABI_SYSV, ABI_WIN64 };
 static const char *const abi_names[] = { "sysv", "win64" };
 
@@ -58,7 +58,8 @@ struct routine {
     ROUTINE(abi, prefix, hamming, avx512, HAMMING, ISA_AVX512_VPOPCNTDQ),           \
     ROUTINE(abi, prefix, increment, sse2, INCREMENT, ISA_POPCNT),                   \
     ROUTINE(abi, prefix, increment, avx2, INCREMENT, ISA_AVX2),                     \
-    ROUTINE(abi, prefix, increment, avx512, INCREMENT, ISA_AVX512)
+    ROUTINE(abi, prefix, increment, avx512, INCREMENT, ISA_AVX512),                 \
+    ROUTINE(abi, prefix, crc32c, sse42, CRC32C, ISA_SSE42)
 
 #define DECLARE_BROKEN(prefix)                                   \
     uint64_t prefix##broken_clobber_rbx(const uint64_t *, size_t);   \
@@ -81,6 +82,7 @@ static const struct routine broken[] = { BROKEN(ABI_WIN64, ) };
 DECLARE_W64(popcount, popcnt) DECLARE_W64(popcount, avx2) DECLARE_W64(popcount, avx512)
 DECLARE_W64(hamming, popcnt) DECLARE_W64(hamming, avx2) DECLARE_W64(hamming, avx512)
 DECLARE_W64(increment, sse2) DECLARE_W64(increment, avx2) DECLARE_W64(increment, avx512)
+DECLARE_W64(crc32c, sse42)
 DECLARE_BROKEN()
 DECLARE_BROKEN(w64_)
 static const struct routine routines[] = { ALL_ROUTINES(ABI_SYSV, ), ALL_ROUTINES(ABI_WIN64, w64_) };
@@ -94,6 +96,7 @@ static int cpu_has(enum isa needs)
     switch (needs) {
     case ISA_NONE: return 1;
     case ISA_POPCNT: return __builtin_cpu_supports("popcnt");
+    case ISA_SSE42: return __builtin_cpu_supports("sse4.2");
     case ISA_AVX: return __builtin_cpu_supports("avx");
     case ISA_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
     case ISA_AVX512: return __builtin_cpu_supports("avx512f");
@@ -137,6 +140,19 @@ static uint64_t load(const unsigned char *p, size_t i)
     uint64_t v;
     memcpy(&v, p + 8 * i, 8);
     return v;
+}
+
+/* Bytes per element: the lengths of CRC32C are in bytes, the others in 64-bit words. */
+static size_t element_bytes(enum kind k) { return k == CRC32C ? 1 : 8; }
+
+/* CRC-32C bit by bit (reflected polynomial 0x82F63B78), no inversion: the routine's contract. */
+static uint32_t ref_crc32c(uint32_t crc, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        crc ^= p[i];
+        for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1)));
+    }
+    return crc;
 }
 
 static uint64_t ref_bits(uint64_t v)
@@ -195,8 +211,9 @@ static uint64_t call(const struct context *c, uint64_t a0, uint64_t a1, uint64_t
     *faulted = checkasm_faulted;
     if (*faulted) {
         uintptr_t at = checkasm_fault_address, a = (uintptr_t)c->range_a;
-        if (c->range_a && at >= a + 8 * c->len)
-            violation(c, KIND_FAULT, "at %zu bytes past the end of the first input", (size_t)(at - a - 8 * c->len));
+        size_t bytes = element_bytes(c->r->kind) * c->len;
+        if (c->range_a && at >= a + bytes)
+            violation(c, KIND_FAULT, "at %zu bytes past the end of the first input", (size_t)(at - a - bytes));
         else if (c->range_a && at < a)
             violation(c, KIND_FAULT, "at %zu bytes before the first input", (size_t)(a - at));
         else
@@ -211,22 +228,22 @@ static uint64_t call(const struct context *c, uint64_t a0, uint64_t a1, uint64_t
     return ret;
 }
 
-/* Start of a range of len words whose address is offset mod 64: flush against the front guard
+/* Start of a range of `bytes` bytes whose address is offset mod 64: flush against the front guard
  * (front) or as close to the back guard as that offset allows (back). */
-static unsigned char *place(const struct guarded *g, size_t len, size_t offset, int back)
+static unsigned char *place(const struct guarded *g, size_t bytes, size_t offset, int back)
 {
     if (!back)
         return g->lo + offset;
-    unsigned char *base = g->hi - 8 * len;
+    unsigned char *base = g->hi - bytes;
     return base - (((uintptr_t)base - offset) & 63);
 }
 
 /* The bytes a call may be judged on: 64 before and after the range, clipped to the buffer. */
-static void window(const struct guarded *g, const unsigned char *start, size_t len,
+static void window(const struct guarded *g, const unsigned char *start, size_t len_bytes,
                    unsigned char **lo, size_t *bytes)
 {
     unsigned char *w = (unsigned char *)start - 64 < g->lo ? g->lo : (unsigned char *)start - 64;
-    unsigned char *end = (unsigned char *)start + 8 * len + 64 > g->hi ? g->hi : (unsigned char *)start + 8 * len + 64;
+    unsigned char *end = (unsigned char *)start + len_bytes + 64 > g->hi ? g->hi : (unsigned char *)start + len_bytes + 64;
     *lo = w;
     *bytes = (size_t)(end - w);
 }
@@ -243,12 +260,25 @@ static void check_unchanged(const struct context *c, const unsigned char *w, siz
 static void check_case(const struct routine *r, size_t len, size_t offset, int back)
 {
     struct context c = { r, len, offset, back ? "(back guard)" : "(front guard)", NULL, NULL };
-    unsigned char *a = place(&buf_a, len, offset, back), *wa;
+    size_t len_bytes = element_bytes(r->kind) * len;
+    unsigned char *a = place(&buf_a, len_bytes, offset, back), *wa;
     size_t bytes_a;
-    window(&buf_a, a, len, &wa, &bytes_a);
+    window(&buf_a, a, len_bytes, &wa, &bytes_a);
     fill_random(wa, bytes_a);
     c.range_a = a;
     int faulted;
+    if (r->kind == CRC32C) {
+        uint32_t seed = (uint32_t)next_random();
+        uint64_t want = ref_crc32c(seed, a, len);
+        memcpy(expected, wa, bytes_a);
+        uint64_t got = call(&c, seed, (uintptr_t)a, len, &faulted);
+        if (faulted)
+            return;
+        if (got != want) /* the whole of rax: the upper half must be zero */
+            violation(&c, KIND_RESULT, "got 0x%" PRIx64 ", want 0x%" PRIx64, got, want);
+        check_unchanged(&c, wa, bytes_a);
+        return;
+    }
     if (r->kind == INCREMENT) {
         int64_t value = (int64_t)next_random();
         memcpy(expected, wa, bytes_a);
@@ -266,8 +296,8 @@ static void check_case(const struct routine *r, size_t len, size_t offset, int b
     if (r->kind == HAMMING) {
         unsigned char *wb;
         size_t bytes_b;
-        b = place(&buf_b, len, (offset * 7 + 5) % 64, back);
-        window(&buf_b, b, len, &wb, &bytes_b);
+        b = place(&buf_b, 8 * len, (offset * 7 + 5) % 64, back);
+        window(&buf_b, b, 8 * len, &wb, &bytes_b);
         fill_random(wb, bytes_b);
         for (size_t i = 0; i < len; i++) want += ref_bits(load(a, i) ^ load(b, i));
     } else {
@@ -291,10 +321,12 @@ static void check_empty_at_guard(const struct routine *r)
     int faulted;
     uint64_t got = r->kind == HAMMING ? call(&c, guard, guard_b, 0, &faulted)
                  : r->kind == INCREMENT ? call(&c, guard, 0, 7, &faulted)
-                                        : call(&c, guard, 0, 0, &faulted);
+                 : r->kind == CRC32C ? call(&c, 0x89ABCDEF, guard, 0, &faulted)
+                                     : call(&c, guard, 0, 0, &faulted);
     cases++;
-    if (!faulted && r->kind != INCREMENT && got != 0)
-        violation(&c, KIND_RESULT, "got %" PRIu64 " for no input", got);
+    uint64_t want = r->kind == CRC32C ? 0x89ABCDEF : 0;
+    if (!faulted && r->kind != INCREMENT && got != want)
+        violation(&c, KIND_RESULT, "got 0x%" PRIx64 " for no input, want 0x%" PRIx64, got, want);
 }
 
 static void known_answers(const struct routine *r)
@@ -313,6 +345,14 @@ static void known_answers(const struct routine *r)
         if (!faulted && got != 576) violation(&c, KIND_RESULT, "ones vs zeros: got %" PRIu64 ", want 576", got);
         got = call(&c, (uintptr_t)alt, (uintptr_t)alt, 9, &faulted);
         if (!faulted && got != 0) violation(&c, KIND_RESULT, "equal arrays: got %" PRIu64 ", want 0", got);
+    } else if (r->kind == CRC32C) {
+        /* The CRC-32C check value: "123456789" gives 0xE3069283 (with the standard inversions). */
+        static const char check[] = "123456789";
+        uint64_t got = call(&c, 0xFFFFFFFF, (uintptr_t)check, 9, &faulted);
+        if (!faulted && (got ^ 0xFFFFFFFF) != 0xE3069283)
+            violation(&c, KIND_RESULT, "\"123456789\": got 0x%" PRIx64 ", want 0xE3069283", got ^ 0xFFFFFFFF);
+        got = call(&c, 0, (uintptr_t)zero, 0, &faulted);
+        if (!faulted && got != 0) violation(&c, KIND_RESULT, "no bytes from 0: got 0x%" PRIx64, got);
     } else {
         int64_t v[5] = { INT64_MAX, INT64_MIN, -1, 0, 41 }, want[5] = { INT64_MIN, INT64_MIN + 1, 0, 1, 42 };
         c.len = 5;
