@@ -59,6 +59,19 @@ public class HammingBenchmarks : SizedBenchmark
     [Benchmark] public ulong Roofline() => ManagedPeers.ReadRoofline(_a, _b);
 }
 
+/// <summary>CRC-32C over N * 8 bytes (N counts 8-byte elements, as in the other tables).</summary>
+public class Crc32CBenchmarks : SizedBenchmark
+{
+    private byte[] _data = [];
+
+    [GlobalSetup] public void Setup() => _data = System.Runtime.InteropServices.MemoryMarshal.AsBytes(RandomWords(N, 4).AsSpan()).ToArray();
+
+    [Benchmark(Baseline = true)] public uint JitLoop() => JitLoops.Crc32C(_data);
+    [Benchmark] public uint Asm_sse42() => Kernels.Crc32C(IsaLevel.Popcnt, _data);
+    [Benchmark] public uint PublicApi() => Checksums.Crc32C(_data);
+    [Benchmark] public ulong Roofline() => ManagedPeers.ReadRoofline(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(_data));
+}
+
 public class IncrementBenchmarks : SizedBenchmark
 {
     private long[] _data = [];

@@ -57,7 +57,7 @@ if (calls)
 }
 else
 {
-    Type[] benchmarks = [typeof(PopCountBenchmarks), typeof(HammingBenchmarks), typeof(IncrementBenchmarks)];
+    Type[] benchmarks = [typeof(PopCountBenchmarks), typeof(HammingBenchmarks), typeof(IncrementBenchmarks), typeof(Crc32CBenchmarks)];
     WarmUp.All(benchmarks);
     summaries = BenchmarkRunner.Run(benchmarks, config);
     string markdown = Report.Write(summaries, quick, iterations);

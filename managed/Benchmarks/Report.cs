@@ -9,8 +9,8 @@ internal static class Report
 {
     private sealed record Row(string Operation, string Method, int N, double MedianNs);
 
-    /// <summary>Bytes an operation touches per element: popcount reads 8, Hamming reads 16, increment reads and writes 8.</summary>
-    private static int BytesPerElement(string op) => op == "PopCount" ? 8 : 16;
+    /// <summary>Bytes an operation touches per element: popcount and CRC32C (8-byte elements) read 8, Hamming reads 16, increment reads and writes 8.</summary>
+    private static int BytesPerElement(string op) => op is "PopCount" or "Crc32C" ? 8 : 16;
 
     private static readonly string[] ManagedPeers = ["JitLoop", "TensorPrimitives_", "ManagedVector256", "ManagedVector512"];
 
@@ -32,9 +32,9 @@ internal static class Report
 
         var md = new StringBuilder();
         Header(md, $"Benchmarks{(quick ? " (quick run)" : "")}");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Dispatch: PopCount {Name(KernelOperation.PopCount)}, HammingDistance {Name(KernelOperation.HammingDistance)}, IncrementBy {Name(KernelOperation.IncrementBy)}");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Dispatch: PopCount {Name(KernelOperation.PopCount)}, HammingDistance {Name(KernelOperation.HammingDistance)}, IncrementBy {Name(KernelOperation.IncrementBy)}, Crc32C {Name(KernelOperation.Crc32C)}");
         md.AppendLine("- Command: `./build.sh bench" + (quick ? " --quick" : "") + "` (BenchmarkDotNet 0.14.0, in-process, median of " + iterations + " iterations)");
-        md.AppendLine("- Each cell: median time, and in parentheses the speedup over the JIT's scalar loop (higher is better). GB/s counts the bytes each operation must touch: 8 per element for PopCount, 16 for HammingDistance (two inputs) and IncrementBy (read + write).");
+        md.AppendLine("- Each cell: median time, and in parentheses the speedup over the JIT's scalar loop (higher is better). GB/s counts the bytes each operation must touch: 8 per element for PopCount and Crc32C (whose N counts 8-byte elements), 16 for HammingDistance (two inputs) and IncrementBy (read + write).");
         md.AppendLine("- Only ratios within one run mean anything: absolute times drift on this machine.");
         md.AppendLine();
         md.AppendLine("![GB/s against size](benchmarks" + (quick ? "-quick" : "") + ".svg)");

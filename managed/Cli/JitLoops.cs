@@ -38,6 +38,19 @@ internal static class JitLoops
             data[i] += value;
     }
 
+    /// <summary>CRC-32C the way .NET code computes it: <c>BitOperations.Crc32C</c> on each 8-byte word, then the last bytes.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static uint Crc32C(ReadOnlySpan<byte> data)
+    {
+        uint crc = ~0u;
+        ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(data);
+        foreach (ulong word in words)
+            crc = BitOperations.Crc32C(crc, word);
+        foreach (byte b in data[(words.Length * sizeof(ulong))..])
+            crc = BitOperations.Crc32C(crc, b);
+        return ~crc;
+    }
+
     /// <summary>Popcount with Vector256: the vpshufb nibble lookup and vpsadbw (.NET has no managed VPOPCNTQ).</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong PopCountVector256(ReadOnlySpan<ulong> data)

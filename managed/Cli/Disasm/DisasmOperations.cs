@@ -11,7 +11,7 @@ internal sealed record ManagedLoop(string Name, string What, Func<int, ulong> Bo
 /// <summary>An operation <c>asmkernels disasm</c> knows: its kernels, the equivalent managed loops, and how to time both.</summary>
 internal abstract class DisasmOperation
 {
-    public static readonly IReadOnlyList<DisasmOperation> All = [new PopCountOperation(), new HammingOperation(), new IncrementOperation()];
+    public static readonly IReadOnlyList<DisasmOperation> All = [new PopCountOperation(), new HammingOperation(), new IncrementOperation(), new Crc32COperation()];
 
     public static string ValidNames => string.Join(", ", All.Select(o => o.Name));
 
@@ -87,6 +87,31 @@ internal abstract class DisasmOperation
         {
             ulong[] a = Words(n, 1), b = Words(n, 2);
             return reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(isa, a, b); return s; };
+        }
+    }
+
+    private sealed class Crc32COperation : DisasmOperation
+    {
+        public override string Name => "crc32c";
+        public override KernelOperation Operation => KernelOperation.Crc32C;
+        public override int ElementBytes => 1;
+
+        public override IReadOnlyList<ManagedLoop> ManagedLoops(int n)
+        {
+            byte[] a = new byte[n];
+            new Random(1).NextBytes(a);
+            return
+            [
+                new("AsmKernels.Cli.JitLoops:Crc32C", "the JIT's loop over BitOperations.Crc32C (8 bytes per step)",
+                    reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += JitLoops.Crc32C(a); return s; }),
+            ];
+        }
+
+        public override Func<int, ulong> NativeBody(IsaLevel isa, int n)
+        {
+            byte[] a = new byte[n];
+            new Random(1).NextBytes(a);
+            return reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.Crc32C(isa, a); return s; };
         }
     }
 
