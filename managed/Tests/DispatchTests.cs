@@ -83,7 +83,9 @@ public class DispatchTests
             {
                 KernelOperation.PopCount => Assert.Throws<PlatformNotSupportedException>(() => Kernels.PopCount(isa, new ulong[4])),
                 KernelOperation.HammingDistance => Assert.Throws<PlatformNotSupportedException>(() => Kernels.HammingDistance(isa, new ulong[4], new ulong[4])),
-                _ => Assert.Throws<PlatformNotSupportedException>(() => Kernels.IncrementBy(isa, new long[4], 1)),
+                KernelOperation.IncrementBy => Assert.Throws<PlatformNotSupportedException>(() => Kernels.IncrementBy(isa, new long[4], 1)),
+                KernelOperation.Crc32C => Assert.Throws<PlatformNotSupportedException>(() => Kernels.Crc32C(isa, new byte[4])),
+                _ => throw new Xunit.Sdk.XunitException($"no call for {op}"),
             };
             Assert.Contains(Kernels.GetUnsupportedReason(op, isa)!, e.Message);
         }
