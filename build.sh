@@ -130,6 +130,14 @@ windows_tools() {
     find_wine || { echo "wine64 not found after installing"; return 1; }
 }
 
+# cross_build_windows [TARGET] -- configures and builds build/native-win64 with MinGW-w64: every
+# target (the DLL and checkasm.exe), or only TARGET.
+cross_build_windows() {
+    cmake -S "$ROOT/native" -B "$BUILD/native-win64" -DCMAKE_BUILD_TYPE=$CONFIG \
+        -DCMAKE_TOOLCHAIN_FILE="$ROOT/native/cmake/mingw-w64-x86_64.cmake" >/dev/null \
+        && cmake --build "$BUILD/native-win64" --parallel ${1:+--target "$1"}
+}
+
 find_wine() {   # Debian's wine64 package puts the loader in /usr/lib/wine
     WINE="$(command -v wine64 || command -v wine || true)"
     [[ -n $WINE ]] || { [[ -x /usr/lib/wine/wine64 ]] && WINE=/usr/lib/wine/wine64; }
@@ -148,9 +156,8 @@ test_windows() {
     find_wine
     export WINEPREFIX="$BUILD/wineprefix" WINEDEBUG=-all
     say "native: MinGW-w64 cross build (libasmkernels.dll, checkasm.exe)"
-    cmake -S "$ROOT/native" -B "$BUILD/native-win64" -DCMAKE_BUILD_TYPE=$CONFIG \
-        -DCMAKE_TOOLCHAIN_FILE="$ROOT/native/cmake/mingw-w64-x86_64.cmake" >/dev/null
-    cmake --build "$BUILD/native-win64" --parallel
+    cross_build_windows
+    WINDOWS_DLL_BUILT=1
     run_ctest "$BUILD/native-win64" "Windows DLL under wine ($WINE)"
 
     say "managed: self-contained win-x64 CLI, selftest under wine"

@@ -6,24 +6,24 @@ FEED="$BUILD/feed"
 PACKAGE="$FEED/AsmKernels.$VERSION.nupkg"
 CONSUMER="$ROOT/samples/Consumer/Consumer.csproj"
 
-# windows_dll -- cross-builds build/native-win64/libasmkernels.dll (MinGW-w64, installed as root when missing).
+WINDOWS_DLL_BUILT=0  # set by test_windows, which builds the DLL first
+WINDOWS_WHY=""
+# windows_dll -- cross-builds build/native-win64/libasmkernels.dll (MinGW-w64, installed as root
+# when missing), unless this run already did; on failure returns 1 with the reason in WINDOWS_WHY.
 windows_dll() {
-    if ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
-        apt_install gcc-mingw-w64-x86-64 || { echo "gcc-mingw-w64-x86-64 is not installed and cannot be installed here (needs root and apt-get)"; return 1; }
+    ((WINDOWS_DLL_BUILT == 0)) || return 0
+    if ! command -v x86_64-w64-mingw32-gcc >/dev/null && ! apt_install gcc-mingw-w64-x86-64; then
+        WINDOWS_WHY="gcc-mingw-w64-x86-64 is not installed and cannot be installed here (needs root and apt-get)"
+        return 1
     fi
-    say "native: MinGW-w64 cross build (libasmkernels.dll)" >&2
-    cmake -S "$ROOT/native" -B "$BUILD/native-win64" -DCMAKE_BUILD_TYPE=$CONFIG \
-        -DCMAKE_TOOLCHAIN_FILE="$ROOT/native/cmake/mingw-w64-x86_64.cmake" >/dev/null \
-        && cmake --build "$BUILD/native-win64" --parallel --target asmkernels >&2 \
-        || { echo "the MinGW-w64 cross build of libasmkernels.dll failed"; return 1; }
+    say "native: MinGW-w64 cross build (libasmkernels.dll)"
+    cross_build_windows asmkernels || { WINDOWS_WHY="the MinGW-w64 cross build of libasmkernels.dll failed"; return 1; }
+    WINDOWS_DLL_BUILT=1
 }
 
 # pack -- AsmKernels.<version>.nupkg (+ .snupkg) in build/feed, with both native libraries.
 pack() {
-    local why
-    if [[ ${1:-} != --dll-built ]]; then
-        why="$(windows_dll)" || die "pack needs the Windows DLL: $why"
-    fi
+    windows_dll || die "pack needs the Windows DLL: $WINDOWS_WHY"
     say "package: dotnet pack"
     rm -rf "$FEED"
     local args=(-p:AsmkLinuxNative="$BUILD/native/libasmkernels.so"
@@ -69,12 +69,12 @@ NATIVE_USED=('native library: loaded from' 'PopCount: asmk_popcount_' 'HammingDi
 
 test_package() {
     say "package: pack, then samples/Consumer from the local feed"
-    local why out rc
-    if ! why="$(windows_dll)"; then
-        say "package suites skipped: $why"
-        SKIPPED=$((SKIPPED + 5)); SKIP_REASONS+=("package and consumer (5 suites): $why"); return
+    local out rc
+    if ! windows_dll; then
+        say "package suites skipped: $WINDOWS_WHY"
+        SKIPPED=$((SKIPPED + 5)); SKIP_REASONS+=("package and consumer (5 suites): $WINDOWS_WHY"); return
     fi
-    pack --dll-built
+    pack
     mkdir -p "$BUILD/consumer"
 
     # Linux, framework-dependent: the native library comes from runtimes/linux-x64/native/.

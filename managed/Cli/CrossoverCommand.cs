@@ -4,7 +4,8 @@ namespace AsmKernels.Cli;
 /// Times the managed scalar loop against the native kernel that dispatch selects for each
 /// operation (through the explicit entry points, so the native column includes the interop call
 /// and the level check) at every length 1..64, and for IncrementBy the managed vector loop against
-/// the scalar loop (1..64) and against the kernel (64 up to 16M elements). Prints where each
+/// the scalar loop (1..64) and against the kernel (64 up to 16M elements), and for CRC32C the
+/// managed loop against the kernel at 8..2048 bytes. Prints where each
 /// faster path starts to win: how the thresholds in <c>Thresholds.cs</c> are set.
 /// </summary>
 internal static class CrossoverCommand
@@ -18,7 +19,7 @@ internal static class CrossoverCommand
         }
         Console.WriteLine("native: " + string.Join(", ", Enum.GetValues<KernelOperation>().Select(op => Kernels.GetImplementationName(op, Kernels.GetSelectedIsa(op)))));
         var table = new TextTable("elements", "popcount scalar/native", "hamming scalar/native", "increment scalar/vector");
-        var first = new int?[4];
+        var first = new int?[5];
         Timing.WarmUp(Bodies(8));
         for (int n = 1; n <= 64; n = n < 16 ? n + 1 : n + 4)
         {
@@ -43,10 +44,23 @@ internal static class CrossoverCommand
         large.Write(Console.Out);
         Console.WriteLine();
 
+        // CRC32C, lengths in bytes: the managed BitOperations.Crc32C loop against the kernel.
+        var crc = new TextTable("bytes", "crc32c scalar/native");
+        Timing.WarmUp(CrcBodies(64));
+        for (int n = 8; n <= 2048; n += n < 64 ? 8 : n < 512 ? 32 : 256)
+        {
+            var bodies = CrcBodies(n);
+            double ratio = Ratio(bodies[0], bodies[1]);
+            Track(first, 4, n, ratio);
+            crc.Add([n.ToString("N0"), $"{ratio:F2}"]);
+        }
+        crc.Write(Console.Out);
+        Console.WriteLine();
+
         Console.WriteLine("ratio = time of the first path / time of the second; the second wins at and above (lowest length from which every measured ratio is >= 1):");
-        string[] names = ["PopCount native", "Hamming native", "Increment vector", "Increment native"];
-        for (int k = 0; k < 4; k++)
-            Console.WriteLine($"  {names[k],-18} {(first[k] is { } n ? n.ToString("N0") : "never, in the range measured")}");
+        string[] names = ["PopCount native", "Hamming native", "Increment vector", "Increment native", "Crc32C native (bytes)"];
+        for (int k = 0; k < names.Length; k++)
+            Console.WriteLine($"  {names[k],-22} {(first[k] is { } n ? n.ToString("N0") : "never, in the range measured")}");
         return 0;
     }
 
@@ -78,6 +92,19 @@ internal static class CrossoverCommand
             reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(IsaLevel.Scalar, c, 1); return (ulong)c[0]; },
             reps => { for (int i = 0; i < reps; i++) VectorKernels.IncrementBy(c, 1); return (ulong)c[0]; },
             reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(inc, c, 1); return (ulong)c[0]; },
+        ];
+    }
+
+    /// <summary>At <paramref name="n"/> bytes: CRC32C scalar and native.</summary>
+    private static Func<int, ulong>[] CrcBodies(int n)
+    {
+        IsaLevel isa = Kernels.GetSelectedIsa(KernelOperation.Crc32C);
+        byte[] data = new byte[n];
+        new Random(n).NextBytes(data);
+        return
+        [
+            reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.Crc32C(IsaLevel.Scalar, data); return s; },
+            reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.Crc32C(isa, data); return s; },
         ];
     }
 

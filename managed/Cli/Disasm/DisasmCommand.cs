@@ -102,9 +102,10 @@ internal static class DisasmCommand
 
         try
         {
+            NativeImage image = NativeImage.Open(library);
             if (all)
-                return WriteAll(jit, size, library, loaded, outDir!, args);
-            DisasmReport report = DisasmReport.Build(single!, [isa ?? DefaultLevel(single!)], jit, size, library, loaded);
+                return WriteAll(jit, size, image, loaded, outDir!, args);
+            DisasmReport report = DisasmReport.Build(single!, [isa ?? DefaultLevel(single!)], jit, size, image, loaded);
             report.Time();
             if (format == "markdown")
                 DisasmWriter.Markdown(report, Console.Out, "asmkernels disasm " + string.Join(' ', args));
@@ -119,12 +120,12 @@ internal static class DisasmCommand
         }
     }
 
-    private static int WriteAll(JitMode jit, int size, string library, bool loaded, string outDir, string[] args)
+    private static int WriteAll(JitMode jit, int size, NativeImage image, bool loaded, string outDir, string[] args)
     {
         Directory.CreateDirectory(outDir);
         foreach (DisasmOperation op in DisasmOperation.All)
         {
-            DisasmReport report = DisasmReport.Build(op, op.NativeLevels, jit, size, library, loaded);
+            DisasmReport report = DisasmReport.Build(op, op.NativeLevels, jit, size, image, loaded);
             report.Time();
             string file = Path.Combine(outDir, op.Name + ".md");
             using (var writer = new StreamWriter(file) { NewLine = "\n" })

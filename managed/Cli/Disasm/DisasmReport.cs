@@ -27,12 +27,12 @@ internal sealed class DisasmReport
 
     /// <summary>
     /// Builds the report: the native kernels of <paramref name="levels"/> from
-    /// <paramref name="library"/> (read from the loaded library when it is the one loaded, else
+    /// <paramref name="image"/> (read from the loaded library when it is the one loaded, else
     /// from the file), the JIT's code in <paramref name="jit"/> mode from a child process.
     /// </summary>
-    public static DisasmReport Build(DisasmOperation op, IEnumerable<IsaLevel> levels, JitMode jit, int size, string library, bool loaded)
+    public static DisasmReport Build(DisasmOperation op, IEnumerable<IsaLevel> levels, JitMode jit, int size, NativeImage image, bool loaded)
     {
-        NativeImage image = NativeImage.Open(library);
+        string library = image.Path;
         var native = new List<ReportEntry>();
         foreach (IsaLevel isa in levels)
         {
