@@ -15,7 +15,9 @@
  *
  * Cases: every length 0..300 at every start offset 0..63 bytes, three large
  * lengths at a few offsets, count 0 with pointers into an inaccessible page,
- * and known answers. On Linux the System V exports and the same sources
+ * and known answers. Built for Windows, each routine is also made to fault
+ * inside its main loop, and unwinding that fault (the routine's .pdata unwind
+ * data, or the leaf rule) must give back the caller's frame and registers. On Linux the System V exports and the same sources
  * assembled for Win64 (w64_ prefix, called through the Win64 trampoline) are
  * both checked; built for Windows, the DLL's exports are checked.
  *
@@ -64,11 +66,13 @@ struct routine {
 #define DECLARE_BROKEN(prefix)                                   \
     uint64_t prefix##broken_clobber_rbx(const uint64_t *, size_t);   \
     uint64_t prefix##broken_no_vzeroupper(const uint64_t *, size_t); \
-    uint64_t prefix##broken_overread(const uint64_t *, size_t);
+    uint64_t prefix##broken_overread(const uint64_t *, size_t);       \
+    uint64_t prefix##broken_push_no_unwind(const uint64_t *, size_t);
 #define BROKEN(abi, prefix)                                                                       \
     { "broken_clobber_rbx", abi, POPCOUNT, ISA_POPCNT, (const void *)prefix##broken_clobber_rbx },  \
     { "broken_no_vzeroupper", abi, POPCOUNT, ISA_AVX, (const void *)prefix##broken_no_vzeroupper }, \
-    { "broken_overread", abi, POPCOUNT, ISA_POPCNT, (const void *)prefix##broken_overread }
+    { "broken_overread", abi, POPCOUNT, ISA_POPCNT, (const void *)prefix##broken_overread },        \
+    { "broken_push_no_unwind", abi, POPCOUNT, ISA_POPCNT, (const void *)prefix##broken_push_no_unwind }
 
 #ifdef _WIN32
 /* The DLL's exports are the Win64 routines; the harness is a Win64 program. */
@@ -167,6 +171,7 @@ struct context {
     size_t len, offset;
     const char *placement;
     const unsigned char *range_a, *range_b; /* for naming a fault's distance from the range */
+    int expect_fault;                       /* the case reads an inaccessible page on purpose */
 };
 
 static unsigned report_count;
@@ -190,7 +195,8 @@ static void violation(const struct context *c, const char *kind, const char *fmt
 
 static const char KIND_FAULT[] = "memory fault", KIND_REG[] = "callee-saved register changed",
                   KIND_YMM[] = "upper YMM state left dirty (missing vzeroupper)",
-                  KIND_RESULT[] = "wrong result", KIND_WRITE[] = "write outside the range";
+                  KIND_RESULT[] = "wrong result", KIND_WRITE[] = "write outside the range",
+                  KIND_UNWIND[] = "wrong caller state after unwinding from inside the routine";
 
 /* One checked call: registers preloaded, faults caught, every promise checked. */
 static uint64_t call(const struct context *c, uint64_t a0, uint64_t a1, uint64_t a2, int *faulted)
@@ -209,6 +215,8 @@ static uint64_t call(const struct context *c, uint64_t a0, uint64_t a1, uint64_t
     checkasm_in_call = 0;
     calls++;
     *faulted = checkasm_faulted;
+    if (*faulted && c->expect_fault)
+        return 0;
     if (*faulted) {
         uintptr_t at = checkasm_fault_address, a = (uintptr_t)c->range_a;
         size_t bytes = element_bytes(c->r->kind) * c->len;
@@ -259,7 +267,7 @@ static void check_unchanged(const struct context *c, const unsigned char *w, siz
 
 static void check_case(const struct routine *r, size_t len, size_t offset, int back)
 {
-    struct context c = { r, len, offset, back ? "(back guard)" : "(front guard)", NULL, NULL };
+    struct context c = { r, len, offset, back ? "(back guard)" : "(front guard)", NULL, NULL, 0 };
     size_t len_bytes = element_bytes(r->kind) * len;
     unsigned char *a = place(&buf_a, len_bytes, offset, back), *wa;
     size_t bytes_a;
@@ -316,7 +324,7 @@ static void check_case(const struct routine *r, size_t len, size_t offset, int b
 /* count = 0 with every pointer into an inaccessible page: nothing may be touched. */
 static void check_empty_at_guard(const struct routine *r)
 {
-    struct context c = { r, 0, 0, "(pointers into a guard page)", NULL, NULL };
+    struct context c = { r, 0, 0, "(pointers into a guard page)", NULL, NULL, 0 };
     uintptr_t guard = (uintptr_t)buf_a.hi, guard_b = (uintptr_t)buf_b.hi;
     int faulted;
     uint64_t got = r->kind == HAMMING ? call(&c, guard, guard_b, 0, &faulted)
@@ -329,9 +337,39 @@ static void check_empty_at_guard(const struct routine *r)
         violation(&c, KIND_RESULT, "got 0x%" PRIx64 " for no input, want 0x%" PRIx64, got, want);
 }
 
+#ifdef _WIN32
+#define UNWIND_CHECKED 1
+/* A fault in the main loop: 256 elements from the start of an inaccessible page. Unwinding the
+ * faulting context must arrive at the trampoline's call site with its rsp and every callee-saved
+ * register as the trampoline set them: the routine's .pdata unwind data (or, without any, the
+ * leaf rule) must describe exactly what its prolog did. */
+static void check_unwind(const struct routine *r)
+{
+    static const char *const reg_names[] = CHECKASM_REG_NAMES;
+    struct context c = { r, 256, 0, "(fault in an inaccessible page)", NULL, NULL, 1 };
+    uintptr_t guard = (uintptr_t)buf_a.hi, guard_b = (uintptr_t)buf_b.hi;
+    int faulted;
+    checkasm_unwind_mismatch = 0;
+    if (r->kind == HAMMING) call(&c, guard, guard_b, 256, &faulted);
+    else if (r->kind == INCREMENT) call(&c, guard, 256, 1, &faulted);
+    else if (r->kind == CRC32C) call(&c, 0, guard, 2048, &faulted);
+    else call(&c, guard, 256, 0, &faulted);
+    cases++;
+    if (!faulted) {
+        violation(&c, KIND_UNWIND, "nothing to unwind: reading an inaccessible page did not fault");
+        return;
+    }
+    for (unsigned bit = 0; bit < COUNT(reg_names); bit++)
+        if (checkasm_unwind_mismatch & (1u << bit))
+            violation(&c, KIND_UNWIND, "%s differs", reg_names[bit]);
+}
+#else
+#define UNWIND_CHECKED 0 /* only Windows has a system unwinder for these routines to answer to */
+#endif
+
 static void known_answers(const struct routine *r)
 {
-    struct context c = { r, 9, 0, "(known answer)", NULL, NULL };
+    struct context c = { r, 9, 0, "(known answer)", NULL, NULL, 0 };
     uint64_t ones[9], alt[9], zero[9];
     int faulted;
     for (int i = 0; i < 9; i++) { ones[i] = ~0ull; alt[i] = 0xAAAAAAAAAAAAAAAAull; zero[i] = 0; }
@@ -368,6 +406,9 @@ static void run(const struct routine *r)
     static const size_t large[] = { 1000, 4096, 65537 };
     known_answers(r);
     check_empty_at_guard(r);
+#if UNWIND_CHECKED
+    check_unwind(r);
+#endif
     for (size_t offset = 0; offset < 64; offset++)
         for (size_t len = 0; len <= 300 + COUNT(large); len++) {
             size_t n = len <= 300 ? len : large[len - 301];
@@ -382,12 +423,19 @@ static void run(const struct routine *r)
 /* Each broken routine must be caught, by the check named for its defect. */
 static int selftest(void)
 {
-    static const char *const want[] = { KIND_REG, KIND_YMM, KIND_FAULT };
+    /* The defect's kind, and a kind it may also show: clobbering rbx without saving it also
+     * makes the unwound rbx wrong. */
+    static const char *const want[][2] = { { KIND_REG, KIND_UNWIND }, { KIND_YMM, NULL }, { KIND_FAULT, NULL },
+                                           { KIND_UNWIND, NULL } };
     int bad = 0, ran = 0;
     quiet = 1;
     for (size_t i = 0; i < COUNT(broken); i++) {
         const struct routine *r = &broken[i];
-        const char *expect = want[i % 3];
+        const char *expect = want[i % COUNT(want)][0], *also = want[i % COUNT(want)][1];
+        if (expect == KIND_UNWIND && !UNWIND_CHECKED) {
+            printf("%-22s %-5s skipped: unwinding is checked in the Windows build\n", r->name, abi_names[r->abi]);
+            continue;
+        }
         if (!cpu_has(r->needs) || (expect == KIND_YMM && !checkasm_use_xgetbv)) {
             printf("%-22s %-5s skipped: this CPU cannot run or observe it\n", r->name, abi_names[r->abi]);
             continue;
@@ -397,7 +445,7 @@ static int selftest(void)
         run(r);
         int caught = 0, other = 0;
         for (size_t k = 0; k < COUNT(violation_kinds) && violation_kinds[k]; k++)
-            if (violation_kinds[k] == expect) caught = 1; else other = 1;
+            if (violation_kinds[k] == expect) caught = 1; else if (violation_kinds[k] != also) other = 1;
         printf("%-22s %-5s %s: %llu violations (%s)%s\n", r->name, abi_names[r->abi],
                caught && !other ? "caught" : "NOT CAUGHT AS EXPECTED", violations - before, expect,
                other ? ", and other kinds too" : "");

@@ -13,15 +13,18 @@
 uint64_t checkasm_call_sysv(const void *fn, uint64_t a0, uint64_t a1, uint64_t a2); /* not on Windows */
 uint64_t checkasm_call_win64(const void *fn, uint64_t a0, uint64_t a1, uint64_t a2);
 void checkasm_fault_resume(void);
+void checkasm_return_win64(void); /* a code address: the Win64 trampoline's call returns here */
 
 extern uint64_t checkasm_preload[8 + 20];
 extern uint32_t checkasm_clobbered; /* bit n: register n of CHECKASM_REG_NAMES changed */
 extern uint32_t checkasm_xinuse;    /* nonzero: the upper YMM state was left in use */
 extern uint32_t checkasm_use_xgetbv;
+extern uint64_t checkasm_saved_rsp; /* the trampoline's rsp at its call */
 
 #define CHECKASM_REG_NAMES                                                        \
     { "rbx", "rbp", "r12", "r13", "r14", "r15", "rdi", "rsi", "xmm6", "xmm7",   \
-      "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "rsp" }
+      "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "rsp",  \
+      "return address" }
 
 /* checkasm_platform.c */
 struct guarded {
@@ -34,5 +37,9 @@ void fault_handler_install(void);
 extern volatile int checkasm_in_call;
 extern volatile int checkasm_faulted;
 extern volatile uintptr_t checkasm_fault_address;
+/* Windows: the registers (bits as CHECKASM_REG_NAMES) that unwinding the last fault's context to
+ * the trampoline got wrong; unwinding uses the routine's .pdata entry, or the leaf-function rule
+ * (return address at rsp) when it has none. Always 0 on other systems. */
+extern volatile uint32_t checkasm_unwind_mismatch;
 
 #endif

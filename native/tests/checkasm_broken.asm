@@ -1,6 +1,6 @@
 ; checkasm_broken.asm - deliberately broken routines, built only into the
 ; harness, for its self-test (`checkasm --selftest`): each must be caught. All
-; three count bits correctly, so only the harness's ABI and memory checks can
+; four count bits correctly, so only the harness's ABI and memory checks can
 ; tell them apart from a good routine.
 %include "abi.inc"
 
@@ -39,5 +39,15 @@ ENDFUNC
 FUNC broken_overread, 2, 3, 0, src, count, tmp
     COUNT_WORDS
     mov      tmpq, [srcq]                         ; one word past the end
+    RET
+ENDFUNC
+
+; uint64_t broken_push_no_unwind(const uint64_t *data, size_t count);
+; Defect: pushes rbx (and restores it) without unwind data, so on Win64 a
+; stack walk from inside it takes the saved rbx for the return address.
+FUNC broken_push_no_unwind, 2, 3, 0, src, count, tmp
+    push     rbx
+    COUNT_WORDS
+    pop      rbx
     RET
 ENDFUNC

@@ -15,6 +15,8 @@
 ;   checkasm_xinuse     out: XGETBV(1) & 4 after the call (AVX upper state in use)
 ;   checkasm_use_xgetbv in: nonzero when the CPU has XGETBV with ECX=1
 ;   checkasm_saved_rsp  the trampoline's stack pointer at the call, for the fault path
+;   checkasm_return_win64  the Win64 trampoline's return address: where unwinding
+;                       from inside a routine must arrive
 ;
 ; checkasm_fault_resume is where the fault handler sends a routine that faulted:
 ; it restores the trampoline's frame and returns 0; checkasm.c knows why.
@@ -33,6 +35,7 @@ alignb 8
 checkasm_saved_rsp:  resq 1
 
 section .text
+global checkasm_return_win64
 
 ; Frame below the eight pushes: [rsp] 32 bytes of Win64 home space for the
 ; callee, [rsp+32] the host's xmm6-15, [rsp+192] fn, a0, a1, a2.
@@ -156,6 +159,9 @@ section .text
 %endif
     mov      [checkasm_saved_rsp], rsp
     call     [SLOT_FN]
+%if %1
+checkasm_return_win64:
+%endif
     CHECK    %1
     mov      r11, rax                            ; xgetbv writes edx:eax
     xor      eax, eax

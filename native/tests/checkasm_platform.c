@@ -5,6 +5,11 @@
  * recorded and the routine abandoned: the handler points the instruction
  * pointer at checkasm_fault_resume, which unwinds to the trampoline's frame.
  * A fault anywhere else is a harness bug and keeps its default action.
+ *
+ * On Windows the handler first unwinds the faulting context one frame, as a
+ * debugger or the exception dispatcher would, and records which callee-saved
+ * registers, stack pointer or return address came out different from what the
+ * trampoline holds.
  */
 #ifndef _WIN32
 #define _GNU_SOURCE /* REG_RIP */
@@ -14,6 +19,7 @@
 volatile int checkasm_in_call;
 volatile int checkasm_faulted;
 volatile uintptr_t checkasm_fault_address;
+volatile uint32_t checkasm_unwind_mismatch;
 
 #ifdef _WIN32
 #include <windows.h>
@@ -33,10 +39,39 @@ int guarded_alloc(struct guarded *g, size_t bytes)
     return 0;
 }
 
+/* Unwind one frame from the faulting context and compare with the trampoline's registers. */
+static uint32_t unwind_mismatch(const CONTEXT *fault)
+{
+    CONTEXT c = *fault;
+    DWORD64 image_base;
+    PRUNTIME_FUNCTION entry = RtlLookupFunctionEntry(c.Rip, &image_base, NULL);
+    if (entry) {
+        PVOID handler_data;
+        DWORD64 establisher_frame;
+        RtlVirtualUnwind(UNW_FLAG_NHANDLER, image_base, c.Rip, entry, &c, &handler_data, &establisher_frame, NULL);
+    } else { /* no unwind data: a leaf function, with its return address at rsp */
+        c.Rip = *(const DWORD64 *)c.Rsp;
+        c.Rsp += 8;
+    }
+    const uint64_t *want = checkasm_preload;
+    const DWORD64 gprs[8] = { c.Rbx, c.Rbp, c.R12, c.R13, c.R14, c.R15, c.Rdi, c.Rsi };
+    uint32_t bad = 0;
+    for (int i = 0; i < 8; i++)
+        if (gprs[i] != want[i]) bad |= 1u << i;
+    for (int i = 0; i < 10; i++) {
+        const M128A *x = &c.FltSave.XmmRegisters[6 + i];
+        if (x->Low != want[8 + 2 * i] || (uint64_t)x->High != want[9 + 2 * i]) bad |= 1u << (8 + i);
+    }
+    if (c.Rsp != checkasm_saved_rsp) bad |= 1u << 18;
+    if (c.Rip != (DWORD64)(uintptr_t)checkasm_return_win64) bad |= 1u << 19;
+    return bad;
+}
+
 static LONG WINAPI on_exception(EXCEPTION_POINTERS *e)
 {
     if (!checkasm_in_call || e->ExceptionRecord->ExceptionCode != EXCEPTION_ACCESS_VIOLATION)
         return EXCEPTION_CONTINUE_SEARCH;
+    checkasm_unwind_mismatch = unwind_mismatch(e->ContextRecord);
     checkasm_in_call = 0;
     checkasm_faulted = 1;
     checkasm_fault_address = (uintptr_t)e->ExceptionRecord->ExceptionInformation[1];
