@@ -206,6 +206,9 @@ test_all() {
     # The managed vector loop takes Vector256 where the JIT has no 512-bit vectors.
     DOTNET_PreferredVectorBitWidth=256 \
         run_xunit api-vec256 "public API with the JIT limited to 256-bit vectors" --filter Category=Api
+    # Without AVX2 the PopCount/Hamming vector loops fall back to the scalar loop.
+    DOTNET_EnableAVX2=0 \
+        run_xunit api-noavx2 "public API with the JIT's AVX2 off" --filter Category=Api
     ASMKERNELS_NATIVE_PATH="$BUILD/no-such-dir/libasmkernels.so" \
         run_xunit api-nolib "public API with no native library" --filter Category=Api
     test_package

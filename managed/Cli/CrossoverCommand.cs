@@ -1,11 +1,12 @@
 namespace AsmKernels.Cli;
 
 /// <summary>
-/// Times the managed scalar loop against the native kernel that dispatch selects for each
-/// operation (through the explicit entry points, so the native column includes the interop call
-/// and the level check) at every length 1..64, and for IncrementBy the managed vector loop against
-/// the scalar loop (1..64) and against the kernel (64 up to 16M elements), and for CRC32C the
-/// managed loop against the kernel at 8..2048 bytes. Prints where each
+/// Times, at lengths 1..64, the managed scalar loop against the managed vector loop for each
+/// operation, and for PopCount and HammingDistance the managed vector loop against the native
+/// kernel that dispatch selects (through the explicit entry points, so the native column includes
+/// the interop call and the level check); for IncrementBy the managed vector loop against the
+/// kernel from 64 up to 16M elements; for CRC32C the managed loop against the kernel at 8..2048
+/// bytes. Prints where each
 /// faster path starts to win: how the thresholds in <c>Thresholds.cs</c> are set.
 /// </summary>
 internal static class CrossoverCommand
@@ -18,14 +19,16 @@ internal static class CrossoverCommand
             return 1;
         }
         Console.WriteLine("native: " + string.Join(", ", Enum.GetValues<KernelOperation>().Select(op => Kernels.GetImplementationName(op, Kernels.GetSelectedIsa(op)))));
-        var table = new TextTable("elements", "popcount scalar/native", "hamming scalar/native", "increment scalar/vector");
-        var first = new int?[5];
+        var table = new TextTable("elements", "popcount scalar/vector", "popcount vector/native",
+            "hamming scalar/vector", "hamming vector/native", "increment scalar/vector");
+        var first = new int?[7];
         Timing.WarmUp(Bodies(8));
         for (int n = 1; n <= 64; n = n < 16 ? n + 1 : n + 4)
         {
             var bodies = Bodies(n);
-            double[] ratios = [Ratio(bodies[0], bodies[1]), Ratio(bodies[2], bodies[3]), Ratio(bodies[4], bodies[5])];
-            for (int k = 0; k < 3; k++)
+            double[] ratios = [Ratio(bodies[0], bodies[1]), Ratio(bodies[1], bodies[2]), Ratio(bodies[3], bodies[4]),
+                Ratio(bodies[4], bodies[5]), Ratio(bodies[6], bodies[7])];
+            for (int k = 0; k < ratios.Length; k++)
                 Track(first, k, n, ratios[k]);
             table.Add([n.ToString(), .. ratios.Select(r => $"{r:F2}")]);
         }
@@ -37,8 +40,8 @@ internal static class CrossoverCommand
         {
             var bodies = Bodies(n);
             double ms = n >= 1 << 20 ? 40 : 4; // several calls per round even at 16M elements
-            double ratio = Timing.NanosecondsPerOp(bodies[5], ms, 9) / Timing.NanosecondsPerOp(bodies[6], ms, 9);
-            Track(first, 3, n, ratio);
+            double ratio = Timing.NanosecondsPerOp(bodies[7], ms, 9) / Timing.NanosecondsPerOp(bodies[8], ms, 9);
+            Track(first, 5, n, ratio);
             large.Add([n.ToString("N0"), $"{ratio:F2}"]);
         }
         large.Write(Console.Out);
@@ -51,14 +54,15 @@ internal static class CrossoverCommand
         {
             var bodies = CrcBodies(n);
             double ratio = Ratio(bodies[0], bodies[1]);
-            Track(first, 4, n, ratio);
+            Track(first, 6, n, ratio);
             crc.Add([n.ToString("N0"), $"{ratio:F2}"]);
         }
         crc.Write(Console.Out);
         Console.WriteLine();
 
         Console.WriteLine("ratio = time of the first path / time of the second; the second wins at and above (lowest length from which every measured ratio is >= 1):");
-        string[] names = ["PopCount native", "Hamming native", "Increment vector", "Increment native", "Crc32C native (bytes)"];
+        string[] names = ["PopCount vector", "PopCount native", "Hamming vector", "Hamming native", "Increment vector",
+            "Increment native", "Crc32C native (bytes)"];
         for (int k = 0; k < names.Length; k++)
             Console.WriteLine($"  {names[k],-22} {(first[k] is { } n ? n.ToString("N0") : "never, in the range measured")}");
         return 0;
@@ -70,8 +74,8 @@ internal static class CrossoverCommand
     }
 
     /// <summary>
-    /// At length <paramref name="n"/>: scalar and native PopCount, scalar and native Hamming, then
-    /// IncrementBy scalar, managed vector and native.
+    /// At length <paramref name="n"/>: PopCount scalar, managed vector and native, the same for
+    /// Hamming, then IncrementBy scalar, managed vector and native.
     /// </summary>
     private static Func<int, ulong>[] Bodies(int n)
     {
@@ -86,8 +90,10 @@ internal static class CrossoverCommand
         return
         [
             reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.PopCount(IsaLevel.Scalar, a); return s; },
+            reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += VectorKernels.PopCount(a); return s; },
             reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.PopCount(pop, a); return s; },
             reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(IsaLevel.Scalar, a, b); return s; },
+            reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += VectorKernels.HammingDistance(a, b); return s; },
             reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(ham, a, b); return s; },
             reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(IsaLevel.Scalar, c, 1); return (ulong)c[0]; },
             reps => { for (int i = 0; i < reps; i++) VectorKernels.IncrementBy(c, 1); return (ulong)c[0]; },

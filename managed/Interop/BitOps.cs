@@ -16,8 +16,10 @@ public static class BitOps
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // short inputs cost what the JIT's own loop costs
     public static ulong PopCount(ReadOnlySpan<ulong> data)
     {
-        if (Dispatch.PopCount == IsaLevel.Scalar || data.Length < Thresholds.PopCountNative)
+        if (data.Length < Thresholds.PopCountVector)
             return ScalarKernels.PopCount(data);
+        if (Dispatch.PopCount == IsaLevel.Scalar || data.Length < Thresholds.PopCountNative)
+            return VectorKernels.PopCount(data);
         return NativeKernels.PopCount(Dispatch.PopCount, data);
     }
 
@@ -42,8 +44,10 @@ public static class BitOps
     {
         if (a.Length != b.Length)
             throw LengthMismatch(a.Length, b.Length);
-        if (Dispatch.HammingDistance == IsaLevel.Scalar || a.Length < Thresholds.HammingNative)
+        if (a.Length < Thresholds.HammingVector)
             return ScalarKernels.HammingDistance(a, b);
+        if (Dispatch.HammingDistance == IsaLevel.Scalar || a.Length < Thresholds.HammingNative)
+            return VectorKernels.HammingDistance(a, b);
         return NativeKernels.HammingDistance(Dispatch.HammingDistance, a, b);
     }
 

@@ -1,15 +1,21 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace AsmKernels;
 
 /// <summary>
 /// Managed vector loops for the lengths where the JIT's own SIMD code is as fast as a kernel and a
 /// native call would only add its fixed cost: IncrementBy from one vector up to
-/// <see cref="Thresholds.IncrementNative"/> elements.
+/// <see cref="Thresholds.IncrementNative"/> elements, PopCount and HammingDistance from one vector
+/// up to <see cref="Thresholds.PopCountNative"/> and <see cref="Thresholds.HammingNative"/>. They
+/// are also the managed fallback at every length when no kernel can run.
 /// </summary>
 /// <remarks>
-/// The loop mirrors the kernels' strategy: stores aligned to the vector size, four vectors per
+/// PopCount and HammingDistance use the AVX2 kernel's nibble lookup (<c>vpshufb</c> on each
+/// byte's two nibbles) on four words per step; without AVX2 they run the scalar loop.
+/// The IncrementBy loop mirrors the kernels' strategy: stores aligned to the vector size, four vectors per
 /// iteration. The first and the last vector are loaded and summed before the loop and stored after
 /// it, so they cover the unaligned head and the short tail without a scalar loop; the elements they
 /// share with the loop receive the same sums twice, computed from the original values.
@@ -73,5 +79,59 @@ internal static unsafe class VectorKernels
             (Vector256.Load(q) + v).Store(q);
         head.Store(p);
         tail.Store(end - L);
+    }
+
+    /// <summary>The number of set bits in <paramref name="data"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static ulong PopCount(ReadOnlySpan<ulong> data)
+    {
+        if (!Avx2.IsSupported)
+            return ScalarKernels.PopCount(data);
+        ref ulong p = ref MemoryMarshal.GetReference(data);
+        return CountBits(ref p, ref p, (nuint)data.Length, hamming: false);
+    }
+
+    /// <summary>The number of set bits in <c>a[i] ^ b[i]</c>; the spans have the same length.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static ulong HammingDistance(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        b = b[..a.Length];
+        if (!Avx2.IsSupported)
+            return ScalarKernels.HammingDistance(a, b);
+        return CountBits(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), (nuint)a.Length, hamming: true);
+    }
+
+    /// <summary>
+    /// Set bits of the words at <paramref name="a"/> (or of <c>a ^ b</c>), four per step: each
+    /// byte's nibbles index a table of bit counts, up to 31 steps of byte counts (at most 8 each)
+    /// add up in bytes before <c>vpsadbw</c> folds them into 64-bit lanes; the last 0-3 words go
+    /// through <c>popcnt</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong CountBits(ref ulong a, ref ulong b, nuint n, bool hamming)
+    {
+        Vector256<byte> table = Vector256.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                                 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+        Vector256<byte> lowNibbles = Vector256.Create((byte)0x0F);
+        Vector256<ulong> lanes = Vector256<ulong>.Zero;
+        nuint whole = n & ~(nuint)3, i = 0;
+        while (i < whole)
+        {
+            nuint stop = Math.Min(whole, i + 4 * 31);
+            Vector256<byte> bytes = Vector256<byte>.Zero;
+            for (; i < stop; i += 4)
+            {
+                Vector256<byte> v = Vector256.LoadUnsafe(ref a, i).AsByte();
+                if (hamming)
+                    v ^= Vector256.LoadUnsafe(ref b, i).AsByte();
+                Vector256<byte> high = Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte();
+                bytes += Avx2.Shuffle(table, v & lowNibbles) + Avx2.Shuffle(table, high & lowNibbles);
+            }
+            lanes += Avx2.SumAbsoluteDifferences(bytes, Vector256<byte>.Zero).AsUInt64();
+        }
+        ulong total = Vector256.Sum(lanes);
+        for (; i < n; i++)
+            total += ulong.PopCount(hamming ? Unsafe.Add(ref a, i) ^ Unsafe.Add(ref b, i) : Unsafe.Add(ref a, i));
+        return total;
     }
 }

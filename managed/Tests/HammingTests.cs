@@ -17,6 +17,22 @@ public class HammingTests
         }
     }
 
+    [Fact, Trait("Category", "Api")]
+    public void Managed_vector_loop_matches_reference_at_every_length_and_offset()
+    {
+        byte[] bufA = Reference.RandomBuffer(12), bufB = Reference.RandomBuffer(13);
+        foreach ((int offset, int n) in Reference.Cases())
+        {
+            var a = Reference.Words(bufA, offset, n);
+            var b = Reference.Words(bufB, (offset * 5 + 3) % 64, n);
+            ulong got = VectorKernels.HammingDistance(a, b), want = Reference.Hamming(a, b);
+            Assert.True(got == want, $"length {n} offset {offset}: got {got}, want {want}");
+        }
+        // Every bit differs: the largest byte counts, around the 31-step (124-word) fold.
+        foreach (int n in new[] { 123, 124, 125, 127, 128, 248, 252, 1000 })
+            Assert.Equal(64UL * (ulong)n, VectorKernels.HammingDistance(Enumerable.Repeat(ulong.MaxValue, n).ToArray(), new ulong[n]));
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Levels.All), MemberType = typeof(Levels))]
     public void Kernel_known_answers(IsaLevel isa)
