@@ -43,11 +43,26 @@ internal static unsafe class VectorKernels
     private static long* FirstAligned(long* p, int bytes, int lanes) =>
         ((nuint)p & (sizeof(long) - 1)) != 0 ? p + lanes : (long*)(((nuint)p + (nuint)bytes) & ~(nuint)(bytes - 1));
 
+    /// <summary>
+    /// Up to this many vectors, the loop skips aligning its stores: the vectors between the head
+    /// and the tail go unaligned, and the last of them may overlap the tail, which was summed
+    /// from the original values before the loop. Aligning pays for itself only over longer runs.
+    /// </summary>
+    private const int SmallVectors = 8;
+
     private static void Increment512(long* p, long* end, long value)
     {
         const int L = 8;
         Vector512<long> v = Vector512.Create(value);
         Vector512<long> head = Vector512.Load(p) + v, tail = Vector512.Load(end - L) + v;
+        if (end - p <= SmallVectors * L)
+        {
+            for (long* m = p + L; m < end - L; m += L)
+                (Vector512.Load(m) + v).Store(m);
+            head.Store(p);
+            tail.Store(end - L);
+            return;
+        }
         long* q = FirstAligned(p, 64, L);
         for (; q + 4 * L <= end; q += 4 * L)
         {
@@ -67,6 +82,14 @@ internal static unsafe class VectorKernels
         const int L = 4;
         Vector256<long> v = Vector256.Create(value);
         Vector256<long> head = Vector256.Load(p) + v, tail = Vector256.Load(end - L) + v;
+        if (end - p <= SmallVectors * L)
+        {
+            for (long* m = p + L; m < end - L; m += L)
+                (Vector256.Load(m) + v).Store(m);
+            head.Store(p);
+            tail.Store(end - L);
+            return;
+        }
         long* q = FirstAligned(p, 32, L);
         for (; q + 4 * L <= end; q += 4 * L)
         {
@@ -103,9 +126,9 @@ internal static unsafe class VectorKernels
 
     /// <summary>
     /// Set bits of the words at <paramref name="a"/> (or of <c>a ^ b</c>), four per step: each
-    /// byte's nibbles index a table of bit counts, up to 31 steps of byte counts (at most 8 each)
-    /// add up in bytes before <c>vpsadbw</c> folds them into 64-bit lanes; the last 0-3 words go
-    /// through <c>popcnt</c>.
+    /// byte's nibbles index a table of bit counts, <c>vpsadbw</c> adds each step's byte counts into
+    /// 64-bit lanes, and the last 0-3 words go through <c>popcnt</c>. One plain loop: this path
+    /// serves short inputs, where loop overhead is what counts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong CountBits(ref ulong a, ref ulong b, nuint n, bool hamming)
@@ -114,20 +137,15 @@ internal static unsafe class VectorKernels
                                                  0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
         Vector256<byte> lowNibbles = Vector256.Create((byte)0x0F);
         Vector256<ulong> lanes = Vector256<ulong>.Zero;
-        nuint whole = n & ~(nuint)3, i = 0;
-        while (i < whole)
+        nuint i = 0;
+        for (; i + 4 <= n; i += 4)
         {
-            nuint stop = Math.Min(whole, i + 4 * 31);
-            Vector256<byte> bytes = Vector256<byte>.Zero;
-            for (; i < stop; i += 4)
-            {
-                Vector256<byte> v = Vector256.LoadUnsafe(ref a, i).AsByte();
-                if (hamming)
-                    v ^= Vector256.LoadUnsafe(ref b, i).AsByte();
-                Vector256<byte> high = Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte();
-                bytes += Avx2.Shuffle(table, v & lowNibbles) + Avx2.Shuffle(table, high & lowNibbles);
-            }
-            lanes += Avx2.SumAbsoluteDifferences(bytes, Vector256<byte>.Zero).AsUInt64();
+            Vector256<byte> v = Vector256.LoadUnsafe(ref a, i).AsByte();
+            if (hamming)
+                v ^= Vector256.LoadUnsafe(ref b, i).AsByte();
+            Vector256<byte> high = Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte();
+            Vector256<byte> counts = Avx2.Shuffle(table, v & lowNibbles) + Avx2.Shuffle(table, high & lowNibbles);
+            lanes += Avx2.SumAbsoluteDifferences(counts, Vector256<byte>.Zero).AsUInt64();
         }
         ulong total = Vector256.Sum(lanes);
         for (; i < n; i++)
