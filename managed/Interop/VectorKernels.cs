@@ -126,9 +126,10 @@ internal static unsafe class VectorKernels
 
     /// <summary>
     /// Set bits of the words at <paramref name="a"/> (or of <c>a ^ b</c>), four per step: each
-    /// byte's nibbles index a table of bit counts, <c>vpsadbw</c> adds each step's byte counts into
-    /// 64-bit lanes, and the last 0-3 words go through <c>popcnt</c>. One plain loop: this path
-    /// serves short inputs, where loop overhead is what counts.
+    /// byte's nibbles index a table of bit counts, and <c>vpsadbw</c> adds each step's byte counts
+    /// into 64-bit lanes. The last 1-3 words are counted in one more vector, the input's last four
+    /// words with those already counted masked off; inputs of under four words go through
+    /// <c>popcnt</c>. One plain loop: this path serves short inputs, where loop overhead counts.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong CountBits(ref ulong a, ref ulong b, nuint n, bool hamming)
@@ -143,13 +144,31 @@ internal static unsafe class VectorKernels
             Vector256<byte> v = Vector256.LoadUnsafe(ref a, i).AsByte();
             if (hamming)
                 v ^= Vector256.LoadUnsafe(ref b, i).AsByte();
-            Vector256<byte> high = Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte();
-            Vector256<byte> counts = Avx2.Shuffle(table, v & lowNibbles) + Avx2.Shuffle(table, high & lowNibbles);
-            lanes += Avx2.SumAbsoluteDifferences(counts, Vector256<byte>.Zero).AsUInt64();
+            lanes += ByteCountLanes(v, table, lowNibbles);
+        }
+        if (i < n && n >= 4)
+        {
+            // 1-3 words left: the last four words, minus the ones the loop already counted.
+            nuint start = n - 4;
+            Vector256<ulong> keep = Vector256.GreaterThanOrEqual(Vector256.Create(0UL, 1, 2, 3), Vector256.Create((ulong)(i - start)));
+            Vector256<ulong> last = Vector256.LoadUnsafe(ref a, start);
+            if (hamming)
+                last ^= Vector256.LoadUnsafe(ref b, start);
+            lanes += ByteCountLanes((last & keep).AsByte(), table, lowNibbles);
+            i = n;
         }
         ulong total = Vector256.Sum(lanes);
-        for (; i < n; i++)
+        for (; i < n; i++) // fewer than four words in all
             total += ulong.PopCount(hamming ? Unsafe.Add(ref a, i) ^ Unsafe.Add(ref b, i) : Unsafe.Add(ref a, i));
         return total;
+    }
+
+    /// <summary>The bit counts of the four 64-bit lanes of <paramref name="v"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> ByteCountLanes(Vector256<byte> v, Vector256<byte> table, Vector256<byte> lowNibbles)
+    {
+        Vector256<byte> high = Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte();
+        Vector256<byte> counts = Avx2.Shuffle(table, v & lowNibbles) + Avx2.Shuffle(table, high & lowNibbles);
+        return Avx2.SumAbsoluteDifferences(counts, Vector256<byte>.Zero).AsUInt64();
     }
 }
