@@ -50,6 +50,7 @@ internal static unsafe class VectorKernels
     /// </summary>
     private const int SmallVectors = 8;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call from the public API, not two
     private static void Increment512(long* p, long* end, long value)
     {
         const int L = 8;
@@ -77,6 +78,7 @@ internal static unsafe class VectorKernels
         tail.Store(end - L);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // one call from the public API, not two
     private static void Increment256(long* p, long* end, long value)
     {
         const int L = 4;
