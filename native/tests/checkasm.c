@@ -17,9 +17,10 @@
  * lengths at a few offsets, count 0 with pointers into an inaccessible page,
  * and known answers. Built for Windows, each routine is also made to fault
  * inside its main loop, and unwinding that fault (the routine's .pdata unwind
- * data, or the leaf rule) must give back the caller's frame and registers. On Linux the System V exports and the same sources
- * assembled for Win64 (w64_ prefix, called through the Win64 trampoline) are
- * both checked; built for Windows, the DLL's exports are checked.
+ * data, or the leaf rule) must give back the caller's frame and registers.
+ * On Linux the System V exports and the same sources assembled for Win64
+ * (w64_ prefix, called through the Win64 trampoline) are both checked; built
+ * for Windows, the DLL's exports are checked.
  *
  * `checkasm --selftest` runs the deliberately broken routines of
  * checkasm_broken.asm and passes only if each defect is caught.
