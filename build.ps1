@@ -4,7 +4,7 @@
 #   .\build.ps1 test     build, then CTest (native: checkasm with MinGW-w64 gcc; MSVC builds skip it),
 #                        xunit (managed), and the public-API tests again under
 #                        ASMKERNELS_MAX_ISA=scalar, popcnt, avx2, with the JIT held to 256-bit vectors,
-#                        and with no native library; ends with "tests: N passed, N failed[, N skipped]"
+#                        with its AVX2 off, and with no native library; ends with "tests: N passed, N failed[, N skipped]"
 #   .\build.ps1 run      build, then `asmkernels demo`
 #   .\build.ps1 bench [--quick | --calls]
 #                        BenchmarkDotNet suite; writes docs\benchmarks.md and docs\benchmarks.svg
@@ -112,6 +112,7 @@ function Invoke-Tests {
     }
     # The managed vector loop takes Vector256 where the JIT has no 512-bit vectors.
     Invoke-XUnit 'api-vec256' 'public API with the JIT limited to 256-bit vectors' @{ DOTNET_PreferredVectorBitWidth = '256' } @('--filter', 'Category=Api')
+    Invoke-XUnit 'api-noavx2' "public API with the JIT's AVX2 off" @{ DOTNET_EnableAVX2 = '0' } @('--filter', 'Category=Api')
     Invoke-XUnit 'api-nolib' 'public API with no native library' @{ ASMKERNELS_NATIVE_PATH = (Join-Path $Build 'no-such-dir\libasmkernels.dll') } @('--filter', 'Category=Api')
     $summary = "tests: $script:Passed passed, $script:Failed failed"
     if ($script:Skipped -gt 0) { $summary += ", $script:Skipped skipped" }

@@ -4,7 +4,8 @@
 #   ./build.sh          install missing build tools (as root), build native + managed
 #   ./build.sh test     build, then every suite: CTest (native), xunit (managed), and the
 #                       public-API tests again under ASMKERNELS_MAX_ISA=scalar, popcnt, avx2,
-#                       with the JIT held to 256-bit vectors, and with no native library; then
+#                       with the JIT held to 256-bit vectors, with its AVX2 off, and with no
+#                       native library; then
 #                       the Windows DLL and checkasm.exe (MinGW-w64) and a self-contained
 #                       win-x64 CLI selftest and disasm, under wine (installed when missing, as root);
 #                       then pack, and samples/Consumer from the local feed: on Linux, with the

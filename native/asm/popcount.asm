@@ -21,6 +21,20 @@
 %endif
 %endmacro
 
+; rax += set bits of the last count (0-3) words, one at a time; then return.
+%macro WORDS_TAIL 0
+    test     countq, countq
+    jz       .done
+.loop1:
+    WORD_BITS tmpq, 0
+    add      rax, tmpq
+    ADVANCE  8
+    dec      countq
+    jnz      .loop1
+.done:
+    RET
+%endmacro
+
 ; ---------------------------------------------------------------------------
 ; The seed routine: 4-wide unrolled POPCNT with a temporary register. Each
 ; iteration counts four consecutive words through tmp into a per-chunk sum,
@@ -46,16 +60,7 @@
     cmp      srcq, endq
     jne      .loop4
 .tail:
-    test     countq, countq
-    jz       .done
-.loop1:
-    WORD_BITS tmpq, 0
-    add      rax, tmpq
-    ADVANCE  8
-    dec      countq
-    jnz      .loop1
-.done:
-    RET
+    WORDS_TAIL
 %endmacro
 
 ; uint64_t asmk_popcount_popcnt(const uint64_t *data, size_t count);
@@ -231,16 +236,7 @@ low_nibbles:   times 16 db 0x0f
     vpaddq   xmm2, xmm2, xmm4
     vmovq    rax, xmm2
     vzeroupper
-    test     countq, countq
-    jz       .done
-.loop1:
-    WORD_BITS tmpq, 0
-    add      rax, tmpq
-    ADVANCE  8
-    dec      countq
-    jnz      .loop1
-.done:
-    RET
+    WORDS_TAIL
 %endmacro
 
 ; uint64_t asmk_popcount_avx2(const uint64_t *data, size_t count);
