@@ -30,14 +30,7 @@ internal static class FileCommands
             long length = RandomAccess.GetLength(file);
             byte[] buffer = GC.AllocateUninitializedArray<byte>(BlockBytes, pinned: true);
             var progress = new Progress(stderr, length, o.Progress);
-            ulong bits = 0;
-            for (long offset = 0; offset < length;)
-            {
-                int n = ReadBlock(file, path, buffer, offset);
-                bits += BitOps.PopCount(buffer.AsSpan(0, n));
-                offset += n;
-                progress.Report(offset);
-            }
+            ulong bits = CountBits(file, path, buffer, 0, length, progress);
             string implementation = ImplementationName(KernelOperation.PopCount);
             progress.Finish(implementation);
             Write(stdout, o.Json, bits, new() { ["operation"] = "popcount", ["file"] = path, ["bytes"] = length, ["setBits"] = bits }, progress, implementation);
@@ -81,13 +74,8 @@ internal static class FileCommands
                 progress.Report(offset);
             }
             (SafeFileHandle longer, string longerPath) = lengthA > lengthB ? (a, pathA) : (b, pathB);
-            while (offset < total) // --pad: the longer file's tail against zeros is its popcount
-            {
-                int n = ReadBlock(longer, longerPath, bufferA, offset);
-                bits += BitOps.PopCount(bufferA.AsSpan(0, n));
-                offset += n;
-                progress.Report(offset);
-            }
+            // --pad: the longer file's tail against zeros is its popcount
+            bits += CountBits(longer, longerPath, bufferA, offset, total, progress);
             string implementation = ImplementationName(KernelOperation.HammingDistance);
             progress.Finish(implementation);
             Write(stdout, o.Json, bits, new()
@@ -160,6 +148,20 @@ internal static class FileCommands
     }
 
     /// <summary>Reads up to one buffer at <paramref name="offset"/>: a full buffer unless the file ends first.</summary>
+    /// <summary>The set bits of bytes [<paramref name="offset"/>, <paramref name="end"/>) of the file, a block at a time.</summary>
+    private static ulong CountBits(SafeFileHandle file, string path, byte[] buffer, long offset, long end, Progress progress)
+    {
+        ulong bits = 0;
+        while (offset < end)
+        {
+            int n = ReadBlock(file, path, buffer, offset);
+            bits += BitOps.PopCount(buffer.AsSpan(0, n));
+            offset += n;
+            progress.Report(offset);
+        }
+        return bits;
+    }
+
     private static int ReadBlock(SafeFileHandle file, string path, Span<byte> buffer, long offset)
     {
         int total = 0;
