@@ -3,7 +3,7 @@
 #
 #   ./build.sh          install missing build tools (as root), build native + managed
 #   ./build.sh test     build, then every suite: CTest (native), xunit (managed), and the
-#                       public-API tests again under ASMKERNELS_MAX_ISA=scalar, popcnt, avx2,
+#                       public-API tests again under ASMKERNELS_MAX_ISA=scalar, sse2, sse4.2, avx2,
 #                       with the JIT held to 256-bit vectors, with its AVX2 off, and with no
 #                       native library; then
 #                       the Windows DLL and checkasm.exe (MinGW-w64) and a self-contained
@@ -201,7 +201,7 @@ test_all() {
     test_windows
     run_xunit all "all tests, default dispatch"
     local cap
-    for cap in scalar popcnt avx2; do
+    for cap in scalar sse2 sse4.2 avx2; do
         ASMKERNELS_MAX_ISA=$cap run_xunit "api-$cap" "public API with ASMKERNELS_MAX_ISA=$cap" --filter Category=Api
     done
     # The managed vector loop takes Vector256 where the JIT has no 512-bit vectors.

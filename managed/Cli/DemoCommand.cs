@@ -14,42 +14,60 @@ internal static class DemoCommand
         return agree ? 0 : 1;
     }
 
+    /// <summary>The baseline (first) kernel of an operation in the kernel table, and whether it can run here.</summary>
+    private static (KernelInfo Seed, bool Native, string Note) Seed(KernelOperation op)
+    {
+        KernelInfo seed = Kernels.GetKernels(op)[0];
+        string? why = Kernels.GetUnsupportedReason(op, seed.Level);
+        return (seed, why is null, why is null ? "" : $" (native unavailable: {why})");
+    }
+
     private static bool Examples()
     {
         ulong[] words = [ulong.MaxValue, 0xAAAA_AAAA_AAAA_AAAA, 1, 0, 1UL << 63];
         ulong[] other = [0, 0x5555_5555_5555_5555, 1, 0xFF, 1UL << 63];
         long[] values = [long.MaxValue, -1, 0, 41, long.MinValue];
-        bool native = Kernels.IsSupported(KernelOperation.PopCount, IsaLevel.Popcnt);
-        string nativeNote = native ? "" : $" (native unavailable: {Kernels.GetUnsupportedReason(KernelOperation.PopCount, IsaLevel.Popcnt)})";
         bool ok = true;
 
-        Console.WriteLine($"PopCount of [{Hex(words)}]{nativeNote}");
+        var (seed, native, note) = Seed(KernelOperation.PopCount);
+        Console.WriteLine($"PopCount of [{Hex(words)}]{note}");
         ulong scalar = Kernels.PopCount(IsaLevel.Scalar, words);
-        ulong asm = native ? Kernels.PopCount(IsaLevel.Popcnt, words) : scalar;
-        ok &= Report("asmk_popcount_popcnt", asm, scalar, native);
+        ulong asm = native ? Kernels.PopCount(seed.Level, words) : scalar;
+        ok &= Report(seed.Name, asm, scalar, native);
 
-        Console.WriteLine($"HammingDistance of [{Hex(words)}]");
+        (seed, native, note) = Seed(KernelOperation.HammingDistance);
+        Console.WriteLine($"HammingDistance of [{Hex(words)}]{note}");
         Console.WriteLine($"               and [{Hex(other)}]");
         scalar = Kernels.HammingDistance(IsaLevel.Scalar, words, other);
-        asm = native ? Kernels.HammingDistance(IsaLevel.Popcnt, words, other) : scalar;
-        ok &= Report("asmk_hamming_popcnt", asm, scalar, native);
+        asm = native ? Kernels.HammingDistance(seed.Level, words, other) : scalar;
+        ok &= Report(seed.Name, asm, scalar, native);
 
-        Console.WriteLine($"IncrementBy 1 of [{string.Join(", ", values)}]");
+        (seed, native, note) = Seed(KernelOperation.IncrementBy);
+        Console.WriteLine($"IncrementBy 1 of [{string.Join(", ", values)}]{note}");
         long[] byScalar = (long[])values.Clone();
         Kernels.IncrementBy(IsaLevel.Scalar, byScalar, 1);
         long[] byAsm = (long[])values.Clone();
         if (native)
-            Kernels.IncrementBy(IsaLevel.Popcnt, byAsm, 1);
+            Kernels.IncrementBy(seed.Level, byAsm, 1);
         else
             byAsm = byScalar;
         bool same = byAsm.AsSpan().SequenceEqual(byScalar);
-        Console.WriteLine($"  asmk_increment_sse2 -> [{string.Join(", ", byAsm)}]{(native ? "" : " (scalar)")}, managed scalar {(same ? "agrees" : "DISAGREES")}");
-        return ok && same;
+        Console.WriteLine($"  {seed.Name} -> [{string.Join(", ", byAsm)}]{(native ? "" : " (managed)")}, managed {(same ? "agrees" : "DISAGREES")}");
+        ok &= same;
+
+        (seed, native, note) = Seed(KernelOperation.Crc32C);
+        byte[] check = "123456789"u8.ToArray();
+        Console.WriteLine($"Crc32C of \"123456789\" (the check value is 0xE3069283){note}");
+        uint crcManaged = Kernels.Crc32C(IsaLevel.Scalar, check);
+        uint crcAsm = native ? Kernels.Crc32C(seed.Level, check) : crcManaged;
+        bool crcOk = crcAsm == crcManaged && crcAsm == 0xE3069283;
+        Console.WriteLine($"  {seed.Name} -> 0x{crcAsm:X8}{(native ? "" : " (managed)")}, managed -> 0x{crcManaged:X8}: {(crcOk ? "agree" : "DISAGREE")}");
+        return ok && crcOk;
     }
 
     private static bool Report(string kernel, ulong asm, ulong scalar, bool native)
     {
-        Console.WriteLine($"  {kernel} -> {asm}{(native ? "" : " (scalar)")}, managed scalar -> {scalar}: {(asm == scalar ? "agree" : "DISAGREE")}");
+        Console.WriteLine($"  {kernel} -> {asm}{(native ? "" : " (managed)")}, managed -> {scalar}: {(asm == scalar ? "agree" : "DISAGREE")}");
         return asm == scalar;
     }
 
@@ -57,11 +75,14 @@ internal static class DemoCommand
 
     private static void TimingTable()
     {
-        if (!Kernels.IsSupported(KernelOperation.PopCount, IsaLevel.Popcnt))
+        if (!Seed(KernelOperation.PopCount).Native)
         {
             Console.WriteLine("timing skipped: no native kernel can run in this process");
             return;
         }
+        IsaLevel popSeed = Seed(KernelOperation.PopCount).Seed.Level, hamSeed = Seed(KernelOperation.HammingDistance).Seed.Level;
+        IsaLevel incSeed = Seed(KernelOperation.IncrementBy).Seed.Level, crcSeed = Seed(KernelOperation.Crc32C).Seed.Level;
+        bool crcNative = Seed(KernelOperation.Crc32C).Native;
         Console.WriteLine("time per call, median of 7 rounds (ratio = JIT loop time / kernel time; above 1 the kernel is faster)");
         var table = new TextTable("operation", "elements", "JIT loop", "asm seed", "ratio", "public API", "ratio");
         var random = new Random(42);
@@ -75,16 +96,24 @@ internal static class DemoCommand
 
             Row(table, "PopCount", n,
                 reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += JitLoops.PopCount(a); return s; },
-                reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.PopCount(IsaLevel.Popcnt, a); return s; },
+                reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.PopCount(popSeed, a); return s; },
                 reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += BitOps.PopCount(a); return s; });
             Row(table, "HammingDistance", n,
                 reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += JitLoops.HammingDistance(a, b); return s; },
-                reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(IsaLevel.Popcnt, a, b); return s; },
+                reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(hamSeed, a, b); return s; },
                 reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += BitOps.HammingDistance(a, b); return s; });
             Row(table, "IncrementBy", n,
                 reps => { for (int i = 0; i < reps; i++) JitLoops.IncrementBy(c, 3); return (ulong)c[0]; },
-                reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(IsaLevel.Popcnt, c, 3); return (ulong)c[0]; },
+                reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(incSeed, c, 3); return (ulong)c[0]; },
                 reps => { for (int i = 0; i < reps; i++) Int64Ops.IncrementBy(c, 3); return (ulong)c[0]; });
+            if (crcNative)
+            {
+                byte[] bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()).ToArray();
+                Row(table, "Crc32C (bytes)", bytes.Length,
+                    reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += JitLoops.Crc32C(bytes); return s; },
+                    reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.Crc32C(crcSeed, bytes); return s; },
+                    reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Checksums.Crc32C(bytes); return s; });
+            }
         }
         Timing.WarmUp(rows.Where(r => r.N == Sizes[0]).SelectMany(r => r.Bodies).ToList());
         foreach ((string op, int n, Func<int, ulong>[] bodies) in rows)

@@ -14,6 +14,8 @@ internal static class InfoCommand
     public static void Write(TextWriter to)
     {
         CpuFeatures cpu = Kernels.Cpu;
+        if (Kernels.MaxIsaProblem is { } problem)
+            to.WriteLine($"warning: {problem}");
         to.WriteLine($"CPU:            {(cpu.Brand.Length > 0 ? cpu.Brand : "(unknown)")}{(cpu.Vendor.Length > 0 ? $" [{cpu.Vendor}]" : "")}");
         to.WriteLine($"process:        {RuntimeInformation.ProcessArchitecture}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         to.WriteLine($"features:       {cpu}");
@@ -25,10 +27,13 @@ internal static class InfoCommand
 
         var table = new TextTable("operation", "ISA level", "implementation");
         var reasons = new List<string>();
-        foreach (KernelOperation op in Enum.GetValues<KernelOperation>())
+        foreach (KernelOperation op in IsaLevels.Operations)
         {
             IsaLevel isa = Kernels.GetSelectedIsa(op);
-            table.Add(op.ToString(), IsaLevels.Name(isa), Kernels.GetImplementationName(op, isa) ?? "-");
+            string impl = Kernels.GetImplementationName(op, isa) ?? "-";
+            if (isa != IsaLevel.Scalar)
+                impl += $" ({string.Join(", ", Kernels.GetKernels(op).First(k => k.Level == isa).Needs)})";
+            table.Add(op.ToString(), IsaLevels.Name(isa), impl);
             if (Kernels.GetFallbackReason(op) is { } reason && !reasons.Contains(reason))
                 reasons.Add(reason);
         }

@@ -45,7 +45,7 @@ static int Usage(TextWriter to, int exitCode, string? error = null)
           hamming    differing bits of two files: hamming <fileA> <fileB> [--pad] [--json] [--progress]
                      (exit codes: 0 ok, 1 bad usage, 2 I/O error)
 
-        environment: ASMKERNELS_MAX_ISA=scalar|popcnt|avx2|avx512, ASMKERNELS_NATIVE_PATH=<file or dir>
+        environment: ASMKERNELS_MAX_ISA=scalar|sse2|sse4.2|avx2|avx512, ASMKERNELS_NATIVE_PATH=<file or dir>
         """);
     return exitCode;
 }

@@ -5,6 +5,30 @@ using System.Text;
 namespace AsmKernels;
 
 /// <summary>
+/// One CPU or OS feature a kernel can need. The bits match <c>ASMK_F_*</c> of checkasm's generated
+/// registry and the feature names of <c>native/kernels.txt</c>.
+/// </summary>
+[Flags]
+internal enum CpuFeature : uint
+{
+    None = 0,
+    Sse2 = 1 << 0,
+    Popcnt = 1 << 1,
+    Sse42 = 1 << 2,
+    Pclmulqdq = 1 << 3,
+    Avx2 = 1 << 4,
+    Avx512F = 1 << 5,
+    Avx512BW = 1 << 6,
+    Avx512VL = 1 << 7,
+    Avx512Vpopcntdq = 1 << 8,
+    Vpclmulqdq = 1 << 9,
+    /// <summary>The OS saves YMM state and the runtime uses it.</summary>
+    OsYmm = 1 << 10,
+    /// <summary>The OS saves ZMM and mask-register state and the runtime uses it.</summary>
+    OsZmm = 1 << 11,
+}
+
+/// <summary>
 /// What the processor reports through CPUID, combined with the runtime's own checks that the OS
 /// saves the wider register state. Read once per process.
 /// </summary>
@@ -17,84 +41,128 @@ public sealed class CpuFeatures
     public bool IsX64 { get; private init; }
 
     /// <summary>CPUID vendor string, such as <c>GenuineIntel</c>; empty where CPUID is unavailable.</summary>
-    public string Vendor { get; private init; } = "";
+    public string Vendor => IsX64 ? ReadVendor() : "";
 
     /// <summary>CPUID brand string, such as the processor's marketing name; empty where unavailable.</summary>
-    public string Brand { get; private init; } = "";
+    public string Brand => IsX64 ? ReadBrand() : "";
 
-    /// <summary>CPUID leaf 1, ECX bit 23.</summary>
-    public bool Popcnt { get; private init; }
+    /// <summary>SSE2 (CPUID leaf 1, EDX bit 26): every x86-64 CPU.</summary>
+    public bool Sse2 => Has(CpuFeature.Sse2);
 
-    /// <summary>SSE4.2 (the <c>crc32</c> instruction).</summary>
-    public bool Sse42 { get; private init; }
+    /// <summary>POPCNT (CPUID leaf 1, ECX bit 23).</summary>
+    public bool Popcnt => Has(CpuFeature.Popcnt);
 
-    /// <summary>CPUID leaf 7, EBX bit 5.</summary>
-    public bool Avx2 { get; private init; }
+    /// <summary>SSE4.2, with the <c>crc32</c> instruction (CPUID leaf 1, ECX bit 20).</summary>
+    public bool Sse42 => Has(CpuFeature.Sse42);
 
-    /// <summary>CPUID leaf 7, EBX bit 16.</summary>
-    public bool Avx512F { get; private init; }
+    /// <summary>PCLMULQDQ, carry-less multiplication on XMM registers (CPUID leaf 1, ECX bit 1).</summary>
+    public bool Pclmulqdq => Has(CpuFeature.Pclmulqdq);
 
-    /// <summary>CPUID leaf 7, EBX bit 30.</summary>
-    public bool Avx512BW { get; private init; }
+    /// <summary>AVX2 (CPUID leaf 7, EBX bit 5).</summary>
+    public bool Avx2 => Has(CpuFeature.Avx2);
 
-    /// <summary>CPUID leaf 7, ECX bit 14.</summary>
-    public bool Avx512Vpopcntdq { get; private init; }
+    /// <summary>AVX512F (CPUID leaf 7, EBX bit 16).</summary>
+    public bool Avx512F => Has(CpuFeature.Avx512F);
+
+    /// <summary>AVX512BW (CPUID leaf 7, EBX bit 30).</summary>
+    public bool Avx512BW => Has(CpuFeature.Avx512BW);
+
+    /// <summary>AVX512VL (CPUID leaf 7, EBX bit 31).</summary>
+    public bool Avx512VL => Has(CpuFeature.Avx512VL);
+
+    /// <summary>AVX512_VPOPCNTDQ (CPUID leaf 7, ECX bit 14).</summary>
+    public bool Avx512Vpopcntdq => Has(CpuFeature.Avx512Vpopcntdq);
+
+    /// <summary>VPCLMULQDQ, carry-less multiplication on YMM/ZMM registers (CPUID leaf 7, ECX bit 10).</summary>
+    public bool Vpclmulqdq => Has(CpuFeature.Vpclmulqdq);
 
     /// <summary>The OS saves YMM state and the runtime allows AVX2 (<see cref="System.Runtime.Intrinsics.X86.Avx2.IsSupported"/>).</summary>
-    public bool OsSavesYmm { get; private init; }
+    public bool OsSavesYmm => Has(CpuFeature.OsYmm);
 
     /// <summary>The OS saves ZMM state and the runtime allows AVX-512 (<see cref="System.Runtime.Intrinsics.X86.Avx512F.IsSupported"/>).</summary>
-    public bool OsSavesZmm { get; private init; }
+    public bool OsSavesZmm => Has(CpuFeature.OsZmm);
 
-    /// <summary>The CPU features that are present, as short lower-case names.</summary>
+    /// <summary>Every feature present, as one mask.</summary>
+    internal CpuFeature Mask { get; private init; }
+
+    private bool Has(CpuFeature feature) => (Mask & feature) != 0;
+
+    /// <summary>The features that are present, as the short lower-case names of <c>native/kernels.txt</c>.</summary>
     public IReadOnlyList<string> Names
     {
         get
         {
             var names = new List<string>();
-            if (Popcnt) names.Add("popcnt");
-            if (Sse42) names.Add("sse4.2");
-            if (Avx2) names.Add("avx2");
-            if (Avx512F) names.Add("avx512f");
-            if (Avx512BW) names.Add("avx512bw");
-            if (Avx512Vpopcntdq) names.Add("avx512_vpopcntdq");
-            if (OsSavesYmm) names.Add("os-ymm");
-            if (OsSavesZmm) names.Add("os-zmm");
+            for (uint bit = 1; bit != 0 && bit <= (uint)CpuFeature.OsZmm; bit <<= 1)
+                if (Has((CpuFeature)bit))
+                    names.Add(Name((CpuFeature)bit));
             return names;
         }
     }
 
+    /// <summary>The name of one feature, as <c>native/kernels.txt</c> spells it.</summary>
+    internal static string Name(CpuFeature feature) => feature switch
+    {
+        CpuFeature.Sse2 => "sse2",
+        CpuFeature.Popcnt => "popcnt",
+        CpuFeature.Sse42 => "sse4.2",
+        CpuFeature.Pclmulqdq => "pclmulqdq",
+        CpuFeature.Avx2 => "avx2",
+        CpuFeature.Avx512F => "avx512f",
+        CpuFeature.Avx512BW => "avx512bw",
+        CpuFeature.Avx512VL => "avx512vl",
+        CpuFeature.Avx512Vpopcntdq => "avx512_vpopcntdq",
+        CpuFeature.Vpclmulqdq => "vpclmulqdq",
+        CpuFeature.OsYmm => "os_ymm",
+        CpuFeature.OsZmm => "os_zmm",
+        _ => $"0x{(uint)feature:x}",
+    };
+
+    /// <summary>Why a kernel that needs <paramref name="feature"/> cannot run here.</summary>
+    internal static string Missing(CpuFeature feature) => feature switch
+    {
+        CpuFeature.OsYmm => "the OS or the runtime does not enable AVX state (YMM registers)",
+        CpuFeature.OsZmm => "the OS or the runtime does not enable AVX-512 state (ZMM registers)",
+        _ => $"this CPU has no {Name(feature).ToUpperInvariant()}",
+    };
+
     /// <inheritdoc/>
-    public override string ToString() => Names.Count == 0 ? "(none)" : string.Join(' ', Names);
+    public override string ToString() => Mask == 0 ? "(none)" : string.Join(' ', Names);
 
     private static CpuFeatures Detect()
     {
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !X86Base.X64.IsSupported)
             return new CpuFeatures();
 
-        (int maxLeaf, int vb, int vc, int vd) = X86Base.CpuId(0, 0);
-        (_, _, int ecx1, _) = X86Base.CpuId(1, 0);
+        (int maxLeaf, _, _, _) = X86Base.CpuId(0, 0);
+        (_, _, int ecx1, int edx1) = X86Base.CpuId(1, 0);
         int ebx7 = 0, ecx7 = 0;
         if (maxLeaf >= 7)
             (_, ebx7, ecx7, _) = X86Base.CpuId(7, 0);
 
-        return new CpuFeatures
-        {
-            IsX64 = true,
-            Vendor = Ascii(vb, vd, vc),
-            Brand = ReadBrand(),
-            Popcnt = Bit(ecx1, 23),
-            Sse42 = Bit(ecx1, 20),
-            Avx2 = Bit(ebx7, 5),
-            Avx512F = Bit(ebx7, 16),
-            Avx512BW = Bit(ebx7, 30),
-            Avx512Vpopcntdq = Bit(ecx7, 14),
-            OsSavesYmm = System.Runtime.Intrinsics.X86.Avx2.IsSupported,
-            OsSavesZmm = System.Runtime.Intrinsics.X86.Avx512F.IsSupported,
-        };
+        CpuFeature mask = 0;
+        if (Bit(edx1, 26)) mask |= CpuFeature.Sse2;
+        if (Bit(ecx1, 23)) mask |= CpuFeature.Popcnt;
+        if (Bit(ecx1, 20)) mask |= CpuFeature.Sse42;
+        if (Bit(ecx1, 1)) mask |= CpuFeature.Pclmulqdq;
+        if (Bit(ebx7, 5)) mask |= CpuFeature.Avx2;
+        if (Bit(ebx7, 16)) mask |= CpuFeature.Avx512F;
+        if (Bit(ebx7, 30)) mask |= CpuFeature.Avx512BW;
+        if (Bit(ebx7, 31)) mask |= CpuFeature.Avx512VL;
+        if (Bit(ecx7, 14)) mask |= CpuFeature.Avx512Vpopcntdq;
+        if (Bit(ecx7, 10)) mask |= CpuFeature.Vpclmulqdq;
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) mask |= CpuFeature.OsYmm;
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) mask |= CpuFeature.OsZmm;
+        return new CpuFeatures { IsX64 = true, Mask = mask };
     }
 
     private static bool Bit(int register, int bit) => (register & (1 << bit)) != 0;
+
+    private static string ReadVendor()
+    {
+        (_, int b, int c, int d) = X86Base.CpuId(0, 0);
+        return Ascii(b, d, c);
+    }
 
     private static string ReadBrand()
     {

@@ -1,147 +1,145 @@
-using System.Runtime.InteropServices;
+using System.Diagnostics;
 
 namespace AsmKernels;
 
 /// <summary>
-/// The process-wide choice of implementation, made once: the highest level that the CPU, the OS,
-/// the loaded native library and <c>ASMKERNELS_MAX_ISA</c> all allow, per operation. Every field is
-/// <c>static readonly</c>, so the tier-1 JIT treats the choice as a constant and folds the branch
-/// away.
+/// The process-wide choice of kernels, made once from <see cref="KernelTable"/>: for each operation
+/// the last kernel of its rows whose features the CPU and the OS have, that the loaded native
+/// library exports, and that <c>ASMKERNELS_MAX_ISA</c> allows. Nothing here formats text or reflects
+/// on start-up; the reasons are put into words only when asked for.
 /// </summary>
 internal static class Dispatch
 {
     public const string MaxIsaVariable = "ASMKERNELS_MAX_ISA";
 
-    public static readonly CpuFeatures Cpu = CpuFeatures.Current;
-    public static readonly NativeLoadResult Native = LoadNative();
-    public static readonly string? MaxIsaSetting = Environment.GetEnvironmentVariable(MaxIsaVariable);
-    public static readonly IsaLevel Cap = ParseCap(MaxIsaSetting, out CapProblem);
-    public static readonly string? CapProblem;
-
-    // Why each (operation, level) cannot run, or null; computed once so that the explicit entry
-    // points check a level with one array read. (Static initializers run in this order.)
-    private static readonly uint OperationCount = (uint)Enum.GetValues<KernelOperation>().Length;
-    private static readonly string?[] Reasons = ComputeReasons();
-
-    public static readonly IsaLevel PopCount = Select(KernelOperation.PopCount);
-    public static readonly IsaLevel HammingDistance = Select(KernelOperation.HammingDistance);
-    public static readonly IsaLevel IncrementBy = Select(KernelOperation.IncrementBy);
-    public static readonly IsaLevel Crc32C = Select(KernelOperation.Crc32C);
-
-    public static IsaLevel Selected(KernelOperation op) => op switch
-    {
-        KernelOperation.PopCount => PopCount,
-        KernelOperation.HammingDistance => HammingDistance,
-        KernelOperation.IncrementBy => IncrementBy,
-        KernelOperation.Crc32C => Crc32C,
-        _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown operation."),
-    };
-
-    /// <summary>The native export that implements <paramref name="op"/> at <paramref name="isa"/>, or null.</summary>
-    public static string? ExportName(KernelOperation op, IsaLevel isa) => (op, isa) switch
-    {
-        (KernelOperation.PopCount, IsaLevel.Popcnt) => "asmk_popcount_popcnt",
-        (KernelOperation.HammingDistance, IsaLevel.Popcnt) => "asmk_hamming_popcnt",
-        (KernelOperation.IncrementBy, IsaLevel.Popcnt) => "asmk_increment_sse2",
-        (KernelOperation.Crc32C, IsaLevel.Popcnt) => "asmk_crc32c_sse42",
-        (KernelOperation.PopCount, IsaLevel.Avx2) => "asmk_popcount_avx2",
-        (KernelOperation.HammingDistance, IsaLevel.Avx2) => "asmk_hamming_avx2",
-        (KernelOperation.IncrementBy, IsaLevel.Avx2) => "asmk_increment_avx2",
-        (KernelOperation.PopCount, IsaLevel.Avx512) => "asmk_popcount_avx512",
-        (KernelOperation.HammingDistance, IsaLevel.Avx512) => "asmk_hamming_avx512",
-        (KernelOperation.IncrementBy, IsaLevel.Avx512) => "asmk_increment_avx512",
-        _ => null,
-    };
-
     /// <summary>
-    /// Why <paramref name="op"/> cannot run at <paramref name="isa"/> in this process, or null when
-    /// it can. <c>ASMKERNELS_MAX_ISA</c> limits the automatic choice only, not this.
+    /// Inputs of at most this many bytes call the <c>SuppressGCTransition</c> binding (no GC
+    /// transition); longer ones the plain one, so a GC is never held up. 8 KiB: the slowest kernel
+    /// (the seed POPCNT loop, or the one-chain CRC) finishes it in well under a microsecond to about
+    /// one, while a normal transition adds about 5 ns (<c>./build.sh bench --calls</c>).
     /// </summary>
+    public const int SuppressGCTransitionMaxBytes = 8192;
+
+    public static readonly CpuFeatures Cpu = CpuFeatures.Current;
+    public static readonly NativeLoadResult Native = NativeLibraryLoader.Load();
+    public static readonly string? MaxIsaSetting = Environment.GetEnvironmentVariable(MaxIsaVariable);
+    public static readonly IsaLevel Cap = ParseCap(MaxIsaSetting);
+
+    /// <summary>The selected kernel of each operation (a <see cref="KernelTable"/> row), or -1.</summary>
+    private static readonly sbyte[] Selection = Select();
+
+    /// <summary>Why <c>ASMKERNELS_MAX_ISA</c> could not be read, or null.</summary>
+    public static string? CapProblem =>
+        Cap == IsaLevel.Scalar && !string.IsNullOrWhiteSpace(MaxIsaSetting) && !IsaLevels.TryParse(MaxIsaSetting, out _)
+            ? $"{MaxIsaVariable}='{MaxIsaSetting}' is not a level ({IsaLevels.ValidNames}); using scalar"
+            : null;
+
+    /// <summary>The address of the kernel selected for <paramref name="op"/>, or 0 when managed code runs it.</summary>
+    public static nint SelectedAddress(KernelOperation op)
+    {
+        int k = SelectedKernel(op);
+        return k < 0 ? 0 : Native.Address(k);
+    }
+
+    /// <summary>The <see cref="KernelTable"/> row selected for <paramref name="op"/>, or -1.</summary>
+    public static int SelectedKernel(KernelOperation op) => (uint)op < (uint)Selection.Length ? Selection[(int)op] : -1;
+
+    public static IsaLevel Selected(KernelOperation op)
+    {
+        int k = SelectedKernel(op);
+        return k < 0 ? IsaLevel.Scalar : IsaLevels.Of(KernelTable.Needs(k));
+    }
+
+    /// <summary>The kernel of <paramref name="op"/> at <paramref name="isa"/>: the last row of that level, or -1.</summary>
+    public static int KernelAt(KernelOperation op, IsaLevel isa)
+    {
+        ReadOnlySpan<byte> rows = KernelTable.Of(op);
+        for (int i = rows.Length - 1; i >= 0; i--)
+            if (IsaLevels.Of(KernelTable.Needs(rows[i])) == isa)
+                return rows[i];
+        return -1;
+    }
+
+    /// <summary>The address of the kernel of <paramref name="op"/> at <paramref name="isa"/>; throws when it cannot run.</summary>
+    public static nint Require(KernelOperation op, IsaLevel isa)
+    {
+        if (WhyNot(op, isa) is { } reason)
+            throw new PlatformNotSupportedException($"{op} cannot run at ISA level {isa}: {reason}.");
+        return isa == IsaLevel.Scalar ? 0 : Native.Address(KernelAt(op, isa));
+    }
+
+    /// <summary>Why <paramref name="op"/> cannot run at <paramref name="isa"/> here, or null when it can. The cap does not apply.</summary>
     public static string? WhyNot(KernelOperation op, IsaLevel isa)
     {
-        if ((uint)op >= OperationCount || (uint)isa >= (uint)IsaLevels.All.Length)
-            return ComputeWhyNot(op, isa);
-        return Reasons[(int)op * IsaLevels.All.Length + (int)isa];
-    }
-
-    private static string?[] ComputeReasons()
-    {
-        var reasons = new string?[OperationCount * IsaLevels.All.Length];
-        for (int op = 0; op < OperationCount; op++)
-            foreach (IsaLevel isa in IsaLevels.All)
-                reasons[op * IsaLevels.All.Length + (int)isa] = ComputeWhyNot((KernelOperation)op, isa);
-        return reasons;
-    }
-
-    private static string? ComputeWhyNot(KernelOperation op, IsaLevel isa)
-    {
-        if (!Enum.IsDefined(op))
+        if ((uint)op >= (uint)IsaLevels.Operations.Length)
             return $"{op} is not an operation";
         if (isa == IsaLevel.Scalar)
             return null;
-        if (!Enum.IsDefined(isa))
+        if ((uint)isa >= (uint)IsaLevels.All.Length)
             return $"{isa} is not an ISA level (valid: {IsaLevels.ValidNames})";
-        string name = IsaLevels.Name(isa);
-        if (ExportName(op, isa) is null)
-            return $"this version of AsmKernels has no {name} kernel for {op}";
+        int k = KernelAt(op, isa);
+        if (k < 0)
+            return $"this version of AsmKernels has no {IsaLevels.Name(isa)} kernel for {op}";
+        return WhyNot(k);
+    }
+
+    /// <summary>Why kernel <paramref name="k"/> cannot run here, or null.</summary>
+    private static string? WhyNot(int k)
+    {
         if (!Native.Loaded)
             return $"the native library is not loaded: {Native.Error}";
-        return isa switch
-        {
-            _ when !Cpu.Popcnt => "this CPU has no POPCNT", // every native level builds on it
-            _ when op == KernelOperation.Crc32C && !Cpu.Sse42 => "this CPU has no SSE4.2",
-            IsaLevel.Avx2 when !Cpu.Avx2 => "this CPU has no AVX2",
-            IsaLevel.Avx2 when !Cpu.OsSavesYmm => "the OS or the runtime does not enable AVX state (YMM registers)",
-            IsaLevel.Avx512 when !Cpu.Avx512F => "this CPU has no AVX512F",
-            IsaLevel.Avx512 when op != KernelOperation.IncrementBy && !Cpu.Avx512Vpopcntdq => "this CPU has no AVX512_VPOPCNTDQ",
-            IsaLevel.Avx512 when !Cpu.OsSavesZmm => "the OS or the runtime does not enable AVX-512 state (ZMM registers)",
-            _ => null,
-        };
+        CpuFeature missing = KernelTable.Needs(k) & ~Cpu.Mask;
+        return missing == 0 ? null : CpuFeatures.Missing((CpuFeature)((uint)missing & (uint)-(int)missing));
     }
 
-    /// <summary>Why <paramref name="op"/> runs the managed scalar loop, or null when it runs native code.</summary>
+    /// <summary>Why <paramref name="op"/> runs managed code, or null when it runs a native kernel.</summary>
     public static string? FallbackReason(KernelOperation op)
     {
-        if (Selected(op) != IsaLevel.Scalar)
+        if (SelectedKernel(op) >= 0)
             return null;
+        if (CapProblem is { } problem)
+            return problem;
         if (Cap == IsaLevel.Scalar)
-            return CapProblem ?? $"{MaxIsaVariable}={MaxIsaSetting}";
-        return WhyNot(op, IsaLevel.Popcnt);
+            return $"{MaxIsaVariable}={MaxIsaSetting}";
+        // The reason of the lowest kernel the cap allows names what is missing for any of them.
+        ReadOnlySpan<byte> rows = KernelTable.Of(op);
+        foreach (byte k in rows)
+            if ((KernelTable.Needs(k) & ~IsaLevels.Features(Cap)) == 0)
+                return WhyNot(k) ?? "no kernel was selected";
+        return rows.Length == 0
+            ? $"this version of AsmKernels has no native kernel for {op}"
+            : $"{MaxIsaVariable}={MaxIsaSetting} is below every {op} kernel (the lowest is {IsaLevels.Name(IsaLevels.Of(KernelTable.Needs(rows[0])))})";
     }
 
-    private static IsaLevel Select(KernelOperation op)
+    private static sbyte[] Select()
     {
-        for (int i = IsaLevels.All.Length - 1; i > 0; i--)
+        var selection = new sbyte[IsaLevels.Operations.Length];
+        CpuFeature usable = Native.Loaded ? Cpu.Mask & IsaLevels.Features(Cap) : CpuFeature.None;
+        for (int op = 0; op < selection.Length; op++)
         {
-            IsaLevel isa = IsaLevels.All[i];
-            if (isa <= Cap && WhyNot(op, isa) is null)
-                return isa;
+            selection[op] = -1;
+            ReadOnlySpan<byte> rows = KernelTable.Of((KernelOperation)op);
+            for (int i = rows.Length - 1; i >= 0; i--)
+            {
+                if ((KernelTable.Needs(rows[i]) & ~usable) == 0)
+                {
+                    selection[op] = (sbyte)rows[i];
+                    break;
+                }
+            }
         }
-        return IsaLevel.Scalar;
+        return selection;
     }
 
-    private static IsaLevel ParseCap(string? setting, out string? problem)
+    private static IsaLevel ParseCap(string? setting)
     {
-        problem = null;
         if (string.IsNullOrWhiteSpace(setting))
             return IsaLevel.Avx512;
         if (IsaLevels.TryParse(setting, out IsaLevel cap))
             return cap;
-        // The variable exists to hold the library back; an unreadable value must not lift the limit.
-        problem = $"{MaxIsaVariable}='{setting}' is not one of {IsaLevels.ValidNames}; using scalar";
+        // The variable exists to hold the library back: an unreadable value must not lift the
+        // limit, and must not pass unnoticed either.
+        Trace.TraceWarning($"AsmKernels: {MaxIsaVariable}='{setting}' is not a level ({IsaLevels.ValidNames}); using scalar");
         return IsaLevel.Scalar;
-    }
-
-    private static NativeLoadResult LoadNative()
-    {
-        NativeLoadResult result = NativeLibraryLoader.Load();
-        if (result.Loaded)
-        {
-            // Every [LibraryImport] of this assembly names "asmkernels": bind it to the library
-            // validated above, never to whatever the default probing would find.
-            NativeLibrary.SetDllImportResolver(typeof(Dispatch).Assembly, (name, _, _) =>
-                name == NativeLibraryLoader.LibraryName ? result.Handle : 0);
-        }
-        return result;
     }
 }

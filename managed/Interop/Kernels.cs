@@ -5,13 +5,17 @@ namespace AsmKernels;
 /// implementation regardless of that choice (for tests, benchmarks and tools).
 /// </summary>
 /// <remarks>
-/// The choice is made once per process: the highest <see cref="IsaLevel"/> that the CPU, the OS,
-/// the native library and the <c>ASMKERNELS_MAX_ISA</c> variable (<c>scalar</c>, <c>popcnt</c>,
-/// <c>avx2</c>, <c>avx512</c>) allow. <c>ASMKERNELS_NATIVE_PATH</c> names the native library (a file
-/// or a directory) and disables the default search. <c>ASMKERNELS_MAX_ISA</c> limits the automatic
-/// choice only: the explicit entry points here run any level the CPU and the library support.
+/// The choice is made once per process, per operation: the best kernel whose CPU features (and OS
+/// register state) this machine has, that the loaded native library exports, and whose
+/// <see cref="IsaLevel"/> the <c>ASMKERNELS_MAX_ISA</c> variable (<c>scalar</c>, <c>sse2</c>,
+/// <c>sse4.2</c>, <c>avx2</c>, <c>avx512</c>, see <see cref="IsaLevels.TryParse"/>) allows. An
+/// unreadable value selects managed code everywhere, and says so (<see cref="MaxIsaProblem"/>, the
+/// fallback reasons, and once through <see cref="System.Diagnostics.Trace"/>).
+/// <c>ASMKERNELS_NATIVE_PATH</c> names the native library (a file or a directory) and disables the
+/// default search. <c>ASMKERNELS_MAX_ISA</c> limits the automatic choice only: the explicit entry
+/// points here run any level the CPU and the library support.
 /// </remarks>
-public static class Kernels
+public static partial class Kernels
 {
     /// <summary>The processor's features, as detected.</summary>
     public static CpuFeatures Cpu => Dispatch.Cpu;
@@ -27,6 +31,9 @@ public static class Kernels
 
     /// <summary>The raw value of <c>ASMKERNELS_MAX_ISA</c>, or <see langword="null"/> when unset.</summary>
     public static string? MaxIsaSetting => Dispatch.MaxIsaSetting;
+
+    /// <summary>Why <c>ASMKERNELS_MAX_ISA</c> could not be read (so that managed code runs everywhere), or <see langword="null"/>.</summary>
+    public static string? MaxIsaProblem => Dispatch.CapProblem;
 
     /// <summary>The level <see cref="BitOps"/> and <see cref="Int64Ops"/> use for <paramref name="operation"/> on long inputs.</summary>
     /// <param name="operation">The operation.</param>
@@ -50,68 +57,35 @@ public static class Kernels
     /// <returns>A sentence naming the cause.</returns>
     public static string? GetUnsupportedReason(KernelOperation operation, IsaLevel isa) => Dispatch.WhyNot(operation, isa);
 
-    /// <summary>The name of the implementation of <paramref name="operation"/> at <paramref name="isa"/>: a native export, or <c>managed scalar</c>.</summary>
+    /// <summary>The name of the implementation of <paramref name="operation"/> at <paramref name="isa"/>: a native export, or <c>managed</c>.</summary>
     /// <param name="operation">The operation.</param>
     /// <param name="isa">The level.</param>
-    /// <returns>The export name (such as <c>asmk_popcount_popcnt</c>), or <see langword="null"/> when this version has none.</returns>
+    /// <returns>The export name (<c>asmk_&lt;operation&gt;_&lt;isa&gt;</c>), or <see langword="null"/> when this version has none.</returns>
     public static string? GetImplementationName(KernelOperation operation, IsaLevel isa) =>
-        isa == IsaLevel.Scalar ? "managed scalar" : Dispatch.ExportName(operation, isa);
+        isa == IsaLevel.Scalar ? "managed" : Dispatch.KernelAt(operation, isa) is var k and >= 0 ? KernelTable.Name(k) : null;
 
-    /// <summary>Counts the set bits in <paramref name="data"/> with the implementation at <paramref name="isa"/>.</summary>
-    /// <param name="isa">The level to run.</param>
-    /// <param name="data">The words to count.</param>
-    /// <returns>The number of 1 bits.</returns>
-    /// <exception cref="PlatformNotSupportedException">The level cannot run here; the message says why.</exception>
-    public static ulong PopCount(IsaLevel isa, ReadOnlySpan<ulong> data)
+    /// <summary>The native kernels of <paramref name="operation"/> in this version, baseline first, whether or not they can run here.</summary>
+    /// <param name="operation">The operation.</param>
+    /// <returns>Each kernel's export name, level and the CPU features it needs (as <c>native/kernels.txt</c> names them).</returns>
+    public static IReadOnlyList<KernelInfo> GetKernels(KernelOperation operation)
     {
-        Require(KernelOperation.PopCount, isa);
-        return isa == IsaLevel.Scalar ? ScalarKernels.PopCount(data) : NativeKernels.PopCount(isa, data);
-    }
-
-    /// <summary>Counts the differing bits of two arrays with the implementation at <paramref name="isa"/>.</summary>
-    /// <param name="isa">The level to run.</param>
-    /// <param name="a">The first array.</param>
-    /// <param name="b">The second array; must have the length of <paramref name="a"/>.</param>
-    /// <returns>The number of 1 bits in <c>a[i] ^ b[i]</c>.</returns>
-    /// <exception cref="ArgumentException">The lengths differ.</exception>
-    /// <exception cref="PlatformNotSupportedException">The level cannot run here; the message says why.</exception>
-    public static ulong HammingDistance(IsaLevel isa, ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
-    {
-        if (a.Length != b.Length)
-            throw BitOps.LengthMismatch(a.Length, b.Length);
-        Require(KernelOperation.HammingDistance, isa);
-        return isa == IsaLevel.Scalar ? ScalarKernels.HammingDistance(a, b) : NativeKernels.HammingDistance(isa, a, b);
-    }
-
-    /// <summary>Adds <paramref name="value"/> to every element of <paramref name="data"/> with the implementation at <paramref name="isa"/>.</summary>
-    /// <param name="isa">The level to run.</param>
-    /// <param name="data">The elements to update in place.</param>
-    /// <param name="value">The value to add, wrapping.</param>
-    /// <exception cref="PlatformNotSupportedException">The level cannot run here; the message says why.</exception>
-    public static void IncrementBy(IsaLevel isa, Span<long> data, long value)
-    {
-        Require(KernelOperation.IncrementBy, isa);
-        if (isa == IsaLevel.Scalar)
-            ScalarKernels.IncrementBy(data, value);
-        else
-            NativeKernels.IncrementBy(isa, data, value);
-    }
-
-    /// <summary>Computes the CRC-32C of <paramref name="data"/> with the implementation at <paramref name="isa"/>.</summary>
-    /// <param name="isa">The level to run.</param>
-    /// <param name="data">The bytes.</param>
-    /// <param name="crc">The CRC-32C of the bytes before <paramref name="data"/>, to continue from; 0 to start.</param>
-    /// <returns>The CRC-32C, as <see cref="Checksums.Crc32C(ReadOnlySpan{byte}, uint)"/> returns it.</returns>
-    /// <exception cref="PlatformNotSupportedException">The level cannot run here; the message says why.</exception>
-    public static uint Crc32C(IsaLevel isa, ReadOnlySpan<byte> data, uint crc = 0)
-    {
-        Require(KernelOperation.Crc32C, isa);
-        return ~(isa == IsaLevel.Scalar ? ScalarKernels.Crc32C(~crc, data) : NativeKernels.Crc32C(isa, ~crc, data));
-    }
-
-    private static void Require(KernelOperation operation, IsaLevel isa)
-    {
-        if (Dispatch.WhyNot(operation, isa) is { } reason)
-            throw new PlatformNotSupportedException($"{operation} cannot run at ISA level {isa}: {reason}.");
+        var list = new List<KernelInfo>();
+        foreach (byte k in KernelTable.Of(operation))
+        {
+            var needs = new List<string>();
+            for (uint bit = 1; bit != 0; bit <<= 1)
+                if (((uint)KernelTable.Needs(k) & bit) != 0)
+                    needs.Add(CpuFeatures.Name((CpuFeature)bit));
+            list.Add(new KernelInfo(KernelTable.Name(k), operation, IsaLevels.Of(KernelTable.Needs(k)), needs, KernelTable.Strategy(k)));
+        }
+        return list;
     }
 }
+
+/// <summary>One native kernel, as the kernel table describes it.</summary>
+/// <param name="Name">The export name, <c>asmk_&lt;operation&gt;_&lt;isa&gt;</c>.</param>
+/// <param name="Operation">The operation it implements.</param>
+/// <param name="Level">The lowest <see cref="IsaLevel"/> whose features hold what it needs.</param>
+/// <param name="Needs">The CPU and OS features it needs, such as <c>avx512f</c> or <c>os_zmm</c>.</param>
+/// <param name="Strategy">How it works, in a few words.</param>
+public sealed record KernelInfo(string Name, KernelOperation Operation, IsaLevel Level, IReadOnlyList<string> Needs, string Strategy);

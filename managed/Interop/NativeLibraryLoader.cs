@@ -3,34 +3,32 @@ using System.Runtime.InteropServices;
 
 namespace AsmKernels;
 
-/// <summary>The outcome of looking for the native library: a handle and where it came from, or why not.</summary>
-internal sealed record NativeLoadResult(nint Handle, string? Path, string? Error)
+/// <summary>
+/// The outcome of looking for the native library: a handle, where it came from and every kernel's
+/// address (by <see cref="KernelTable"/> row), or why not.
+/// </summary>
+internal sealed class NativeLoadResult(nint handle, string? path, string? error, nint[]? addresses = null)
 {
+    public nint Handle { get; } = handle;
+    public string? Path { get; } = path;
+    public string? Error { get; } = error;
     public bool Loaded => Handle != 0;
+
+    /// <summary>The address of a kernel (a <see cref="KernelTable"/> row), or 0 when the library is not loaded.</summary>
+    public nint Address(int kernel) => addresses is null ? 0 : addresses[kernel];
 }
 
 /// <summary>
 /// Finds, loads and validates the native library once per process. Order: the explicit
 /// <c>ASMKERNELS_NATIVE_PATH</c> (a file or a directory; when set, nothing else is tried), then the
 /// application directory and the assembly's directory, then <c>runtimes/&lt;rid&gt;/native/</c> under
-/// each. A library is accepted only when <c>asmk_abi_version</c> returns the expected version and
-/// every export of that version is present.
+/// each. A library is accepted only when <c>asmk_abi_version</c> returns
+/// <see cref="KernelTable.AbiVersion"/> and every kernel of the table is exported; their addresses
+/// are resolved then, once.
 /// </summary>
 internal static unsafe class NativeLibraryLoader
 {
-    public const string LibraryName = "asmkernels";
-    public const uint ExpectedAbiVersion = 3;
     public const string PathVariable = "ASMKERNELS_NATIVE_PATH";
-
-    /// <summary>Every export the managed side calls, for <see cref="ExpectedAbiVersion"/>: the version probe and every kernel <see cref="Dispatch.ExportName"/> binds.</summary>
-    internal static IEnumerable<string> RequiredExports()
-    {
-        yield return "asmk_abi_version";
-        foreach (KernelOperation op in Enum.GetValues<KernelOperation>())
-            foreach (IsaLevel isa in IsaLevels.All.ToArray())
-                if (Dispatch.ExportName(op, isa) is { } name)
-                    yield return name;
-    }
 
     public static string FileName =>
         OperatingSystem.IsWindows() ? "libasmkernels.dll"
@@ -103,24 +101,25 @@ internal static unsafe class NativeLibraryLoader
             return new NativeLoadResult(0, null, $"{file} could not be loaded: {reason}");
         }
 
-        string? error = Validate(handle, file);
+        var addresses = new nint[KernelTable.Count];
+        string? error = Validate(handle, file, addresses);
         if (error is null)
-            return new NativeLoadResult(handle, file, null);
+            return new NativeLoadResult(handle, file, null, addresses);
         NativeLibrary.Free(handle);
         return new NativeLoadResult(0, null, error);
     }
 
-    private static string? Validate(nint handle, string file)
+    private static string? Validate(nint handle, string file, nint[] addresses)
     {
-        if (!NativeLibrary.TryGetExport(handle, "asmk_abi_version", out nint versionFn))
+        if (!NativeLibrary.TryGetExport(handle, KernelTable.VersionExport, out nint versionFn))
             return $"{file} has no asmk_abi_version export; it is not an AsmKernels library";
         uint version = ((delegate* unmanaged<uint>)versionFn)();
-        if (version != ExpectedAbiVersion)
-            return $"{file} implements native ABI version {version}; this assembly needs version {ExpectedAbiVersion}";
-        foreach (string name in RequiredExports())
+        if (version != KernelTable.AbiVersion)
+            return $"{file} implements native ABI version {version}; this assembly needs version {KernelTable.AbiVersion}";
+        for (int k = 0; k < KernelTable.Count; k++)
         {
-            if (!NativeLibrary.TryGetExport(handle, name, out _))
-                return $"{file} lacks the export {name}";
+            if (!NativeLibrary.TryGetExport(handle, KernelTable.Name(k), out addresses[k]))
+                return $"{file} lacks the export {KernelTable.Name(k)}";
         }
         return null;
     }

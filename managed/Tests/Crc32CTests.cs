@@ -5,8 +5,8 @@ namespace AsmKernels.Tests;
 
 public class Crc32CTests
 {
-    /// <summary>The levels with a CRC32C implementation: the managed loop and <c>asmk_crc32c_sse42</c>.</summary>
-    public static TheoryData<IsaLevel> Levels => [IsaLevel.Scalar, IsaLevel.Popcnt];
+    /// <summary>The levels with a CRC32C implementation: the managed loop and each kernel's.</summary>
+    public static TheoryData<IsaLevel> Levels => AsmKernels.Tests.Levels.Of(KernelOperation.Crc32C);
 
     /// <summary>CRC-32C bit by bit: reflected polynomial 0x82F63B78, inverted on entry and exit.</summary>
     private static uint Bitwise(ReadOnlySpan<byte> data, uint crc = 0)

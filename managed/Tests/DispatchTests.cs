@@ -53,8 +53,36 @@ public class DispatchTests
         Assert.EndsWith(Reference.NativeFileName, Kernels.NativeLibraryPath);
         foreach (KernelOperation op in Operations)
             Assert.NotEqual(IsaLevel.Scalar, Kernels.GetSelectedIsa(op));
-        Assert.Equal("asmk_popcount_popcnt", Kernels.GetImplementationName(KernelOperation.PopCount, IsaLevel.Popcnt));
-        Assert.Equal("asmk_increment_sse2", Kernels.GetImplementationName(KernelOperation.IncrementBy, IsaLevel.Popcnt));
+        Assert.Equal("asmk_popcount_popcnt", Kernels.GetImplementationName(KernelOperation.PopCount, IsaLevel.Sse42));
+        Assert.Equal("asmk_increment_sse2", Kernels.GetImplementationName(KernelOperation.IncrementBy, IsaLevel.Sse2));
+        Assert.Equal("asmk_crc32c_sse42", Kernels.GetImplementationName(KernelOperation.Crc32C, IsaLevel.Sse42));
+    }
+
+    [Fact]
+    public void Every_kernel_has_a_level_made_of_its_features()
+    {
+        int total = 0;
+        foreach (KernelOperation op in Operations)
+        {
+            IReadOnlyList<KernelInfo> kernels = Kernels.GetKernels(op);
+            Assert.NotEmpty(kernels);
+            foreach (KernelInfo k in kernels)
+            {
+                total++;
+                Assert.StartsWith("asmk_", k.Name);
+                Assert.Equal(op, k.Operation);
+                Assert.NotEmpty(k.Needs);
+                Assert.NotEqual(IsaLevel.Scalar, k.Level);
+                Assert.Equal(k.Name, Kernels.GetImplementationName(op, k.Level));
+            }
+        }
+        Assert.Equal(KernelTable.Count, total);
+        // Real feature sets, not buckets: the SSE2 cascade is not held back by POPCNT, the CRC by nothing but SSE4.2.
+        Assert.Equal(["sse2"], Kernels.GetKernels(KernelOperation.IncrementBy)[0].Needs);
+        Assert.Equal(IsaLevel.Sse2, Kernels.GetKernels(KernelOperation.IncrementBy)[0].Level);
+        Assert.Equal(["sse4.2"], Kernels.GetKernels(KernelOperation.Crc32C)[0].Needs);
+        Assert.Contains("avx512_vpopcntdq", Kernels.GetKernels(KernelOperation.PopCount)[^1].Needs);
+        Assert.Contains("os_zmm", Kernels.GetKernels(KernelOperation.PopCount)[^1].Needs);
     }
 
     [Fact]
@@ -62,6 +90,9 @@ public class DispatchTests
     {
         CpuFeatures cpu = Kernels.Cpu;
         Assert.Equal(System.Runtime.Intrinsics.X86.Popcnt.IsSupported, cpu.Popcnt);
+        Assert.Equal(System.Runtime.Intrinsics.X86.Sse42.IsSupported, cpu.Sse42);
+        Assert.Equal(System.Runtime.Intrinsics.X86.Pclmulqdq.IsSupported, cpu.Pclmulqdq);
+        Assert.Equal(cpu.IsX64, cpu.Sse2);
         Assert.Equal(System.Runtime.Intrinsics.X86.Avx2.IsSupported, cpu.OsSavesYmm);
         Assert.Equal(System.Runtime.Intrinsics.X86.Avx512F.IsSupported, cpu.OsSavesZmm);
         if (cpu.OsSavesYmm) Assert.True(cpu.Avx2);
@@ -100,10 +131,19 @@ public class DispatchTests
 
     [Theory]
     [InlineData("scalar", IsaLevel.Scalar)]
-    [InlineData("POPCNT", IsaLevel.Popcnt)]
-    [InlineData(" sse2 ", IsaLevel.Popcnt)]
+    [InlineData(" sse2 ", IsaLevel.Sse2)]
+    [InlineData("x86-64", IsaLevel.Sse2)]
+    [InlineData("POPCNT", IsaLevel.Sse42)]
+    [InlineData("sse4.2", IsaLevel.Sse42)]
+    [InlineData("sse42", IsaLevel.Sse42)]
+    [InlineData("SSE4_2", IsaLevel.Sse42)]
+    [InlineData("x86-64-v2", IsaLevel.Sse42)]
     [InlineData("avx2", IsaLevel.Avx2)]
+    [InlineData("x86-64-v3", IsaLevel.Avx2)]
     [InlineData("Avx512", IsaLevel.Avx512)]
+    [InlineData("avx-512", IsaLevel.Avx512)]
+    [InlineData("AVX512F", IsaLevel.Avx512)]
+    [InlineData("x86-64-v4", IsaLevel.Avx512)]
     public void Level_names_parse(string text, IsaLevel expected)
     {
         Assert.True(IsaLevels.TryParse(text, out IsaLevel level));
@@ -113,8 +153,9 @@ public class DispatchTests
     [Theory]
     [InlineData(null)]
     [InlineData("")]
-    [InlineData("avx")]
-    [InlineData("avx-512")]
+    [InlineData("avx3")]
+    [InlineData("sse 4.2")]
+    [InlineData("x86-64-v5")]
     public void Bad_level_names_do_not_parse(string? text) => Assert.False(IsaLevels.TryParse(text, out _));
 
     [Fact]

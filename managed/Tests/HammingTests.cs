@@ -3,7 +3,7 @@ namespace AsmKernels.Tests;
 public class HammingTests
 {
     [SkippableTheory]
-    [MemberData(nameof(Levels.All), MemberType = typeof(Levels))]
+    [MemberData(nameof(Levels.Of), KernelOperation.HammingDistance, MemberType = typeof(Levels))]
     public void Kernel_matches_reference_at_every_length_and_offset(IsaLevel isa)
     {
         Levels.SkipUnlessSupported(KernelOperation.HammingDistance, isa);
@@ -25,16 +25,16 @@ public class HammingTests
         {
             var a = Reference.Words(bufA, offset, n);
             var b = Reference.Words(bufB, (offset * 5 + 3) % 64, n);
-            ulong got = VectorKernels.HammingDistance(a, b), want = Reference.Hamming(a, b);
+            ulong got = HammingKernels.Vector(a, b), want = Reference.Hamming(a, b);
             Assert.True(got == want, $"length {n} offset {offset}: got {got}, want {want}");
         }
         // Every bit differs: the largest byte counts, around the 31-step (124-word) fold.
         foreach (int n in new[] { 123, 124, 125, 127, 128, 248, 252, 1000 })
-            Assert.Equal(64UL * (ulong)n, VectorKernels.HammingDistance(Enumerable.Repeat(ulong.MaxValue, n).ToArray(), new ulong[n]));
+            Assert.Equal(64UL * (ulong)n, HammingKernels.Vector(Enumerable.Repeat(ulong.MaxValue, n).ToArray(), new ulong[n]));
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Levels.All), MemberType = typeof(Levels))]
+    [MemberData(nameof(Levels.Of), KernelOperation.HammingDistance, MemberType = typeof(Levels))]
     public void Kernel_known_answers(IsaLevel isa)
     {
         Levels.SkipUnlessSupported(KernelOperation.HammingDistance, isa);
@@ -47,7 +47,7 @@ public class HammingTests
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Levels.All), MemberType = typeof(Levels))]
+    [MemberData(nameof(Levels.Of), KernelOperation.HammingDistance, MemberType = typeof(Levels))]
     public void Kernel_rejects_mismatched_lengths(IsaLevel isa)
     {
         Levels.SkipUnlessSupported(KernelOperation.HammingDistance, isa);

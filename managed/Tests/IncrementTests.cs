@@ -29,7 +29,7 @@ public class IncrementTests
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Levels.All), MemberType = typeof(Levels))]
+    [MemberData(nameof(Levels.Of), KernelOperation.IncrementBy, MemberType = typeof(Levels))]
     public void Kernel_matches_reference_and_writes_only_its_range(IsaLevel isa)
     {
         Levels.SkipUnlessSupported(KernelOperation.IncrementBy, isa);
@@ -37,7 +37,7 @@ public class IncrementTests
     }
 
     [SkippableTheory]
-    [MemberData(nameof(Levels.All), MemberType = typeof(Levels))]
+    [MemberData(nameof(Levels.Of), KernelOperation.IncrementBy, MemberType = typeof(Levels))]
     public void Kernel_wraps_at_the_edges(IsaLevel isa)
     {
         Levels.SkipUnlessSupported(KernelOperation.IncrementBy, isa);
@@ -63,8 +63,8 @@ public class IncrementTests
     [Fact, Trait("Category", "Api")]
     public void Api_is_exact_on_both_sides_of_the_native_threshold()
     {
-        // Above Thresholds.IncrementNative the public API calls the kernel; below it, the vector loop.
-        foreach (int n in new[] { Thresholds.IncrementNative - 1, Thresholds.IncrementNative + 13 })
+        // Above IncrementKernels.NativeFrom the public API calls the kernel; below it, the vector loop.
+        foreach (int n in new[] { IncrementKernels.NativeFrom - 1, IncrementKernels.NativeFrom + 13 })
         {
             long[] buffer = new long[n + 2];
             for (int i = 0; i < buffer.Length; i++) buffer[i] = i * 0x9E37_79B9L;

@@ -75,10 +75,20 @@ internal static class Reference
     }
 }
 
-/// <summary>Every ISA level, for tests that run one implementation each; unsupported ones are skipped with the reason.</summary>
+/// <summary>
+/// The levels of an operation: managed code and the level of each of its kernels in the kernel
+/// table, for tests that run one implementation each; the ones this machine cannot run are skipped
+/// with the reason.
+/// </summary>
 public static class Levels
 {
-    public static TheoryData<IsaLevel> All => [IsaLevel.Scalar, IsaLevel.Popcnt, IsaLevel.Avx2, IsaLevel.Avx512];
+    public static TheoryData<IsaLevel> Of(KernelOperation op)
+    {
+        var data = new TheoryData<IsaLevel> { IsaLevel.Scalar };
+        foreach (IsaLevel isa in Kernels.GetKernels(op).Select(k => k.Level).Distinct())
+            data.Add(isa);
+        return data;
+    }
 
     public static void SkipUnlessSupported(KernelOperation op, IsaLevel isa) =>
         Skip.IfNot(Kernels.IsSupported(op, isa), $"{op} at {IsaLevels.Name(isa)}: {Kernels.GetUnsupportedReason(op, isa)}");

@@ -6,6 +6,6 @@
 ; Bumped whenever an export is added, removed or changes meaning; the managed
 ; side refuses a library whose version it does not expect.
 FUNC asmk_abi_version, 0, 0, 0
-    mov     eax, 3
+    mov     eax, ASMK_ABI_VERSION   ; from native/kernels.txt (-D by CMake)
     RET
 ENDFUNC

@@ -1,18 +1,17 @@
 /*
  * asmkernels.h - the C contract of the AsmKernels shared library.
  *
+ * Generated from native/kernels.txt by native/cmake/kernel_table.cmake; edit those, not this.
+ *
  * Every routine is a leaf function with the platform's C calling convention
  * (System V on Linux and macOS, Win64 on Windows), keeps no state and calls
  * nothing. Every routine accepts any count, 0 included (then it touches no
  * memory and the pointers may be anything), and any alignment, and reads or
  * writes exactly the elements it is given.
  *
- * The suffix names the instruction set a routine needs; the caller checks the
- * CPU (and the OS's support for the register state) before calling it:
- *   _popcnt  x86-64 + POPCNT
- *   _sse2    x86-64 baseline
- *   _avx2    AVX2 (+ POPCNT for the scalar tail of popcount/hamming), OS YMM state
- *   _avx512  AVX512F (+ AVX512_VPOPCNTDQ for popcount/hamming), OS ZMM state
+ * The caller checks that the CPU has the features named after each routine
+ * (and that the OS saves the register state: os_ymm for ymm registers, os_zmm
+ * for zmm and mask registers) before calling it.
  */
 #ifndef ASMKERNELS_H
 #define ASMKERNELS_H
@@ -35,23 +34,22 @@ extern "C" {
 ASMK_API uint32_t asmk_abi_version(void);
 
 /* Number of set bits in data[0..count). */
-ASMK_API uint64_t asmk_popcount_popcnt(const uint64_t *data, size_t count); /* 4-wide POPCNT + tmp */
-ASMK_API uint64_t asmk_popcount_avx2(const uint64_t *data, size_t count);   /* vpshufb nibble LUT */
-ASMK_API uint64_t asmk_popcount_avx512(const uint64_t *data, size_t count); /* vpopcntq */
+ASMK_API uint64_t asmk_popcount_popcnt(const uint64_t *data, size_t count); /* popcnt: seed: 4-wide POPCNT + tmp */
+ASMK_API uint64_t asmk_popcount_avx2(const uint64_t *data, size_t count); /* avx2, popcnt, os_ymm: Harley-Seal CSA tree, vpshufb nibble LUT */
+ASMK_API uint64_t asmk_popcount_avx512(const uint64_t *data, size_t count); /* avx512f, avx512_vpopcntdq, os_zmm: vpopcntq, masked head and tail */
 
 /* Number of set bits in a[i] ^ b[i] over i in [0, count). */
-ASMK_API uint64_t asmk_hamming_popcnt(const uint64_t *a, const uint64_t *b, size_t count);
-ASMK_API uint64_t asmk_hamming_avx2(const uint64_t *a, const uint64_t *b, size_t count);
-ASMK_API uint64_t asmk_hamming_avx512(const uint64_t *a, const uint64_t *b, size_t count);
+ASMK_API uint64_t asmk_hamming_popcnt(const uint64_t *a, const uint64_t *b, size_t count); /* popcnt: seed body on a ^ b */
+ASMK_API uint64_t asmk_hamming_avx2(const uint64_t *a, const uint64_t *b, size_t count); /* avx2, popcnt, os_ymm: Harley-Seal CSA tree, vpshufb nibble LUT */
+ASMK_API uint64_t asmk_hamming_avx512(const uint64_t *a, const uint64_t *b, size_t count); /* avx512f, avx512_vpopcntdq, os_zmm: vpopcntq, masked head and tail */
 
 /* data[i] += value for i in [0, count), wrapping modulo 2^64. */
-ASMK_API void asmk_increment_sse2(int64_t *data, size_t count, int64_t value);   /* 8/4/1 paddq cascade */
-ASMK_API void asmk_increment_avx2(int64_t *data, size_t count, int64_t value);   /* aligned stores, 16/4/1 */
-ASMK_API void asmk_increment_avx512(int64_t *data, size_t count, int64_t value); /* aligned stores, masked ends */
+ASMK_API void asmk_increment_sse2(int64_t *data, size_t count, int64_t value); /* sse2: seed: 8/4/1 paddq cascade */
+ASMK_API void asmk_increment_avx2(int64_t *data, size_t count, int64_t value); /* avx2, os_ymm: aligned stores, 16/4/1 */
+ASMK_API void asmk_increment_avx512(int64_t *data, size_t count, int64_t value); /* avx512f, os_zmm: aligned stores, masked ends */
 
-/* The CRC-32C register crc after feeding it data[0..count) (reflected polynomial 0x82F63B78,
- * no inversion: the CRC-32C of a message is ~asmk_crc32c_sse42(~0u, data, count)). */
-ASMK_API uint32_t asmk_crc32c_sse42(uint32_t crc, const void *data, size_t count); /* crc32 r64, 8 bytes per step */
+/* The CRC-32C register crc after feeding it data[0..count) (reflected polynomial 0x82F63B78, no inversion: the CRC-32C of a message is ~kernel(~0u, data, count)). */
+ASMK_API uint32_t asmk_crc32c_sse42(uint32_t crc, const void *data, size_t count); /* sse4.2: crc32 r64, 8 bytes per step */
 
 #ifdef __cplusplus
 }

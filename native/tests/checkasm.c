@@ -38,8 +38,9 @@
 #include "asmkernels.h"
 #include "checkasm.h"
 
+#include "checkasm_kernels.h" /* generated from native/kernels.txt: the registry of routines */
+
 enum kind { POPCOUNT, HAMMING, INCREMENT, CRC32C };
-enum isa { ISA_NONE, ISA_POPCNT, ISA_SSE42, ISA_AVX, ISA_AVX2, ISA_AVX512, ISA_AVX512_VPOPCNTDQ };
 enum abi { ABI_SYSV, ABI_WIN64 };
 static const char *const abi_names[] = { "sysv", "win64" };
 
@@ -47,22 +48,10 @@ struct routine {
     const char *name;
     enum abi abi;
     enum kind kind;
-    enum isa needs;
+    unsigned needs; /* ASMK_F_* */
     const void *fn;
 };
 
-#define ROUTINE(abi, prefix, op, isa, kind, needs) { "asmk_" #op "_" #isa, abi, kind, needs, (const void *)prefix##asmk_##op##_##isa }
-#define ALL_ROUTINES(abi, prefix)                                                   \
-    ROUTINE(abi, prefix, popcount, popcnt, POPCOUNT, ISA_POPCNT),                   \
-    ROUTINE(abi, prefix, popcount, avx2, POPCOUNT, ISA_AVX2),                       \
-    ROUTINE(abi, prefix, popcount, avx512, POPCOUNT, ISA_AVX512_VPOPCNTDQ),         \
-    ROUTINE(abi, prefix, hamming, popcnt, HAMMING, ISA_POPCNT),                     \
-    ROUTINE(abi, prefix, hamming, avx2, HAMMING, ISA_AVX2),                         \
-    ROUTINE(abi, prefix, hamming, avx512, HAMMING, ISA_AVX512_VPOPCNTDQ),           \
-    ROUTINE(abi, prefix, increment, sse2, INCREMENT, ISA_POPCNT),                   \
-    ROUTINE(abi, prefix, increment, avx2, INCREMENT, ISA_AVX2),                     \
-    ROUTINE(abi, prefix, increment, avx512, INCREMENT, ISA_AVX512),                 \
-    ROUTINE(abi, prefix, crc32c, sse42, CRC32C, ISA_SSE42)
 
 #define DECLARE_BROKEN(prefix)                                   \
     uint64_t prefix##broken_clobber_rbx(const uint64_t *, size_t);   \
@@ -70,44 +59,51 @@ struct routine {
     uint64_t prefix##broken_overread(const uint64_t *, size_t);       \
     uint64_t prefix##broken_push_no_unwind(const uint64_t *, size_t);
 #define BROKEN(abi, prefix)                                                                       \
-    { "broken_clobber_rbx", abi, POPCOUNT, ISA_POPCNT, (const void *)prefix##broken_clobber_rbx },  \
-    { "broken_no_vzeroupper", abi, POPCOUNT, ISA_AVX, (const void *)prefix##broken_no_vzeroupper }, \
-    { "broken_overread", abi, POPCOUNT, ISA_POPCNT, (const void *)prefix##broken_overread },        \
-    { "broken_push_no_unwind", abi, POPCOUNT, ISA_POPCNT, (const void *)prefix##broken_push_no_unwind }
+    { "broken_clobber_rbx", abi, POPCOUNT, ASMK_F_POPCNT, (const void *)prefix##broken_clobber_rbx },  \
+    { "broken_no_vzeroupper", abi, POPCOUNT, ASMK_F_AVX2 | ASMK_F_OS_YMM, (const void *)prefix##broken_no_vzeroupper }, \
+    { "broken_overread", abi, POPCOUNT, ASMK_F_POPCNT, (const void *)prefix##broken_overread },        \
+    { "broken_push_no_unwind", abi, POPCOUNT, ASMK_F_POPCNT, (const void *)prefix##broken_push_no_unwind }
 
 #ifdef _WIN32
 /* The DLL's exports are the Win64 routines; the harness is a Win64 program. */
+#define WIN64_ROUTINE(name, kind, needs) { #name, ABI_WIN64, kind, needs, (const void *)name },
 DECLARE_BROKEN()
-static const struct routine routines[] = { ALL_ROUTINES(ABI_WIN64, ) };
+static const struct routine routines[] = { ASMK_KERNELS(WIN64_ROUTINE) };
 static const struct routine broken[] = { BROKEN(ABI_WIN64, ) };
 #else
 /* The library is System V; the w64_ objects are the same sources assembled for Win64. The
  * declared types only give the symbols an address: every call goes through a trampoline. */
-#define DECLARE_W64(op, isa) void w64_asmk_##op##_##isa(void);
-DECLARE_W64(popcount, popcnt) DECLARE_W64(popcount, avx2) DECLARE_W64(popcount, avx512)
-DECLARE_W64(hamming, popcnt) DECLARE_W64(hamming, avx2) DECLARE_W64(hamming, avx512)
-DECLARE_W64(increment, sse2) DECLARE_W64(increment, avx2) DECLARE_W64(increment, avx512)
-DECLARE_W64(crc32c, sse42)
+#define DECLARE_W64(name, kind, needs) void w64_##name(void);
+#define SYSV_ROUTINE(name, kind, needs) { #name, ABI_SYSV, kind, needs, (const void *)name },
+#define WIN64_ROUTINE(name, kind, needs) { #name, ABI_WIN64, kind, needs, (const void *)w64_##name },
+ASMK_KERNELS(DECLARE_W64)
 DECLARE_BROKEN()
 DECLARE_BROKEN(w64_)
-static const struct routine routines[] = { ALL_ROUTINES(ABI_SYSV, ), ALL_ROUTINES(ABI_WIN64, w64_) };
+static const struct routine routines[] = { ASMK_KERNELS(SYSV_ROUTINE) ASMK_KERNELS(WIN64_ROUTINE) };
 static const struct routine broken[] = { BROKEN(ABI_SYSV, ), BROKEN(ABI_WIN64, w64_) };
 #endif
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-static int cpu_has(enum isa needs)
+/* Whether this CPU (and OS, for the register state) has every feature in needs (ASMK_F_*). */
+static int cpu_has(unsigned needs)
 {
-    switch (needs) {
-    case ISA_NONE: return 1;
-    case ISA_POPCNT: return __builtin_cpu_supports("popcnt");
-    case ISA_SSE42: return __builtin_cpu_supports("sse4.2");
-    case ISA_AVX: return __builtin_cpu_supports("avx");
-    case ISA_AVX2: return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt");
-    case ISA_AVX512: return __builtin_cpu_supports("avx512f");
-    case ISA_AVX512_VPOPCNTDQ: return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
-    }
-    return 0;
+    unsigned have = 0;
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("sse2")) have |= ASMK_F_SSE2;
+    if (__builtin_cpu_supports("popcnt")) have |= ASMK_F_POPCNT;
+    if (__builtin_cpu_supports("sse4.2")) have |= ASMK_F_SSE42;
+    if (__builtin_cpu_supports("pclmul")) have |= ASMK_F_PCLMULQDQ;
+    if (__builtin_cpu_supports("avx2")) have |= ASMK_F_AVX2;
+    if (__builtin_cpu_supports("avx512f")) have |= ASMK_F_AVX512F;
+    if (__builtin_cpu_supports("avx512bw")) have |= ASMK_F_AVX512BW;
+    if (__builtin_cpu_supports("avx512vl")) have |= ASMK_F_AVX512VL;
+    if (__builtin_cpu_supports("avx512vpopcntdq")) have |= ASMK_F_AVX512_VPOPCNTDQ;
+    if (__builtin_cpu_supports("vpclmulqdq")) have |= ASMK_F_VPCLMULQDQ;
+    /* libgcc reports avx and avx512f only when the OS saves the YMM and ZMM state. */
+    if (__builtin_cpu_supports("avx")) have |= ASMK_F_OS_YMM;
+    if (__builtin_cpu_supports("avx512f")) have |= ASMK_F_OS_ZMM;
+    return (needs & ~have) == 0;
 }
 
 /* XGETBV with ECX=1 (XINUSE) exists when CPUID.(0xD,1):EAX bit 2 is set and the OS enabled XSAVE. */

@@ -1,6 +1,6 @@
-# release_checks_elf.cmake - cmake -DLIB=<libasmkernels.so> -DHEADER=<asmkernels.h> -P ...
+# release_checks_elf.cmake - cmake -DLIB=<libasmkernels.so> -DHEADER=<asmkernels.h> -DTABLE_EXPORTS=<exports.txt> -P ...
 #
-# The dynamic symbol table defines exactly the functions the header declares,
+# The dynamic symbol table defines exactly the functions the header declares and the kernel table lists,
 # all named asmk_*; PT_GNU_STACK exists and is not executable; no TEXTREL.
 
 include(${CMAKE_CURRENT_LIST_DIR}/exports_match_header.cmake)
@@ -22,7 +22,7 @@ foreach(line ${lines})
     list(APPEND exported ${CMAKE_MATCH_2})
   endif()
 endforeach()
-exports_match_header("${exported}" ${HEADER})
+exports_match_header("${exported}" ${HEADER} ${TABLE_EXPORTS})
 
 execute_process(COMMAND ${READELF} -lW ${LIB} OUTPUT_VARIABLE phdrs)
 string(REGEX MATCH "GNU_STACK[^\n]*" stack "${phdrs}")

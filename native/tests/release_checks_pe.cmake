@@ -1,4 +1,4 @@
-# release_checks_pe.cmake - cmake -DLIB=<libasmkernels.dll> -DOBJDUMP=<objdump> -DHEADER=<asmkernels.h> -P ...
+# release_checks_pe.cmake - cmake -DLIB=<libasmkernels.dll> -DOBJDUMP=<objdump> -DHEADER=<asmkernels.h> -DTABLE_EXPORTS=<exports.txt> -P ...
 #
 # The PE export table holds exactly the functions the header declares, all named
 # asmk_*, and the DLL imports nothing (no C runtime).
@@ -26,7 +26,7 @@ foreach(line IN LISTS lines)
   endif()
   list(APPEND exported ${CMAKE_MATCH_1})
 endforeach()
-exports_match_header("${exported}" ${HEADER})
+exports_match_header("${exported}" ${HEADER} ${TABLE_EXPORTS})
 
 if(dump MATCHES "DLL Name:")
   string(REGEX MATCHALL "DLL Name: [^\n]+" imports "${dump}")

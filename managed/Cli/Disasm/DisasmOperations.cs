@@ -25,7 +25,7 @@ internal abstract class DisasmOperation
 
     /// <summary>The ISA levels that have a native kernel.</summary>
     public IEnumerable<IsaLevel> NativeLevels =>
-        IsaLevels.All.ToArray().Where(isa => Dispatch.ExportName(Operation, isa) is not null);
+        IsaLevels.All.ToArray().Where(isa => isa != IsaLevel.Scalar && Dispatch.KernelAt(Operation, isa) >= 0);
 
     /// <summary>The managed loops over <paramref name="n"/> elements: the scalar reference, then the vector loop where there is one.</summary>
     public abstract IReadOnlyList<ManagedLoop> ManagedLoops(int n);
@@ -128,8 +128,8 @@ internal abstract class DisasmOperation
             [
                 new("AsmKernels.Cli.JitLoops:IncrementBy", "the JIT's scalar loop (data[i] += value)",
                     reps => { for (int i = 0; i < reps; i++) JitLoops.IncrementBy(a, 3); return (ulong)a[0]; }),
-                new($"AsmKernels.VectorKernels:{vector}", "the library's managed vector loop (aligned stores, 4x unrolled), as the JIT compiles it here",
-                    reps => { for (int i = 0; i < reps; i++) VectorKernels.IncrementBy(b, 3); return (ulong)b[0]; }),
+                new($"AsmKernels.IncrementKernels:Vector", "the library's managed vector loop (aligned stores, 4x unrolled), as the JIT compiles it here",
+                    reps => { for (int i = 0; i < reps; i++) IncrementKernels.Vector(b, 3); return (ulong)b[0]; }),
             ];
         }
 

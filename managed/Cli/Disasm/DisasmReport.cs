@@ -36,7 +36,7 @@ internal sealed class DisasmReport
         var native = new List<ReportEntry>();
         foreach (IsaLevel isa in levels)
         {
-            string export = Dispatch.ExportName(op.Operation, isa)!;
+            string export = KernelTable.Name(Dispatch.KernelAt(op.Operation, isa));
             if (!image.Exports.TryGetValue(export, out NativeSymbol? symbol))
                 throw new InvalidDataException($"{library} has no export {export}");
             Listing listing = NativeListing(image, symbol, loaded);

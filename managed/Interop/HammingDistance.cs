@@ -1,0 +1,132 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace AsmKernels;
+
+/// <summary>
+/// Bit counting over arrays: population count and Hamming distance, dispatched to the fastest
+/// kernel this process can run (see <see cref="Kernels"/>).
+/// </summary>
+public static partial class BitOps
+{
+    /// <summary>Counts the bit positions in which <paramref name="a"/> and <paramref name="b"/> differ.</summary>
+    /// <param name="a">The first array.</param>
+    /// <param name="b">The second array; must have the length of <paramref name="a"/>.</param>
+    /// <returns>The number of 1 bits in <c>a[i] ^ b[i]</c> over all <c>i</c>.</returns>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // short inputs cost what the JIT's own loop costs
+    public static ulong HammingDistance(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        if (a.Length != b.Length)
+            ThrowLengthMismatch(a.Length, b.Length);
+        if (a.Length < HammingKernels.VectorFrom)
+            return HammingKernels.Scalar(a, b);
+        nint kernel = HammingKernels.Bound;
+        if (kernel == 0 || a.Length < HammingKernels.NativeFrom)
+            return HammingKernels.Vector(a, b);
+        return HammingKernels.Native(kernel, a, b);
+    }
+
+    /// <summary>Counts the bit positions in which <paramref name="a"/> and <paramref name="b"/> differ, including a final partial word.</summary>
+    /// <param name="a">The first array.</param>
+    /// <param name="b">The second array; must have the length of <paramref name="a"/>.</param>
+    /// <returns>The number of 1 bits in <c>a[i] ^ b[i]</c> over all bytes.</returns>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    public static ulong HammingDistance(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        if (a.Length != b.Length)
+            ThrowLengthMismatch(a.Length, b.Length);
+        ulong total = HammingDistance(MemoryMarshal.Cast<byte, ulong>(a), MemoryMarshal.Cast<byte, ulong>(b));
+        if ((a.Length & 7) != 0)
+            total += (ulong)BitOperations.PopCount(TailWord(a) ^ TailWord(b));
+        return total;
+    }
+
+    internal static ArgumentException LengthMismatch(int a, int b) =>
+        new($"The spans must have the same length, but a has {a} elements and b has {b}.", nameof(b));
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    [MethodImpl(MethodImplOptions.NoInlining)] // keeps the message formatting out of the inlined public API
+    internal static void ThrowLengthMismatch(int a, int b) => throw LengthMismatch(a, b);
+}
+
+public static partial class Kernels
+{
+    /// <summary>Counts the differing bits of two arrays with the implementation at <paramref name="isa"/>.</summary>
+    /// <param name="isa">The level to run.</param>
+    /// <param name="a">The first array.</param>
+    /// <param name="b">The second array; must have the length of <paramref name="a"/>.</param>
+    /// <returns>The number of 1 bits in <c>a[i] ^ b[i]</c>.</returns>
+    /// <exception cref="ArgumentException">The lengths differ.</exception>
+    /// <exception cref="PlatformNotSupportedException">The level cannot run here; the message says why.</exception>
+    public static ulong HammingDistance(IsaLevel isa, ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        if (a.Length != b.Length)
+            BitOps.ThrowLengthMismatch(a.Length, b.Length);
+        nint kernel = Dispatch.Require(KernelOperation.HammingDistance, isa);
+        return kernel == 0 ? HammingKernels.Scalar(a, b) : HammingKernels.Native(kernel, a, b);
+    }
+}
+
+/// <summary>
+/// HammingDistance's implementations: the scalar loop (the reference, and the path for the
+/// shortest inputs), the managed vector loop (PopCount's, on <c>a ^ b</c>), and the call of a
+/// native kernel. Callers have checked that the lengths are equal.
+/// </summary>
+internal static unsafe class HammingKernels
+{
+    /// <summary>From this many words the vector loop runs instead of the scalar one (as <see cref="PopCountKernels.VectorFrom"/>).</summary>
+    public const int VectorFrom = PopCountKernels.VectorFrom;
+
+    /// <summary>From this many words the native kernel runs (when one is bound): <c>asmkernels crossover</c> put the crossing at 40–48 words.</summary>
+    public const int NativeFrom = 48;
+
+    /// <summary>The kernel dispatch selected, bound once; 0 when managed code runs every length.</summary>
+    public static readonly nint Bound = Dispatch.SelectedAddress(KernelOperation.HammingDistance);
+
+    /// <summary>The reference loop: one <c>popcnt</c> of <c>a[i] ^ b[i]</c> per word, two sums.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the small-input path of the public API
+    public static ulong Scalar(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        ref ulong pa = ref MemoryMarshal.GetReference(a);
+        ref ulong pb = ref MemoryMarshal.GetReference(b);
+        nuint n = (nuint)a.Length, i = 0;
+        ulong even = 0, odd = 0;
+        for (; i + 1 < n; i += 2)
+        {
+            even += ulong.PopCount(Unsafe.Add(ref pa, i) ^ Unsafe.Add(ref pb, i));
+            odd += ulong.PopCount(Unsafe.Add(ref pa, i + 1) ^ Unsafe.Add(ref pb, i + 1));
+        }
+        if (i < n)
+            even += ulong.PopCount(Unsafe.Add(ref pa, i) ^ Unsafe.Add(ref pb, i));
+        return even + odd;
+    }
+
+    /// <summary>The managed vector loop (<see cref="PopCountKernels.CountBits"/> on <c>a ^ b</c>); the scalar loop without AVX2.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static ulong Vector(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        if (!Avx2.IsSupported)
+            return Scalar(a, b);
+        return PopCountKernels.CountBits(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), (nuint)a.Length, hamming: true);
+    }
+
+    /// <summary>Pins both spans and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/> per span.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static ulong Native(nint kernel, ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        fixed (ulong* pa = a)
+        fixed (ulong* pb = b)
+        {
+            nuint n = (nuint)a.Length;
+            return a.Length <= Dispatch.SuppressGCTransitionMaxBytes / sizeof(ulong)
+                ? ((HammingDistanceKernelFast)kernel)(pa, pb, n)
+                : WithTransition(kernel, pa, pb, n);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static ulong WithTransition(nint kernel, ulong* a, ulong* b, nuint n) => ((HammingDistanceKernel)kernel)(a, b, n);
+}

@@ -1,0 +1,177 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace AsmKernels;
+
+public static partial class BitOps
+{
+    /// <summary>Counts the set bits in <paramref name="data"/>.</summary>
+    /// <param name="data">The words to count; any length, any alignment.</param>
+    /// <returns>The number of 1 bits.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // short inputs cost what the JIT's own loop costs
+    public static ulong PopCount(ReadOnlySpan<ulong> data)
+    {
+        if (data.Length < PopCountKernels.VectorFrom)
+            return PopCountKernels.Scalar(data);
+        nint kernel = PopCountKernels.Bound;
+        if (kernel == 0 || data.Length < PopCountKernels.NativeFrom)
+            return PopCountKernels.Vector(data);
+        return PopCountKernels.Native(kernel, data);
+    }
+
+    /// <summary>Counts the set bits in <paramref name="data"/>, including a final partial word.</summary>
+    /// <param name="data">The bytes to count; any length, any alignment.</param>
+    /// <returns>The number of 1 bits.</returns>
+    public static ulong PopCount(ReadOnlySpan<byte> data)
+    {
+        ulong total = PopCount(MemoryMarshal.Cast<byte, ulong>(data));
+        if ((data.Length & 7) != 0)
+            total += (ulong)BitOperations.PopCount(TailWord(data));
+        return total;
+    }
+
+    /// <summary>The last <c>length % 8</c> bytes of a byte span as one zero-padded word.</summary>
+    internal static ulong TailWord(ReadOnlySpan<byte> bytes)
+    {
+        ulong word = 0;
+        bytes[(bytes.Length & ~7)..].CopyTo(MemoryMarshal.AsBytes(new Span<ulong>(ref word)));
+        return word;
+    }
+}
+
+public static partial class Kernels
+{
+    /// <summary>Counts the set bits in <paramref name="data"/> with the implementation at <paramref name="isa"/>.</summary>
+    /// <param name="isa">The level to run.</param>
+    /// <param name="data">The words to count.</param>
+    /// <returns>The number of 1 bits.</returns>
+    /// <exception cref="PlatformNotSupportedException">The level cannot run here; the message says why.</exception>
+    public static ulong PopCount(IsaLevel isa, ReadOnlySpan<ulong> data)
+    {
+        nint kernel = Dispatch.Require(KernelOperation.PopCount, isa);
+        return kernel == 0 ? PopCountKernels.Scalar(data) : PopCountKernels.Native(kernel, data);
+    }
+}
+
+/// <summary>
+/// PopCount's implementations: the scalar loop (the reference, and the path for the shortest
+/// inputs), the managed vector loop, and the call of a native kernel.
+/// </summary>
+/// <remarks>
+/// Thresholds, measured with <c>asmkernels crossover</c> (see <see cref="VectorFrom"/> and
+/// <see cref="NativeFrom"/>). The vector loop and the native call are compiled fully optimized on
+/// their first call (<see cref="MethodImplOptions.AggressiveOptimization"/>): a short-lived process
+/// never sees them at tier 0.
+/// </remarks>
+internal static unsafe class PopCountKernels
+{
+    /// <summary>
+    /// From this many words the vector loop runs instead of the scalar one. <c>asmkernels
+    /// crossover</c> on AMD Zen 4 and Intel Sapphire Rapids: the scalar <c>popcnt</c> loop,
+    /// inlined into the caller, keeps up with the vector loop's call and set-up up to 16 words.
+    /// </summary>
+    public const int VectorFrom = 17;
+
+    /// <summary>From this many words the native kernel runs (when one is bound): <c>asmkernels crossover</c> put the crossing at 40–48 words.</summary>
+    public const int NativeFrom = 48;
+
+    /// <summary>The kernel dispatch selected, bound once; 0 when managed code runs every length.</summary>
+    public static readonly nint Bound = Dispatch.SelectedAddress(KernelOperation.PopCount);
+
+    /// <summary>The reference loop: one <c>popcnt</c> per word, two sums so the adds do not queue.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the small-input path of the public API
+    public static ulong Scalar(ReadOnlySpan<ulong> data)
+    {
+        ref ulong p = ref MemoryMarshal.GetReference(data);
+        nuint n = (nuint)data.Length, i = 0;
+        ulong even = 0, odd = 0;
+        for (; i + 1 < n; i += 2)
+        {
+            even += ulong.PopCount(Unsafe.Add(ref p, i));
+            odd += ulong.PopCount(Unsafe.Add(ref p, i + 1));
+        }
+        if (i < n)
+            even += ulong.PopCount(Unsafe.Add(ref p, i));
+        return even + odd;
+    }
+
+    /// <summary>The managed vector loop (<see cref="CountBits"/>); the scalar loop without AVX2.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static ulong Vector(ReadOnlySpan<ulong> data)
+    {
+        if (!Avx2.IsSupported)
+            return Scalar(data);
+        ref ulong p = ref MemoryMarshal.GetReference(data);
+        return CountBits(ref p, ref p, (nuint)data.Length, hamming: false);
+    }
+
+    /// <summary>Pins <paramref name="data"/> and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // keeps the pinning frame out of the public API's small-input path
+    public static ulong Native(nint kernel, ReadOnlySpan<ulong> data)
+    {
+        fixed (ulong* p = data)
+        {
+            nuint n = (nuint)data.Length;
+            return data.Length <= Dispatch.SuppressGCTransitionMaxBytes / sizeof(ulong)
+                ? ((PopCountKernelFast)kernel)(p, n)
+                : WithTransition(kernel, p, n);
+        }
+    }
+
+    // A method with a normal-transition call sets up a call frame in its prolog on every call:
+    // kept apart, the short path pays only for its call (docs/call-cost.md).
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static ulong WithTransition(nint kernel, ulong* p, nuint n) => ((PopCountKernel)kernel)(p, n);
+
+    /// <summary>
+    /// Set bits of the words at <paramref name="a"/> (or of <c>a ^ b</c>), four per step: each
+    /// byte's nibbles index a table of bit counts, and <c>vpsadbw</c> adds each step's byte counts
+    /// into 64-bit lanes. The last 1-3 words are counted in one more vector, the input's last four
+    /// words with those already counted masked off; inputs of under four words go through
+    /// <c>popcnt</c>. One plain loop: this path serves short inputs, where loop overhead counts.
+    /// HammingDistance runs the same loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong CountBits(ref ulong a, ref ulong b, nuint n, bool hamming)
+    {
+        Vector256<byte> table = Vector256.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                                 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+        Vector256<byte> lowNibbles = Vector256.Create((byte)0x0F);
+        Vector256<ulong> lanes = Vector256<ulong>.Zero;
+        nuint i = 0;
+        for (; i + 4 <= n; i += 4)
+        {
+            Vector256<byte> v = Vector256.LoadUnsafe(ref a, i).AsByte();
+            if (hamming)
+                v ^= Vector256.LoadUnsafe(ref b, i).AsByte();
+            lanes += ByteCountLanes(v, table, lowNibbles);
+        }
+        if (i < n && n >= 4)
+        {
+            // 1-3 words left: the last four words, minus the ones the loop already counted.
+            nuint start = n - 4;
+            Vector256<ulong> keep = Vector256.GreaterThanOrEqual(Vector256.Create(0UL, 1, 2, 3), Vector256.Create((ulong)(i - start)));
+            Vector256<ulong> last = Vector256.LoadUnsafe(ref a, start);
+            if (hamming)
+                last ^= Vector256.LoadUnsafe(ref b, start);
+            lanes += ByteCountLanes((last & keep).AsByte(), table, lowNibbles);
+            i = n;
+        }
+        ulong total = Vector256.Sum(lanes);
+        for (; i < n; i++) // fewer than four words in all
+            total += ulong.PopCount(hamming ? Unsafe.Add(ref a, i) ^ Unsafe.Add(ref b, i) : Unsafe.Add(ref a, i));
+        return total;
+    }
+
+    /// <summary>The bit counts of the four 64-bit lanes of <paramref name="v"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<ulong> ByteCountLanes(Vector256<byte> v, Vector256<byte> table, Vector256<byte> lowNibbles)
+    {
+        Vector256<byte> high = Avx2.ShiftRightLogical(v.AsUInt16(), 4).AsByte();
+        Vector256<byte> counts = Avx2.Shuffle(table, v & lowNibbles) + Avx2.Shuffle(table, high & lowNibbles);
+        return Avx2.SumAbsoluteDifferences(counts, Vector256<byte>.Zero).AsUInt64();
+    }
+}
