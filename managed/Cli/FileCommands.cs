@@ -1,14 +1,14 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Win32.SafeHandles;
 
 namespace AsmKernels.Cli;
 
 /// <summary>
 /// <c>asmkernels popcount &lt;file&gt;</c> and <c>asmkernels hamming &lt;fileA&gt; &lt;fileB&gt; [--pad]</c>:
 /// set bits, or differing bits, of files of any size, read in 4 MiB blocks into one reused buffer
-/// (constant memory). The result goes to stdout (<c>--json</c>: one JSON object); a progress bar
+/// (constant memory). A name of <c>-</c> is standard input; pipes, FIFOs and devices stream the
+/// same way, their size known when they end (<see cref="FileInput"/>). The result goes to stdout (<c>--json</c>: one JSON object); a progress bar
 /// (when stderr is a terminal, or with <c>--progress</c>), the throughput and the implementation
 /// go to stderr. Exit codes: 0 ok, 1 bad usage, 2 I/O error.
 /// </summary>
@@ -21,19 +21,17 @@ internal static class FileCommands
 
     public static int PopCount(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (Parse(args, 1, "popcount <file> [--json] [--progress]", stderr, allowPad: false) is not { } o)
+        if (Parse(args, 1, "popcount <file|-> [--json] [--progress]", stderr, allowPad: false) is not { } o)
             return BadUsage;
-        string path = o.Files[0];
         try
         {
-            using SafeFileHandle file = Open(path);
-            long length = RandomAccess.GetLength(file);
+            using FileInput input = FileInput.Open(o.Files[0]);
             byte[] buffer = GC.AllocateUninitializedArray<byte>(BlockBytes, pinned: true);
-            var progress = new Progress(stderr, length, o.Progress);
-            ulong bits = CountBits(file, path, buffer, 0, length, progress);
+            var progress = new Progress(stderr, input.Length, o.Progress);
+            ulong bits = CountBits(input, buffer, progress);
             string implementation = ImplementationName(KernelOperation.PopCount);
             progress.Finish(implementation);
-            Write(stdout, o.Json, bits, new() { ["operation"] = "popcount", ["file"] = path, ["bytes"] = length, ["setBits"] = bits }, progress, implementation);
+            Write(stdout, o.Json, bits, new() { ["operation"] = "popcount", ["file"] = o.Files[0], ["bytes"] = input.Position, ["setBits"] = bits }, progress, implementation);
             return Ok;
         }
         catch (FileFailure e)
@@ -45,43 +43,52 @@ internal static class FileCommands
 
     public static int Hamming(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        if (Parse(args, 2, "hamming <fileA> <fileB> [--pad] [--json] [--progress]", stderr, allowPad: true) is not { } o)
+        if (Parse(args, 2, "hamming <fileA|-> <fileB|-> [--pad] [--json] [--progress]", stderr, allowPad: true) is not { } o)
             return BadUsage;
         string pathA = o.Files[0], pathB = o.Files[1];
+        if (pathA == "-" && pathB == "-")
+        {
+            stderr.WriteLine("asmkernels: only one of the two inputs can be standard input (-)");
+            return BadUsage;
+        }
         try
         {
-            using SafeFileHandle a = Open(pathA), b = Open(pathB);
-            long lengthA = RandomAccess.GetLength(a), lengthB = RandomAccess.GetLength(b);
-            if (lengthA != lengthB && !o.Pad)
-            {
-                stderr.WriteLine($"asmkernels: {pathA} is {lengthA:N0} bytes and {pathB} is {lengthB:N0} bytes; "
-                    + "the distance needs equal sizes (--pad counts the longer file's extra bytes against zeros)");
-                return BadUsage;
-            }
-            long common = Math.Min(lengthA, lengthB), total = Math.Max(lengthA, lengthB);
+            using FileInput a = FileInput.Open(pathA), b = FileInput.Open(pathB);
+            if (a.Length is { } knownA && b.Length is { } knownB && knownA != knownB && !o.Pad)
+                return SizesDiffer(stderr, a, b, $"{knownA:N0}", $"{knownB:N0}");
+            long? total = a.Length is { } la && b.Length is { } lb ? Math.Max(la, lb) : null;
             byte[] bufferA = GC.AllocateUninitializedArray<byte>(BlockBytes, pinned: true);
             byte[] bufferB = GC.AllocateUninitializedArray<byte>(BlockBytes, pinned: true);
             var progress = new Progress(stderr, total, o.Progress);
             ulong bits = 0;
-            long offset = 0;
-            while (offset < common)
+            while (true)
             {
-                int want = (int)Math.Min(BlockBytes, common - offset);
-                int n = ReadBlock(a, pathA, bufferA.AsSpan(0, want), offset);
-                ReadExactly(b, pathB, bufferB.AsSpan(0, n), offset);
-                bits += BitOps.HammingDistance(bufferA.AsSpan(0, n), bufferB.AsSpan(0, n));
-                offset += n;
-                progress.Report(offset);
+                int na = a.Read(bufferA), nb = b.Read(bufferB);
+                int common = Math.Min(na, nb);
+                bits += BitOps.HammingDistance(bufferA.AsSpan(0, common), bufferB.AsSpan(0, common));
+                progress.Report(Math.Max(a.Position, b.Position));
+                if (na == nb && na == BlockBytes)
+                    continue;
+                if (na == nb)
+                    break; // both ended together
+                // One input ended: the rest of the other counts against zeros, with --pad.
+                (FileInput longer, byte[] buffer, int n) = na > nb ? (a, bufferA, na) : (b, bufferB, nb);
+                if (!o.Pad)
+                {
+                    while (longer.Read(buffer) > 0) { } // to name the longer one's size
+                    return SizesDiffer(stderr, a, b, $"{a.Position:N0}", $"{b.Position:N0}");
+                }
+                bits += BitOps.PopCount(buffer.AsSpan(common, n - common));
+                if (n == BlockBytes)
+                    bits += CountBits(longer, buffer, progress);
+                break;
             }
-            (SafeFileHandle longer, string longerPath) = lengthA > lengthB ? (a, pathA) : (b, pathB);
-            // --pad: the longer file's tail against zeros is its popcount
-            bits += CountBits(longer, longerPath, bufferA, offset, total, progress);
             string implementation = ImplementationName(KernelOperation.HammingDistance);
             progress.Finish(implementation);
             Write(stdout, o.Json, bits, new()
             {
-                ["operation"] = "hamming", ["fileA"] = pathA, ["fileB"] = pathB, ["bytesA"] = lengthA, ["bytesB"] = lengthB,
-                ["padded"] = lengthA != lengthB, ["differingBits"] = bits,
+                ["operation"] = "hamming", ["fileA"] = pathA, ["fileB"] = pathB, ["bytesA"] = a.Position, ["bytesB"] = b.Position,
+                ["padded"] = a.Position != b.Position, ["differingBits"] = bits,
             }, progress, implementation);
             return Ok;
         }
@@ -90,6 +97,13 @@ internal static class FileCommands
             stderr.WriteLine($"asmkernels: {e.Message}");
             return IoError;
         }
+    }
+
+    private static int SizesDiffer(TextWriter stderr, FileInput a, FileInput b, string sizeA, string sizeB)
+    {
+        stderr.WriteLine($"asmkernels: {a.Name} is {sizeA} bytes and {b.Name} is {sizeB} bytes; "
+            + "the distance needs equal sizes (--pad counts the longer file's extra bytes against zeros)");
+        return BadUsage;
     }
 
     private static Options? Parse(string[] args, int fileCount, string usage, TextWriter stderr, bool allowPad)
@@ -122,72 +136,19 @@ internal static class FileCommands
         }
     }
 
-    /// <summary>An I/O failure, with a message that names the file and the cause.</summary>
-    private sealed class FileFailure(string message) : Exception(message);
-
-    private static SafeFileHandle Open(string path)
-    {
-        if (Directory.Exists(path))
-            throw new FileFailure($"{path}: is a directory, not a file");
-        try
-        {
-            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new FileFailure($"{path}: no such file");
-        }
-        catch (UnauthorizedAccessException)
-        {
-            throw new FileFailure($"{path}: permission denied");
-        }
-        catch (IOException e)
-        {
-            throw new FileFailure($"{path}: cannot be opened: {e.Message}");
-        }
-    }
-
-    /// <summary>Reads up to one buffer at <paramref name="offset"/>: a full buffer unless the file ends first.</summary>
-    /// <summary>The set bits of bytes [<paramref name="offset"/>, <paramref name="end"/>) of the file, a block at a time.</summary>
-    private static ulong CountBits(SafeFileHandle file, string path, byte[] buffer, long offset, long end, Progress progress)
+    /// <summary>The set bits of the rest of <paramref name="input"/>, a block at a time.</summary>
+    private static ulong CountBits(FileInput input, byte[] buffer, Progress progress)
     {
         ulong bits = 0;
-        while (offset < end)
+        int n;
+        do
         {
-            int n = ReadBlock(file, path, buffer, offset);
+            n = input.Read(buffer);
             bits += BitOps.PopCount(buffer.AsSpan(0, n));
-            offset += n;
-            progress.Report(offset);
+            progress.Report(input.Position);
         }
+        while (n == buffer.Length);
         return bits;
-    }
-
-    private static int ReadBlock(SafeFileHandle file, string path, Span<byte> buffer, long offset)
-    {
-        int total = 0;
-        try
-        {
-            while (total < buffer.Length)
-            {
-                int n = RandomAccess.Read(file, buffer[total..], offset + total);
-                if (n == 0)
-                    break;
-                total += n;
-            }
-        }
-        catch (IOException e)
-        {
-            throw new FileFailure($"{path}: read failed at byte {offset + total:N0}: {e.Message}");
-        }
-        if (total == 0)
-            throw new FileFailure($"{path}: ended at byte {offset:N0}, before its reported size (did it shrink while being read?)");
-        return total;
-    }
-
-    private static void ReadExactly(SafeFileHandle file, string path, Span<byte> buffer, long offset)
-    {
-        if (ReadBlock(file, path, buffer, offset) != buffer.Length)
-            throw new FileFailure($"{path}: ended before its reported size (did it shrink while being read?)");
     }
 
     private static string ImplementationName(KernelOperation op) =>
@@ -207,7 +168,7 @@ internal static class FileCommands
     }
 
     /// <summary>A progress bar on stderr, drawn only after the first half second and only where someone watches.</summary>
-    private sealed class Progress(TextWriter stderr, long total, bool forced)
+    private sealed class Progress(TextWriter stderr, long? total, bool forced)
     {
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly bool _draw = forced || !Console.IsErrorRedirected;
@@ -225,9 +186,14 @@ internal static class FileCommands
                 return;
             _lastDrawn = _clock.Elapsed;
             _drawn = true;
-            double fraction = total == 0 ? 1 : (double)bytes / total;
+            if (total is not { } size)
+            {
+                stderr.Write($"\r{bytes / 1e9:F2} GB so far  {GigabytesPerSecond:F2} GB/s ");
+                return;
+            }
+            double fraction = size == 0 ? 1 : (double)bytes / size;
             int filled = (int)(fraction * 30);
-            stderr.Write($"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {fraction,6:P1}  {bytes / 1e9:F2}/{total / 1e9:F2} GB  {GigabytesPerSecond:F2} GB/s ");
+            stderr.Write($"\r[{new string('#', filled)}{new string('.', 30 - filled)}] {fraction,6:P1}  {bytes / 1e9:F2}/{size / 1e9:F2} GB  {GigabytesPerSecond:F2} GB/s ");
         }
 
         public void Finish(string implementation)

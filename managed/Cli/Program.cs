@@ -4,7 +4,38 @@ using AsmKernels.Cli.Disasm;
 if (OperatingSystem.IsWindows())
     Console.OutputEncoding = System.Text.Encoding.UTF8; // the tables print µs
 
-return args.FirstOrDefault() switch
+try
+{
+    return Run(args);
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or FileFailure)
+{
+    // Output closed early (a pipe's reader went away), a file vanished: one line, never a trace.
+    return Fail(2, e);
+}
+catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+{
+    return Fail(1, e);
+}
+catch (Exception e)
+{
+    return Fail(2, e);
+}
+
+static int Fail(int exitCode, Exception e)
+{
+    try
+    {
+        Console.Error.WriteLine($"asmkernels: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+    }
+    catch (IOException)
+    {
+        // stderr is gone too: the exit code is all that is left
+    }
+    return exitCode;
+}
+
+static int Run(string[] args) => args.FirstOrDefault() switch
 {
     "info" => InfoCommand.Run(),
     "demo" => DemoCommand.Run(),
@@ -41,8 +72,9 @@ static int Usage(TextWriter to, int exitCode, string? error = null)
           disasm     a kernel's instructions beside the JIT's code for the same loop, with a summary
                      and timings: disasm <op> [--isa L] [--jit tier1|fullopts] [--format text|markdown]
                      [--size N] [--library FILE]; disasm --all --out DIR
-          popcount   set bits in a file: popcount <file> [--json] [--progress]
-          hamming    differing bits of two files: hamming <fileA> <fileB> [--pad] [--json] [--progress]
+          popcount   set bits in a file: popcount <file|-> [--json] [--progress]
+          hamming    differing bits of two files: hamming <fileA|-> <fileB|-> [--pad] [--json] [--progress]
+                     (- is standard input; pipes, FIFOs and devices stream in blocks)
                      (exit codes: 0 ok, 1 bad usage, 2 I/O error)
 
         environment: ASMKERNELS_MAX_ISA=scalar|sse2|sse4.2|avx2|avx512, ASMKERNELS_NATIVE_PATH=<file or dir>

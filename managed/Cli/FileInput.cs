@@ -1,0 +1,132 @@
+namespace AsmKernels.Cli;
+
+/// <summary>An I/O failure, with a message that names the file and the cause (exit code 2).</summary>
+internal sealed class FileFailure(string message) : Exception(message);
+
+/// <summary>
+/// One input of the file commands, read front to back: a regular file (its size known up front),
+/// or a stream whose size is not known until it ends: <c>-</c> (standard input), a pipe, a FIFO,
+/// <c>/dev/stdin</c> or a character device. Every failure is a <see cref="FileFailure"/> that names
+/// the input.
+/// </summary>
+internal sealed class FileInput : IDisposable
+{
+    private readonly Stream _stream;
+    private long _position;
+
+    private FileInput(string name, Stream stream, long? length)
+    {
+        Name = name;
+        _stream = stream;
+        Length = length;
+    }
+
+    /// <summary>How the input is named in messages: the path, or <c>standard input</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The size in bytes, or null for a stream whose size is known only at its end.</summary>
+    public long? Length { get; }
+
+    /// <summary>The bytes read so far.</summary>
+    public long Position => _position;
+
+    public static FileInput Open(string path)
+    {
+        if (path == "-")
+            return OpenStandardInput();
+        if (Directory.Exists(path))
+            throw new FileFailure($"{path}: is a directory, not a file");
+        try
+        {
+            // No buffer of its own: every read goes straight into the caller's block.
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
+            // Devices such as /dev/zero seek but report 0 bytes: their size is unknown too.
+            return new FileInput(path, stream, stream.CanSeek && stream.Length > 0 ? stream.Length : null);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new FileFailure($"{path}: no such file");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new FileFailure($"{path}: permission denied");
+        }
+        catch (Exception e) when (e is IOException or NotSupportedException or ArgumentException)
+        {
+            throw new FileFailure($"{path}: cannot be opened: {e.Message}");
+        }
+    }
+
+    private static FileInput OpenStandardInput()
+    {
+        if (StandardInputIsClosed())
+            throw new FileFailure("standard input: is closed");
+        Stream stream = Console.OpenStandardInput();
+        return new FileInput("standard input", stream, null);
+    }
+
+    /// <summary>
+    /// Whether the process was started with file descriptor 0 closed. The runtime then takes that
+    /// number for a pipe of its own, and reading "standard input" would wait forever on it; on
+    /// Linux such a pipe shows in <c>/proc/self/fd</c> with its write end in this process too.
+    /// </summary>
+    private static bool StandardInputIsClosed()
+    {
+        if (!OperatingSystem.IsLinux())
+            return false;
+        try
+        {
+            string? zero = new FileInfo("/proc/self/fd/0").LinkTarget;
+            if (zero is null)
+                return true;
+            if (!zero.StartsWith("pipe:", StringComparison.Ordinal))
+                return false;
+            foreach (string fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
+            {
+                string number = Path.GetFileName(fd);
+                if (number != "0" && new FileInfo(fd).LinkTarget == zero && OpenForWriting(number))
+                    return true;
+            }
+            return false;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return false; // no /proc: read it and see
+        }
+    }
+
+    /// <summary>Whether descriptor <paramref name="fd"/> of this process is open for writing (<c>flags:</c> in fdinfo, octal, access mode in the low two bits).</summary>
+    private static bool OpenForWriting(string fd)
+    {
+        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{fd}"))
+            if (line.StartsWith("flags:", StringComparison.Ordinal))
+                return (Convert.ToInt32(line[6..].Trim(), 8) & 3) != 0;
+        return false;
+    }
+
+    /// <summary>Fills <paramref name="buffer"/> from the input; fewer bytes only at its end (0 once it has ended).</summary>
+    public int Read(Span<byte> buffer)
+    {
+        int total = 0;
+        try
+        {
+            while (total < buffer.Length)
+            {
+                int n = _stream.Read(buffer[total..]);
+                if (n == 0)
+                    break;
+                total += n;
+            }
+        }
+        catch (Exception e) when (e is IOException or NotSupportedException or UnauthorizedAccessException or ObjectDisposedException)
+        {
+            throw new FileFailure($"{Name}: read failed at byte {_position + total:N0}: {e.Message}");
+        }
+        _position += total;
+        if (total < buffer.Length && Length is { } length && _position < length)
+            throw new FileFailure($"{Name}: ended at byte {_position:N0}, before its size of {length:N0} bytes (did it shrink while being read?)");
+        return total;
+    }
+
+    public void Dispose() => _stream.Dispose();
+}

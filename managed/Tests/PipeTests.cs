@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace AsmKernels.Tests;
+
+/// <summary>
+/// <c>asmkernels popcount</c> and <c>hamming</c> on streams, in a child process run by
+/// <c>/bin/sh</c>: standard input as <c>-</c> and as <c>/dev/stdin</c>, a FIFO, an empty pipe, a
+/// closed standard input, a device without a size; and the CLI's promise that no exception escapes.
+/// </summary>
+public sealed class PipeTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("asmk-pipes-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string CliAssembly =>
+        typeof(PipeTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "CliAssembly").Value!;
+
+    /// <summary>Runs <paramref name="script"/> with <c>$CLI</c> naming the CLI command; stdout and stderr apart.</summary>
+    private (int Code, string Out, string Err) Shell(string script)
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new SkipException("pipes and FIFOs are tested through /bin/sh on Linux");
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(script);
+        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        string wrapper = Path.Combine(_dir, "asmkernels");
+        File.WriteAllText(wrapper, $"#!/bin/sh\nexec '{host}' '{CliAssembly}' \"$@\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        start.Environment["CLI"] = wrapper;
+        start.Environment.Remove("ASMKERNELS_MAX_ISA");
+        start.Environment.Remove("ASMKERNELS_NATIVE_PATH");
+        using var process = Process.Start(start)!;
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), $"'{script}' did not finish in 2 minutes");
+        return (process.ExitCode, stdout.Trim(), stderr.Result);
+    }
+
+    private byte[] WriteRandom(string name, int length, int seed)
+    {
+        var bytes = new byte[length];
+        new Random(seed).NextBytes(bytes);
+        File.WriteAllBytes(Path.Combine(_dir, name), bytes);
+        return bytes;
+    }
+
+    private static void AssertOneLineError(string stderr, string expected)
+    {
+        Assert.Contains(expected, stderr);
+        Assert.DoesNotContain("   at ", stderr); // no stack trace
+        Assert.DoesNotContain("Unhandled exception", stderr);
+    }
+
+    // Two blocks and a tail, so the stream crosses block boundaries with partial reads.
+    private const int Length = 2 * (4 << 20) + 4099;
+
+    [SkippableTheory]
+    [InlineData("cat f.bin | $CLI popcount -")]
+    [InlineData("cat f.bin | $CLI popcount /dev/stdin")]
+    [InlineData("$CLI popcount - < f.bin")]
+    [InlineData("mkfifo p && (cat f.bin > p 2>/dev/null &) && $CLI popcount p")]
+    public void Popcount_streams_standard_input_pipes_and_fifos(string script)
+    {
+        byte[] content = WriteRandom("f.bin", Length, 7);
+        var (code, stdout, stderr) = Shell(script);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(Reference.PopCount(content).ToString(System.Globalization.CultureInfo.InvariantCulture), stdout);
+        Assert.Contains($"{Length:N0} bytes in", stderr);
+    }
+
+    [SkippableFact]
+    public void Popcount_of_an_empty_pipe_is_zero()
+    {
+        var (code, stdout, stderr) = Shell("printf '' | $CLI popcount - --json");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("\"bytes\":0,\"setBits\":0", stdout);
+    }
+
+    [SkippableFact]
+    public void A_closed_standard_input_is_an_io_error()
+    {
+        var (code, stdout, stderr) = Shell("$CLI popcount - <&-");
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        AssertOneLineError(stderr, "standard input: is closed");
+    }
+
+    [SkippableFact]
+    public void Hamming_streams_one_side_and_pads_or_names_both_sizes()
+    {
+        byte[] a = WriteRandom("a.bin", Length, 1), b = WriteRandom("b.bin", Length, 2);
+        ulong expected = 0;
+        for (int i = 0; i < Length; i++)
+            expected += Reference.Bits((ulong)(a[i] ^ b[i]));
+        var (code, stdout, stderr) = Shell("cat a.bin | $CLI hamming - b.bin");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), stdout);
+
+        // A shorter stream: an error naming both sizes, known only once the stream has ended...
+        (code, stdout, stderr) = Shell("head -c 1000 a.bin | $CLI hamming - b.bin");
+        Assert.Equal(1, code);
+        AssertOneLineError(stderr, $"standard input is 1,000 bytes and b.bin is {Length:N0} bytes");
+        // ...or, with --pad, the longer file's rest against zeros.
+        (code, stdout, stderr) = Shell("head -c 1000 a.bin | $CLI hamming - b.bin --pad");
+        Assert.True(code == 0, stderr);
+        ulong padded = Reference.PopCount(b.AsSpan(1000));
+        for (int i = 0; i < 1000; i++)
+            padded += Reference.Bits((ulong)(a[i] ^ b[i]));
+        Assert.Equal(padded.ToString(System.Globalization.CultureInfo.InvariantCulture), stdout);
+    }
+
+    [SkippableFact]
+    public void Both_sides_on_standard_input_is_a_usage_error()
+    {
+        var (code, _, stderr) = Shell("$CLI hamming - - < /dev/null");
+        Assert.Equal(1, code);
+        AssertOneLineError(stderr, "only one of the two inputs can be standard input");
+    }
+
+    [SkippableFact]
+    public void A_device_streams_with_an_unknown_size()
+    {
+        var (code, stdout, stderr) = Shell("$CLI popcount /dev/null && head -c 100000 /dev/zero | $CLI popcount /dev/stdin");
+        Assert.True(code == 0, stderr);
+        Assert.Equal("0\n0", stdout.ReplaceLineEndings("\n"));
+    }
+
+    [SkippableFact]
+    public void A_closed_output_pipe_ends_with_an_exit_code_not_a_stack_trace()
+    {
+        // The reader may be gone before the count is written: EPIPE on stdout.
+        WriteRandom("f.bin", 10, 1);
+        var (code, _, stderr) = Shell("($CLI popcount f.bin; echo \"rc=$?\" >&2) | true");
+        Assert.Equal(0, code);
+        Assert.Matches("rc=[02]", stderr);
+        Assert.DoesNotContain("Unhandled exception", stderr);
+        Assert.DoesNotContain("   at ", stderr);
+    }
+}
