@@ -8,7 +8,8 @@
 #                       native library; then
 #                       the Windows DLL and checkasm.exe (MinGW-w64) and a self-contained
 #                       win-x64 CLI selftest and disasm, under wine (installed when missing, as root);
-#                       then pack, and samples/Consumer from the local feed: on Linux, with the
+#                       `info` and `selftest` on the CPU models core2duo, Nehalem and Haswell-v4
+#                       under qemu-user (installed when missing, as root); then pack, and samples/Consumer from the local feed: on Linux, with the
 #                       native library removed, trimmed, Native AOT, and win-x64 under wine;
 #                       ends with "tests: N passed, N failed[, N skipped]"
 #   ./build.sh run      build, then `asmkernels demo`
@@ -28,6 +29,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BUILD="$ROOT/build"
 CONFIG=Release
 CLI="$ROOT/managed/Cli/bin/$CONFIG/net10.0/asmkernels"
+CLI_DLL="$ROOT/managed/Cli/bin/$CONFIG/net10.0/AsmKernels.Cli.dll"
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '==> %s\n' "$*"; }
@@ -194,11 +196,57 @@ count() {
     fi
 }
 
+# Real CPU models under qemu-user, whose CPUID lacks the features: `info` must pick exactly these
+# kernels (the managed path with its reason where none can run), and `selftest` must pass.
+# DOTNET_INTERNAL_ThreadSuspendInjection=0: under qemu-user the runtime's suspension of a thread by
+# signal injection (for a GC) can kill a multi-threaded process with SIGSEGV; without injection the
+# runtime suspends threads at safe points only.
+CPU_MODELS=(
+    "core2duo|PopCount=managed:this CPU has no POPCNT|HammingDistance=managed|IncrementBy=asmk_increment_sse2|Crc32C=managed:this CPU has no SSE4.2"
+    "Nehalem|PopCount=asmk_popcount_popcnt|HammingDistance=asmk_hamming_popcnt|IncrementBy=asmk_increment_sse2|Crc32C=asmk_crc32c_sse42"
+    "Haswell-v4|PopCount=asmk_popcount_avx2|HammingDistance=asmk_hamming_avx2|IncrementBy=asmk_increment_avx2|Crc32C=asmk_crc32c_sse42"
+)
+test_cpu_models() {
+    if ! command -v qemu-x86_64 >/dev/null && ! apt_install qemu-user; then
+        say "CPU-model tests skipped: qemu-user is not installed and cannot be installed here (needs root and apt-get)"
+        SKIPPED=$((SKIPPED + 1)); SKIP_REASONS+=("CPU models under qemu-user: qemu-user not installed (apt-get install -y qemu-user)")
+        return
+    fi
+    local dotnet model spec rc out op want reason
+    dotnet="$(readlink -f "$(command -v dotnet)")"
+    for spec in "${CPU_MODELS[@]}"; do
+        IFS='|' read -r model rest <<<"$spec"
+        say "CPU model $model (qemu-user): info"
+        rc=0
+        out="$(DOTNET_INTERNAL_ThreadSuspendInjection=0 ASMKERNELS_MAX_ISA= ASMKERNELS_NATIVE_PATH= \
+            qemu-x86_64 -cpu "$model" "$dotnet" "$CLI_DLL" info 2>&1)" || rc=$?
+        printf '%s\n' "$out" | sed -n '/^operation/,$p' 
+        IFS='|' read -ra checks <<<"$rest"
+        for check in "${checks[@]}"; do
+            op="${check%%=*}"; want="${check#*=}"; reason=""
+            [[ $want == *:* ]] && { reason="${want#*:}"; want="${want%%:*}"; }
+            if ! grep -qE "^$op +[a-z0-9.]+ +$want( |\$)" <<<"$out"; then
+                say "$model: expected $op -> $want"; rc=1
+            fi
+            if [[ -n $reason ]] && ! grep -qF "managed fallback because $reason" <<<"$out"; then
+                say "$model: expected the reason '$reason'"; rc=1
+            fi
+        done
+        count "CPU model $model: info picks the expected kernels" $rc
+        say "CPU model $model (qemu-user): selftest"
+        DOTNET_INTERNAL_ThreadSuspendInjection=0 ASMKERNELS_MAX_ISA= ASMKERNELS_NATIVE_PATH= \
+            qemu-x86_64 -cpu "$model" "$dotnet" "$CLI_DLL" selftest 2>&1 | grep -v "^qemu-x86_64: warning: TCG" | tail -2
+        rc=${PIPESTATUS[0]}
+        count "CPU model $model: selftest" $rc
+    done
+}
+
 test_all() {
     build
     run_ctest "$BUILD/native" "Linux, System V and Win64 conventions"
     # Before xunit: the disasm tests also read the Windows DLL it builds.
     test_windows
+    test_cpu_models
     run_xunit all "all tests, default dispatch"
     local cap
     for cap in scalar sse2 sse4.2 avx2; do
