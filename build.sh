@@ -13,10 +13,11 @@
 #                       native library removed, trimmed, Native AOT, and win-x64 under wine;
 #                       ends with "tests: N passed, N failed[, N skipped]"
 #   ./build.sh run      build, then `asmkernels demo`
-#   ./build.sh bench [--quick | --calls]
+#   ./build.sh bench [--quick | --calls | --cold [N]]
 #                       BenchmarkDotNet suite; writes docs/benchmarks.md and docs/benchmarks.svg
 #                       (--quick: three sizes, about a minute, docs/benchmarks-quick.*;
-#                        --calls: the cost of one native call, layer by layer, docs/call-cost.md)
+#                        --calls: the cost of one native call, layer by layer, docs/call-cost.md;
+#                        --cold: first calls in fresh processes, median of N (5), docs/cold-start.md)
 #   ./build.sh disasm [--jit tier1|fullopts] [--size N]
 #                       writes docs/disasm/<op>.md: each kernel beside the JIT's code, with summaries
 #                       and timings (asmkernels disasm --all)
@@ -271,6 +272,12 @@ test_all() {
 
 bench() {
     build
+    if [[ ${1:-} == --cold ]]; then
+        # Fresh processes with the runtime's default tiering: no DOTNET_TC_*/DOTNET_TieredPGO here.
+        say "cold start: first calls in fresh processes, docs/cold-start.md"
+        "$CLI" cold --processes "${2:-5}" --out "$ROOT/docs/cold-start.md"
+        return
+    fi
     if ! command -v gnuplot >/dev/null; then
         apt_install gnuplot-nox \
             || say "gnuplot not found: the tables are written, the plot is not (apt-get install -y gnuplot-nox)"

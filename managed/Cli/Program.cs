@@ -44,7 +44,9 @@ static int Run(string[] args) => args.FirstOrDefault() switch
     "disasm" => DisasmCommand.Run(args[1..]),
     "popcount" => FileCommands.PopCount(args[1..], Console.Out, Console.Error),
     "hamming" => FileCommands.Hamming(args[1..], Console.Out, Console.Error),
+    "cold" => ColdStartCommand.Run(args[1..]),
     "jit-run" => JitRun(args), // the child process of disasm
+    "cold-run" => ColdStartCommand.ChildRun(args), // the child process of cold
     null or "help" or "-h" or "--help" => Usage(Console.Out, 0),
     _ => Usage(Console.Error, 1, $"unknown command '{args[0]}'"),
 };
@@ -69,6 +71,7 @@ static int Usage(TextWriter to, int exitCode, string? error = null)
           demo       each kernel on a small example, then native vs the JIT's loop at a few sizes
           selftest   every API at every supported ISA level against a reference; exit 1 on mismatch
           crossover  time managed vs native code at each length (how the thresholds are set)
+          cold       first calls in fresh processes, public API vs a naive loop: cold [--processes N] [--out FILE]
           disasm     a kernel's instructions beside the JIT's code for the same loop, with a summary
                      and timings: disasm <op> [--isa L] [--jit tier1|fullopts] [--format text|markdown]
                      [--size N] [--library FILE]; disasm --all --out DIR

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace AsmKernels;
 
@@ -71,7 +72,7 @@ internal static class Dispatch
     /// <summary>Why <paramref name="op"/> cannot run at <paramref name="isa"/> here, or null when it can. The cap does not apply.</summary>
     public static string? WhyNot(KernelOperation op, IsaLevel isa)
     {
-        if ((uint)op >= (uint)IsaLevels.Operations.Length)
+        if ((uint)op >= (uint)IsaLevels.OperationCount)
             return $"{op} is not an operation";
         if (isa == IsaLevel.Scalar)
             return null;
@@ -113,7 +114,7 @@ internal static class Dispatch
 
     private static sbyte[] Select()
     {
-        var selection = new sbyte[IsaLevels.Operations.Length];
+        var selection = new sbyte[IsaLevels.OperationCount];
         CpuFeature usable = Native.Loaded ? Cpu.Mask & IsaLevels.Features(Cap) : CpuFeature.None;
         for (int op = 0; op < selection.Length; op++)
         {
@@ -139,7 +140,12 @@ internal static class Dispatch
             return cap;
         // The variable exists to hold the library back: an unreadable value must not lift the
         // limit, and must not pass unnoticed either.
-        Trace.TraceWarning($"AsmKernels: {MaxIsaVariable}='{setting}' is not a level ({IsaLevels.ValidNames}); using scalar");
+        ReportUnreadableCap(setting);
         return IsaLevel.Scalar;
     }
+
+    // Apart, so that only a bad value loads the tracing assembly.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReportUnreadableCap(string setting) =>
+        Trace.TraceWarning($"AsmKernels: {MaxIsaVariable}='{setting}' is not a level ({IsaLevels.ValidNames}); using scalar");
 }

@@ -50,6 +50,9 @@ public static class IsaLevels
     public static ReadOnlySpan<KernelOperation> Operations =>
         [KernelOperation.PopCount, KernelOperation.HammingDistance, KernelOperation.IncrementBy, KernelOperation.Crc32C];
 
+    /// <summary>The number of <see cref="KernelOperation"/> values (a constant: start-up code loops over it).</summary>
+    internal const int OperationCount = (int)KernelOperation.Crc32C + 1;
+
     /// <summary>The names <see cref="TryParse"/> accepts, as a list for messages.</summary>
     public const string ValidNames =
         "scalar; sse2 (x86-64, x86-64-v1); sse4.2 (sse42, sse4_2, popcnt, x86-64-v2); avx2 (avx, x86-64-v3); avx512 (avx-512, avx512f, x86-64-v4)";

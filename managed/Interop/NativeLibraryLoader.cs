@@ -54,6 +54,11 @@ internal static unsafe class NativeLibraryLoader
             return TryLoad(System.IO.Path.GetFullPath(file));
         }
 
+        // The application directory first, on its own: that is where a RID-specific build puts the
+        // library, and this path runs at every process start, so it touches as little as it can.
+        string appFile = System.IO.Path.Combine(AppContext.BaseDirectory, FileName);
+        if (File.Exists(appFile))
+            return TryLoad(appFile);
         var candidates = Candidates();
         foreach (string file in candidates)
         {

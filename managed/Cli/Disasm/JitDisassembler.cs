@@ -63,25 +63,14 @@ internal static partial class JitDisassembler
 
     private static void RunChild(DisasmOperation op, JitMode mode, IReadOnlyList<ManagedLoop> loops, string output)
     {
-        // Run this CLI again: directly when this process is its app host, else through the dotnet host.
-        string? self = Environment.ProcessPath;
-        bool apphost = self is not null && Path.GetFileNameWithoutExtension(self) is "asmkernels" or "AsmKernels.Cli";
-        string host = apphost ? self! : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (!apphost)
-            start.ArgumentList.Add(typeof(JitDisassembler).Assembly.Location);
-        foreach (string arg in (string[])["jit-run", op.Name, mode.ToString().ToLowerInvariant()])
-            start.ArgumentList.Add(arg);
-        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)
-                     && (k.Contains("Jit", StringComparison.Ordinal) || k.StartsWith("DOTNET_Tiered", StringComparison.Ordinal) || k.StartsWith("DOTNET_TC_", StringComparison.Ordinal))).ToList())
-            start.Environment.Remove(name);
+        var start = SelfProcess.StartInfo("jit-run", op.Name, mode.ToString().ToLowerInvariant());
         start.Environment["DOTNET_JitDisasm"] = string.Join(' ', loops.Select(l => l.Name));
         start.Environment["DOTNET_JitStdOutFile"] = output;
         start.Environment["DOTNET_JitDisasmDiffable"] = "1";
         start.Environment["DOTNET_TieredCompilation"] = mode == JitMode.FullOpts ? "0" : "1";
         start.Environment["DOTNET_TieredPGO"] = "1";
 
-        using Process child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {host}");
+        using Process child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
         Task<string> stderr = child.StandardError.ReadToEndAsync();
         child.StandardOutput.ReadToEnd();
         if (!child.WaitForExit(TimeSpan.FromMinutes(2)))
