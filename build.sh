@@ -13,11 +13,12 @@
 #                       native library removed, trimmed, Native AOT, and win-x64 under wine;
 #                       ends with "tests: N passed, N failed[, N skipped]"
 #   ./build.sh run      build, then `asmkernels demo`
-#   ./build.sh bench [--quick | --calls | --cold [N]]
+#   ./build.sh bench [--quick | --calls | --short | --cold [N]]
 #                       BenchmarkDotNet suite; writes docs/benchmarks.md and docs/benchmarks.svg
 #                       (--quick: three sizes, about a minute, docs/benchmarks-quick.*;
 #                        --calls: the cost of one native call, layer by layer, docs/call-cost.md;
-#                        --cold: first calls in fresh processes, median of N (5), docs/cold-start.md)
+#                        --cold: first calls in fresh processes, median of N (5), docs/cold-start.md;
+#                        --short: 0..16 elements, per call and in a search loop, docs/short-inputs.md)
 #   ./build.sh disasm [--jit tier1|fullopts] [--size N]
 #                       writes docs/disasm/<op>.md: each kernel beside the JIT's code, with summaries
 #                       and timings (asmkernels disasm --all)

@@ -11,9 +11,10 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Perfolizer.Horology;
 
-// usage: AsmKernels.Benchmarks [--quick | --calls] [--out <docs dir>] [--artifacts <dir>]
+// usage: AsmKernels.Benchmarks [--quick | --calls | --short] [--out <docs dir>] [--artifacts <dir>]
 bool quick = args.Contains("--quick");
 bool calls = args.Contains("--calls"); // only the cost of one native call, layer by layer
+bool shortInputs = args.Contains("--short"); // 0..16 elements, per call and in a search loop
 string outDir = ArgValue("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "docs");
 string artifacts = ArgValue("--artifacts") ?? Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts");
 BenchSizes.Current = quick ? BenchSizes.Quick : BenchSizes.Full;
@@ -48,7 +49,16 @@ IConfig config = ManualConfig.CreateEmpty()
 
 Directory.CreateDirectory(outDir);
 Summary[] summaries;
-if (calls)
+if (shortInputs)
+{
+    Type[] benchmarks = [typeof(ShortBitBenchmarks), typeof(ShortIncrementBenchmarks)];
+    WarmUp.All(benchmarks);
+    summaries = BenchmarkRunner.Run(benchmarks, config);
+    string shortMarkdown = ShortInputReport.Write(summaries, iterations);
+    File.WriteAllText(Path.Combine(outDir, "short-inputs.md"), shortMarkdown);
+    Console.WriteLine(shortMarkdown);
+}
+else if (calls)
 {
     summaries = [BenchmarkRunner.Run<CallCostBenchmarks>(config)];
     string callsMarkdown = Report.WriteCallCost(summaries[0], iterations);

@@ -16,8 +16,8 @@ internal static class WarmUp
         {
             foreach (int n in new[] { 8, 256 })
             {
-                var instance = (SizedBenchmark)Activator.CreateInstance(type)!;
-                instance.N = n;
+                object instance = Activator.CreateInstance(type)!;
+                type.GetProperties().Single(p => p.GetCustomAttribute<ParamsSourceAttribute>() is not null).SetValue(instance, n);
                 type.GetMethods().Single(m => m.GetCustomAttribute<GlobalSetupAttribute>() is not null).Invoke(instance, null);
                 foreach (MethodInfo method in type.GetMethods().Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null))
                 {

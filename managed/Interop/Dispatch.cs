@@ -61,12 +61,38 @@ internal static class Dispatch
         return -1;
     }
 
-    /// <summary>The address of the kernel of <paramref name="op"/> at <paramref name="isa"/>; throws when it cannot run.</summary>
+    /// <summary>The address of the kernel of <paramref name="op"/> at <paramref name="isa"/> (0 for managed code); throws when it cannot run.</summary>
     public static nint Require(KernelOperation op, IsaLevel isa)
     {
-        if (WhyNot(op, isa) is { } reason)
-            throw new PlatformNotSupportedException($"{op} cannot run at ISA level {isa}: {reason}.");
-        return isa == IsaLevel.Scalar ? 0 : Native.Address(KernelAt(op, isa));
+        if ((uint)op < IsaLevels.OperationCount && (uint)isa < LevelCount)
+        {
+            nint address = Explicit.Addresses[(int)op * LevelCount + (int)isa];
+            if (address != -1)
+                return address;
+        }
+        throw new PlatformNotSupportedException($"{op} cannot run at ISA level {isa}: {WhyNot(op, isa)}.");
+    }
+
+    private const int LevelCount = (int)IsaLevel.Avx512 + 1;
+
+    /// <summary>The explicit entry points' table, made on their first use: the address per (operation, level), -1 where it cannot run.</summary>
+    private static class Explicit
+    {
+        public static readonly nint[] Addresses = Compute();
+
+        private static nint[] Compute()
+        {
+            var addresses = new nint[IsaLevels.OperationCount * LevelCount];
+            for (int op = 0; op < IsaLevels.OperationCount; op++)
+            {
+                for (int isa = 0; isa < LevelCount; isa++)
+                {
+                    bool runs = WhyNot((KernelOperation)op, (IsaLevel)isa) is null;
+                    addresses[op * LevelCount + isa] = !runs ? -1 : isa == 0 ? 0 : Native.Address(KernelAt((KernelOperation)op, (IsaLevel)isa));
+                }
+            }
+            return addresses;
+        }
     }
 
     /// <summary>Why <paramref name="op"/> cannot run at <paramref name="isa"/> here, or null when it can. The cap does not apply.</summary>

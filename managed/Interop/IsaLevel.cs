@@ -24,22 +24,6 @@ public enum IsaLevel
     Avx512 = 4,
 }
 
-/// <summary>The operations the library implements.</summary>
-public enum KernelOperation
-{
-    /// <summary>Number of set bits in an array (<see cref="BitOps.PopCount(ReadOnlySpan{ulong})"/>).</summary>
-    PopCount,
-
-    /// <summary>Number of differing bits between two arrays (<see cref="BitOps.HammingDistance(ReadOnlySpan{ulong}, ReadOnlySpan{ulong})"/>).</summary>
-    HammingDistance,
-
-    /// <summary>Add a value to every element, wrapping (<see cref="Int64Ops.IncrementBy(Span{long}, long)"/>).</summary>
-    IncrementBy,
-
-    /// <summary>CRC-32C (Castagnoli) of a byte array (<see cref="Checksums.Crc32C(ReadOnlySpan{byte}, uint)"/>).</summary>
-    Crc32C,
-}
-
 /// <summary>Parsing and naming of <see cref="IsaLevel"/> values.</summary>
 public static class IsaLevels
 {
@@ -47,11 +31,10 @@ public static class IsaLevels
     public static ReadOnlySpan<IsaLevel> All => [IsaLevel.Scalar, IsaLevel.Sse2, IsaLevel.Sse42, IsaLevel.Avx2, IsaLevel.Avx512];
 
     /// <summary>Every operation, in declaration order.</summary>
-    public static ReadOnlySpan<KernelOperation> Operations =>
-        [KernelOperation.PopCount, KernelOperation.HammingDistance, KernelOperation.IncrementBy, KernelOperation.Crc32C];
+    public static IReadOnlyList<KernelOperation> Operations => Enum.GetValues<KernelOperation>();
 
     /// <summary>The number of <see cref="KernelOperation"/> values (a constant: start-up code loops over it).</summary>
-    internal const int OperationCount = (int)KernelOperation.Crc32C + 1;
+    internal const int OperationCount = KernelTable.OperationCount;
 
     /// <summary>The names <see cref="TryParse"/> accepts, as a list for messages.</summary>
     public const string ValidNames =

@@ -17,9 +17,28 @@ global using unsafe Crc32CKernelFast = delegate* unmanaged[SuppressGCTransition]
 
 namespace AsmKernels;
 
+/// <summary>The operations the library implements, in the order of <c>native/kernels.txt</c>.</summary>
+public enum KernelOperation
+{
+    /// <summary>Population count: the number of set bits in data[0..count).</summary>
+    PopCount,
+
+    /// <summary>Hamming distance: the number of set bits in a[i] ^ b[i] over i in [0, count).</summary>
+    HammingDistance,
+
+    /// <summary>Add a value to every element: data[i] += value for i in [0, count), wrapping modulo 2^64.</summary>
+    IncrementBy,
+
+    /// <summary>CRC-32C (Castagnoli): the CRC register crc after feeding it data[0..count) (reflected polynomial 0x82F63B78, no inversion: the CRC-32C of a message is ~kernel(~0u, data, count)).</summary>
+    Crc32C,
+}
+
 /// <summary>The native kernels, one row each, in the order of <c>native/kernels.txt</c>.</summary>
 internal static class KernelTable
 {
+    /// <summary>The number of <see cref="KernelOperation"/> values.</summary>
+    public const int OperationCount = 4;
+
     /// <summary>What <c>asmk_abi_version</c> must return.</summary>
     public const uint AbiVersion = 3;
 

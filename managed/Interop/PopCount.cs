@@ -69,31 +69,38 @@ public static partial class Kernels
 internal static unsafe class PopCountKernels
 {
     /// <summary>
-    /// From this many words the vector loop runs instead of the scalar one. <c>asmkernels
-    /// crossover</c> on AMD Zen 4 and Intel Sapphire Rapids: the scalar <c>popcnt</c> loop,
-    /// inlined into the caller, keeps up with the vector loop's call and set-up up to 16 words.
+    /// From this many words the vector loop runs instead of the scalar one. Up to 16 words (64- to
+    /// 1024-bit codes compared one pair at a time) the scalar loop, inlined into the caller's loop,
+    /// costs no call: <c>./build.sh bench --short</c> times it against a naive loop there, per call
+    /// and inside a search loop (docs/short-inputs.md). From 17 words the vector loop's four words
+    /// per step pay for its call: <c>asmkernels crossover</c> on AMD Zen 4 has it 1.4× ahead of
+    /// the scalar loop at 20–64 words, both called.
     /// </summary>
     public const int VectorFrom = 17;
 
-    /// <summary>From this many words the native kernel runs (when one is bound): <c>asmkernels crossover</c> put the crossing at 40–48 words.</summary>
-    public const int NativeFrom = 48;
+    /// <summary>
+    /// From this many words the native kernel runs (when one is bound). <c>asmkernels crossover</c>
+    /// put the crossing at 36–40 words on AMD Zen 4 (the AVX-512 kernel 1.4–2× ahead from 40) and
+    /// at 40–48 on Intel Sapphire Rapids; at 40 the kernel is at least even on both.
+    /// </summary>
+    public const int NativeFrom = 40;
 
     /// <summary>The kernel dispatch selected, bound once; 0 when managed code runs every length.</summary>
     public static readonly nint Bound = Dispatch.SelectedAddress(KernelOperation.PopCount);
 
-    /// <summary>The reference loop: one <c>popcnt</c> per word, two sums so the adds do not queue.</summary>
+    /// <summary>The reference loop: one <c>popcnt</c> per word, four words per step into two sums, then the last 0-3 words.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // the small-input path of the public API
     public static ulong Scalar(ReadOnlySpan<ulong> data)
     {
         ref ulong p = ref MemoryMarshal.GetReference(data);
         nuint n = (nuint)data.Length, i = 0;
         ulong even = 0, odd = 0;
-        for (; i + 1 < n; i += 2)
+        for (; i + 4 <= n; i += 4)
         {
-            even += ulong.PopCount(Unsafe.Add(ref p, i));
-            odd += ulong.PopCount(Unsafe.Add(ref p, i + 1));
+            even += ulong.PopCount(Unsafe.Add(ref p, i)) + ulong.PopCount(Unsafe.Add(ref p, i + 1));
+            odd += ulong.PopCount(Unsafe.Add(ref p, i + 2)) + ulong.PopCount(Unsafe.Add(ref p, i + 3));
         }
-        if (i < n)
+        for (; i < n; i++)
             even += ulong.PopCount(Unsafe.Add(ref p, i));
         return even + odd;
     }

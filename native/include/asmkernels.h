@@ -33,22 +33,22 @@ extern "C" {
 #define ASMK_ABI_VERSION 3
 ASMK_API uint32_t asmk_abi_version(void);
 
-/* Number of set bits in data[0..count). */
+/* Population count: the number of set bits in data[0..count). */
 ASMK_API uint64_t asmk_popcount_popcnt(const uint64_t *data, size_t count); /* popcnt: seed: 4-wide POPCNT + tmp */
 ASMK_API uint64_t asmk_popcount_avx2(const uint64_t *data, size_t count); /* avx2, popcnt, os_ymm: Harley-Seal CSA tree, vpshufb nibble LUT */
 ASMK_API uint64_t asmk_popcount_avx512(const uint64_t *data, size_t count); /* avx512f, avx512_vpopcntdq, os_zmm: vpopcntq, masked head and tail */
 
-/* Number of set bits in a[i] ^ b[i] over i in [0, count). */
+/* Hamming distance: the number of set bits in a[i] ^ b[i] over i in [0, count). */
 ASMK_API uint64_t asmk_hamming_popcnt(const uint64_t *a, const uint64_t *b, size_t count); /* popcnt: seed body on a ^ b */
 ASMK_API uint64_t asmk_hamming_avx2(const uint64_t *a, const uint64_t *b, size_t count); /* avx2, popcnt, os_ymm: Harley-Seal CSA tree, vpshufb nibble LUT */
 ASMK_API uint64_t asmk_hamming_avx512(const uint64_t *a, const uint64_t *b, size_t count); /* avx512f, avx512_vpopcntdq, os_zmm: vpopcntq, masked head and tail */
 
-/* data[i] += value for i in [0, count), wrapping modulo 2^64. */
+/* Add a value to every element: data[i] += value for i in [0, count), wrapping modulo 2^64. */
 ASMK_API void asmk_increment_sse2(int64_t *data, size_t count, int64_t value); /* sse2: seed: 8/4/1 paddq cascade */
 ASMK_API void asmk_increment_avx2(int64_t *data, size_t count, int64_t value); /* avx2, os_ymm: aligned stores, 16/4/1 */
 ASMK_API void asmk_increment_avx512(int64_t *data, size_t count, int64_t value); /* avx512f, os_zmm: aligned stores, masked ends */
 
-/* The CRC-32C register crc after feeding it data[0..count) (reflected polynomial 0x82F63B78, no inversion: the CRC-32C of a message is ~kernel(~0u, data, count)). */
+/* CRC-32C (Castagnoli): the CRC register crc after feeding it data[0..count) (reflected polynomial 0x82F63B78, no inversion: the CRC-32C of a message is ~kernel(~0u, data, count)). */
 ASMK_API uint32_t asmk_crc32c_sse42(uint32_t crc, const void *data, size_t count); /* sse4.2: crc32 r64, 8 bytes per step */
 
 #ifdef __cplusplus
