@@ -3,13 +3,14 @@
 #   .\build.ps1          check the build tools, build native + managed
 #   .\build.ps1 test     build, then CTest (native: checkasm with MinGW-w64 gcc; MSVC builds skip it),
 #                        xunit (managed), and the public-API tests again under
-#                        ASMKERNELS_MAX_ISA=scalar, popcnt, avx2, with the JIT held to 256-bit vectors,
+#                        ASMKERNELS_MAX_ISA=scalar, sse2, sse4.2, avx2, with the JIT held to 256-bit vectors,
 #                        with its AVX2 off, and with no native library; ends with "tests: N passed, N failed[, N skipped]"
 #   .\build.ps1 run      build, then `asmkernels demo`
-#   .\build.ps1 bench [--quick | --calls]
+#   .\build.ps1 bench [--quick | --calls | --short | --cold [N]]
 #                        BenchmarkDotNet suite; writes docs\benchmarks.md and docs\benchmarks.svg
 #                        (--quick: three sizes, docs\benchmarks-quick.*; --calls: the cost of one
-#                        native call, layer by layer, docs\call-cost.md). The plot needs gnuplot and a
+#                        native call, layer by layer, docs\call-cost.md; --short: 0..16 elements,
+#                        docs\short-inputs.md; --cold: first calls in fresh processes, docs\cold-start.md). The plot needs gnuplot and a
 #                        POSIX shell with head and grep (the script filters the CSV through them).
 #   .\build.ps1 disasm [--jit tier1|fullopts] [--size N]
 #                        writes docs\disasm\<op>.md: each kernel beside the JIT's code (asmkernels disasm --all)
@@ -107,7 +108,7 @@ function Invoke-Tests {
     Invoke-Build
     Invoke-CTest
     Invoke-XUnit 'all' 'all tests, default dispatch'
-    foreach ($cap in 'scalar', 'popcnt', 'avx2') {
+    foreach ($cap in 'scalar', 'sse2', 'sse4.2', 'avx2') {
         Invoke-XUnit "api-$cap" "public API with ASMKERNELS_MAX_ISA=$cap" @{ ASMKERNELS_MAX_ISA = $cap } @('--filter', 'Category=Api')
     }
     # The managed vector loop takes Vector256 where the JIT has no 512-bit vectors.
@@ -126,6 +127,12 @@ switch ($Verb) {
     'run' { Invoke-Build; & $Cli demo; exit $LASTEXITCODE }
     'bench' {
         Invoke-Build
+        if ($Rest.Count -gt 0 -and $Rest[0] -eq '--cold') {
+            # Fresh processes with the runtime's default tiering: no DOTNET_TC_*/DOTNET_TieredPGO here.
+            $processes = if ($Rest.Count -gt 1) { $Rest[1] } else { '5' }
+            & $Cli cold --processes $processes --out (Join-Path $Root 'docs/cold-start.md')
+            exit $LASTEXITCODE
+        }
         if (-not (Have 'gnuplot')) { Say 'gnuplot not found: the tables are written, the plot is not' }
         Say "benchmarks $($Rest -join ' ')"
         # In-process runs: promote to tier-1 at once, and without tiered PGO's instrumented tier,

@@ -78,7 +78,7 @@ internal static class Report
         return md.ToString();
     }
 
-    private static void Header(StringBuilder md, string title)
+    internal static void Header(StringBuilder md, string title)
     {
         CpuFeatures cpu = Kernels.Cpu;
         md.AppendLine(CultureInfo.InvariantCulture, $"# {title}");

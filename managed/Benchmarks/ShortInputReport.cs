@@ -22,13 +22,9 @@ internal static class ShortInputReport
         }
 
         var md = new StringBuilder();
-        CpuFeatures cpu = Kernels.Cpu;
-        md.AppendLine("# Short inputs: the public API against the naive loop");
-        md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"- CPU: {cpu.Brand} ({cpu})");
-        md.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; .NET {Environment.Version}; {Environment.ProcessorCount} logical cores, shared machine");
+        Report.Header(md, "Short inputs: the public API against the naive loop");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Command: `./build.sh bench --short` (BenchmarkDotNet 0.14.0, in-process, median of {iterations} iterations)");
-        md.AppendLine("- Call: one call per invocation; the naive loop is `JitLoops` (`BitOperations.PopCount` per word, `data[i] += value`), a method of its own.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- Call: {ShortBitBenchmarks.Calls} calls per invocation on the same input, time per call; the naive loop is `JitLoops` (`BitOperations.PopCount` per word, `data[i] += value`), a method of its own.");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Search: the nearest code (smallest count, and its index) among {ShortBitBenchmarks.Codes:N0} codes of W words; the naive loop is written inline, the public API is called once per code.");
         md.AppendLine("- Ratio: naive time / API time; the target is at least 1.00 in every row.");
         md.AppendLine();

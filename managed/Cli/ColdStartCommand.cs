@@ -44,6 +44,7 @@ internal static class ColdStartCommand
 
         var rows = new List<string[]>();
         bool allMet = true;
+        int firstWithin = 0;
         foreach (string op in Operations)
         {
             foreach (int n in Sizes)
@@ -59,6 +60,7 @@ internal static class ColdStartCommand
                 (double apiFirst, double apiRest) = (Median(api.Select(x => x.First)), Median(api.Select(x => x.Next)));
                 double restRatio = naiveRest / apiRest;
                 allMet &= restRatio >= 2;
+                firstWithin += apiFirst <= 2e6 ? 1 : 0;
                 rows.Add([op, n.ToString("N0", CultureInfo.InvariantCulture),
                     Timing.Format(naiveFirst), Timing.Format(apiFirst), $"{naiveFirst / apiFirst:F2}x",
                     $"{Calls(n):N0}", Timing.Format(naiveRest), Timing.Format(apiRest), $"{restRatio:F2}x {(restRatio >= 2 ? "met" : "NOT MET")}"]);
@@ -66,14 +68,14 @@ internal static class ColdStartCommand
             }
         }
 
-        string report = Report(rows, processes, allMet);
+        string report = Report(rows, processes, allMet, firstWithin);
         Console.WriteLine(report);
         if (outFile is not null)
             File.WriteAllText(outFile, report);
         return 0;
     }
 
-    private static string Report(List<string[]> rows, int processes, bool allMet)
+    private static string Report(List<string[]> rows, int processes, bool allMet, int firstWithin)
     {
         var sb = new StringBuilder();
         CpuFeatures cpu = Kernels.Cpu;
@@ -95,7 +97,9 @@ internal static class ColdStartCommand
         foreach (string[] row in rows)
             sb.AppendLine("| " + string.Join(" | ", row) + " |");
         sb.AppendLine();
-        sb.AppendLine(allMet ? "Every cell meets the 2x target." : "Cells marked NOT MET miss the 2x target in this run.");
+        sb.AppendLine(allMet ? "Every cell meets the 2x target over the next calls." : "Cells marked NOT MET miss the 2x target over the next calls in this run.");
+        sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"The public API's first call is within 2 ms in {firstWithin} of {rows.Count} cells{(firstWithin == rows.Count ? "." : ": that target is not met (docs/performance-notes.md says where the time goes).")}"));
         return sb.ToString();
     }
 

@@ -86,7 +86,7 @@ internal static class DemoCommand
         Console.WriteLine("time per call, median of 7 rounds (ratio = JIT loop time / kernel time; above 1 the kernel is faster)");
         var table = new TextTable("operation", "elements", "JIT loop", "asm seed", "ratio", "public API", "ratio");
         var random = new Random(42);
-        var rows = new List<(string Op, int N, Func<int, ulong>[] Bodies)>();
+        var rows = new List<(string Op, int N, int Shown, Func<int, ulong>[] Bodies)>();
         foreach (int n in Sizes)
         {
             ulong[] a = new ulong[n], b = new ulong[n];
@@ -94,29 +94,29 @@ internal static class DemoCommand
             random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()));
             random.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(b.AsSpan()));
 
-            Row(table, "PopCount", n,
+            Row(table, "PopCount", n, n,
                 reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += JitLoops.PopCount(a); return s; },
                 reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.PopCount(popSeed, a); return s; },
                 reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += BitOps.PopCount(a); return s; });
-            Row(table, "HammingDistance", n,
+            Row(table, "HammingDistance", n, n,
                 reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += JitLoops.HammingDistance(a, b); return s; },
                 reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(hamSeed, a, b); return s; },
                 reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += BitOps.HammingDistance(a, b); return s; });
-            Row(table, "IncrementBy", n,
+            Row(table, "IncrementBy", n, n,
                 reps => { for (int i = 0; i < reps; i++) JitLoops.IncrementBy(c, 3); return (ulong)c[0]; },
                 reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(incSeed, c, 3); return (ulong)c[0]; },
                 reps => { for (int i = 0; i < reps; i++) Int64Ops.IncrementBy(c, 3); return (ulong)c[0]; });
             if (crcNative)
             {
                 byte[] bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()).ToArray();
-                Row(table, "Crc32C (bytes)", bytes.Length,
+                Row(table, "Crc32C (bytes)", n, bytes.Length,
                     reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += JitLoops.Crc32C(bytes); return s; },
                     reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.Crc32C(crcSeed, bytes); return s; },
                     reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Checksums.Crc32C(bytes); return s; });
             }
         }
         Timing.WarmUp(rows.Where(r => r.N == Sizes[0]).SelectMany(r => r.Bodies).ToList());
-        foreach ((string op, int n, Func<int, ulong>[] bodies) in rows)
+        foreach ((string op, _, int n, Func<int, ulong>[] bodies) in rows)
         {
             double tJit = Timing.NanosecondsPerOp(bodies[0]), tAsm = Timing.NanosecondsPerOp(bodies[1]), tApi = Timing.NanosecondsPerOp(bodies[2]);
             table.Add(op, n.ToString("N0"), Timing.Format(tJit), Timing.Format(tAsm), $"{tJit / tAsm:F2}x",
@@ -124,6 +124,7 @@ internal static class DemoCommand
         }
         table.Write(Console.Out);
 
-        void Row(TextTable _, string op, int n, params Func<int, ulong>[] bodies) => rows.Add((op, n, bodies));
+        // n: the size in words (the warm-up runs every body of the first size); shown: what the table prints.
+        void Row(TextTable _, string op, int n, int shown, params Func<int, ulong>[] bodies) => rows.Add((op, n, shown, bodies));
     }
 }

@@ -21,12 +21,7 @@ public static partial class BitOps
     {
         if (a.Length != b.Length)
             ThrowLengthMismatch(a.Length, b.Length);
-        if (a.Length < HammingKernels.VectorFrom)
-            return HammingKernels.Scalar(a, b);
-        nint kernel = HammingKernels.Bound;
-        if (kernel == 0 || a.Length < HammingKernels.NativeFrom)
-            return HammingKernels.Vector(a, b);
-        return HammingKernels.Native(kernel, a, b);
+        return a.Length < HammingKernels.VectorFrom ? HammingKernels.Scalar(a, b) : HammingKernels.Long(a, b);
     }
 
     /// <summary>Counts the bit positions in which <paramref name="a"/> and <paramref name="b"/> differ, including a final partial word.</summary>
@@ -107,8 +102,16 @@ internal static unsafe class HammingKernels
         return even + odd;
     }
 
-    /// <summary>The managed vector loop (<see cref="PopCountKernels.CountBits"/> on <c>a ^ b</c>); the scalar loop without AVX2.</summary>
+    /// <summary>Inputs from <see cref="VectorFrom"/> words: the vector loop, or the kernel from <see cref="NativeFrom"/> (out of line, as <see cref="PopCountKernels.Long"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static ulong Long(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        nint kernel = Bound;
+        return kernel == 0 || a.Length < NativeFrom ? Vector(a, b) : Native(kernel, a, b);
+    }
+
+    /// <summary>The managed vector loop (<see cref="PopCountKernels.CountBits"/> on <c>a ^ b</c>); the scalar loop without AVX2.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // its own first-call compilation, only when 17..39 words come
     public static ulong Vector(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
     {
         if (!Avx2.IsSupported)
@@ -117,7 +120,7 @@ internal static unsafe class HammingKernels
     }
 
     /// <summary>Pins both spans and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/> per span.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Long: one call from the public API
     public static ulong Native(nint kernel, ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
     {
         fixed (ulong* pa = a)

@@ -18,10 +18,8 @@ public static partial class Int64Ops
     {
         if (data.Length < IncrementKernels.VectorFrom)
             IncrementKernels.Scalar(data, value);
-        else if (IncrementKernels.Bound is var kernel && (kernel == 0 || data.Length < IncrementKernels.NativeFrom))
-            IncrementKernels.Vector(data, value);
         else
-            IncrementKernels.Native(kernel, data, value);
+            IncrementKernels.Long(data, value);
     }
 
     /// <summary>Returns a new array holding <c>source[i] + value</c>; <paramref name="source"/> is left untouched.</summary>
@@ -110,8 +108,23 @@ internal static unsafe class IncrementKernels
             data[i] = unchecked(data[i] + value);
     }
 
-    /// <summary>Pins <paramref name="data"/> and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/>.</summary>
+    /// <summary>
+    /// Inputs from <see cref="VectorFrom"/> elements: the vector loop, or the kernel from
+    /// <see cref="NativeFrom"/>. Kept out of line, so that the public API inlines into a caller's
+    /// loop as the scalar loop and one compare.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static void Long(Span<long> data, long value)
+    {
+        nint kernel = Bound;
+        if (kernel == 0 || data.Length < NativeFrom)
+            Vector(data, value);
+        else
+            Native(kernel, data, value);
+    }
+
+    /// <summary>Pins <paramref name="data"/> and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // from 4M elements only: the call costs nothing there
     public static void Native(nint kernel, Span<long> data, long value)
     {
         fixed (long* p = data)
@@ -128,7 +141,7 @@ internal static unsafe class IncrementKernels
     private static void WithTransition(nint kernel, long* p, nuint n, long value) => ((IncrementByKernel)kernel)(p, n, value);
 
     /// <summary>Adds <paramref name="value"/> to every element with the widest accelerated vector type.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Long: one call from the public API
     public static void Vector(Span<long> data, long value)
     {
         fixed (long* p = data)

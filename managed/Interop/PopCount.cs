@@ -12,15 +12,8 @@ public static partial class BitOps
     /// <param name="data">The words to count; any length, any alignment.</param>
     /// <returns>The number of 1 bits.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // short inputs cost what the JIT's own loop costs
-    public static ulong PopCount(ReadOnlySpan<ulong> data)
-    {
-        if (data.Length < PopCountKernels.VectorFrom)
-            return PopCountKernels.Scalar(data);
-        nint kernel = PopCountKernels.Bound;
-        if (kernel == 0 || data.Length < PopCountKernels.NativeFrom)
-            return PopCountKernels.Vector(data);
-        return PopCountKernels.Native(kernel, data);
-    }
+    public static ulong PopCount(ReadOnlySpan<ulong> data) =>
+        data.Length < PopCountKernels.VectorFrom ? PopCountKernels.Scalar(data) : PopCountKernels.Long(data);
 
     /// <summary>Counts the set bits in <paramref name="data"/>, including a final partial word.</summary>
     /// <param name="data">The bytes to count; any length, any alignment.</param>
@@ -62,9 +55,11 @@ public static partial class Kernels
 /// </summary>
 /// <remarks>
 /// Thresholds, measured with <c>asmkernels crossover</c> (see <see cref="VectorFrom"/> and
-/// <see cref="NativeFrom"/>). The vector loop and the native call are compiled fully optimized on
-/// their first call (<see cref="MethodImplOptions.AggressiveOptimization"/>): a short-lived process
-/// never sees them at tier 0.
+/// <see cref="NativeFrom"/>). The public API inlines only the scalar loop; longer inputs take one
+/// call, <see cref="Long"/>, which pins and calls the kernel itself, or calls the vector loop. Both
+/// are compiled fully optimized on their first call
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>): a short-lived process never sees them
+/// at tier 0.
 /// </remarks>
 internal static unsafe class PopCountKernels
 {
@@ -105,8 +100,20 @@ internal static unsafe class PopCountKernels
         return even + odd;
     }
 
-    /// <summary>The managed vector loop (<see cref="CountBits"/>); the scalar loop without AVX2.</summary>
+    /// <summary>
+    /// Inputs from <see cref="VectorFrom"/> words: the vector loop, or the kernel from
+    /// <see cref="NativeFrom"/>. Kept out of line, so that the public API inlines into a caller's
+    /// loop as the scalar loop and one compare, nothing more.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    public static ulong Long(ReadOnlySpan<ulong> data)
+    {
+        nint kernel = Bound;
+        return kernel == 0 || data.Length < NativeFrom ? Vector(data) : Native(kernel, data);
+    }
+
+    /// <summary>The managed vector loop (<see cref="CountBits"/>); the scalar loop without AVX2.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // its own first-call compilation, only when 17..39 words come
     public static ulong Vector(ReadOnlySpan<ulong> data)
     {
         if (!Avx2.IsSupported)
@@ -116,7 +123,7 @@ internal static unsafe class PopCountKernels
     }
 
     /// <summary>Pins <paramref name="data"/> and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // keeps the pinning frame out of the public API's small-input path
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Long: one call from the public API
     public static ulong Native(nint kernel, ReadOnlySpan<ulong> data)
     {
         fixed (ulong* p = data)

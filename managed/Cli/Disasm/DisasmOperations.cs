@@ -123,12 +123,11 @@ internal abstract class DisasmOperation
         public override IReadOnlyList<ManagedLoop> ManagedLoops(int n)
         {
             long[] a = new long[n], b = new long[n];
-            string vector = Vector512.IsHardwareAccelerated ? "Increment512" : "Increment256";
             return
             [
                 new("AsmKernels.Cli.JitLoops:IncrementBy", "the JIT's scalar loop (data[i] += value)",
                     reps => { for (int i = 0; i < reps; i++) JitLoops.IncrementBy(a, 3); return (ulong)a[0]; }),
-                new($"AsmKernels.IncrementKernels:Vector", "the library's managed vector loop (aligned stores, 4x unrolled), as the JIT compiles it here",
+                new($"AsmKernels.IncrementKernels:Long", "the library's managed vector loop (aligned stores, 4x unrolled), as the JIT compiles it here",
                     reps => { for (int i = 0; i < reps; i++) IncrementKernels.Vector(b, 3); return (ulong)b[0]; }),
             ];
         }
