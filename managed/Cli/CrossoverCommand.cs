@@ -7,7 +7,7 @@ namespace AsmKernels.Cli;
 /// the interop call and the level check); for IncrementBy the managed vector loop against the
 /// kernel from 64 up to 16M elements; for CRC32C the managed loop against the kernel at 8..2048
 /// bytes. Prints where each
-/// faster path starts to win: how the thresholds in <c>Thresholds.cs</c> are set.
+/// faster path starts to win: how the thresholds in each operation's file (PopCount.cs, ...) are set.
 /// </summary>
 internal static class CrossoverCommand
 {
