@@ -52,7 +52,6 @@ struct routine {
     const void *fn;
 };
 
-
 #define DECLARE_BROKEN(prefix)                                   \
     uint64_t prefix##broken_clobber_rbx(const uint64_t *, size_t);   \
     uint64_t prefix##broken_no_vzeroupper(const uint64_t *, size_t); \
