@@ -68,7 +68,11 @@ internal static class ColdStartCommand
             }
         }
 
-        string report = Report(rows, processes, allMet, firstWithin);
+        // Where a first call's time goes: one layer at a time, in fresh processes too.
+        var layers = new List<double[]>();
+        for (int p = 0; p < processes; p++)
+            layers.Add(LayersChild());
+        string report = Report(rows, processes, allMet, firstWithin) + LayersReport(layers);
         Console.WriteLine(report);
         if (outFile is not null)
             File.WriteAllText(outFile, report);
@@ -111,22 +115,88 @@ internal static class ColdStartCommand
 
     private static (double First, double Next) Child(string op, int n, string impl)
     {
-        ProcessStartInfo start = SelfProcess.StartInfo("cold-run", op, n.ToString(CultureInfo.InvariantCulture), impl);
+        string[] parts = RunChild(op, n.ToString(CultureInfo.InvariantCulture), impl)
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Runs <c>cold-run</c> with <paramref name="args"/> in a fresh process; its standard output.</summary>
+    private static string RunChild(params string[] args)
+    {
+        ProcessStartInfo start = SelfProcess.StartInfo(["cold-run", .. args]);
         using var process = Process.Start(start)!;
         Task<string> stderr = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
         if (!process.WaitForExit(TimeSpan.FromMinutes(1)) || process.ExitCode != 0)
-            throw new InvalidOperationException($"cold-run {op} {n} {impl} failed: {output}{stderr.Result}");
-        string[] parts = output.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
+            throw new InvalidOperationException($"cold-run {string.Join(' ', args)} failed: {output}{stderr.Result}");
+        return output;
+    }
+
+    private static readonly string[] LayerNames =
+    [
+        "loading AsmKernels.dll",
+        "CPU detection (`CpuFeatures.Current`)",
+        "finding, loading and validating the native library, choosing the kernels (`Kernels.NativeLibraryLoaded`)",
+        "first `BitOps.PopCount`, 1,024 words (the kernel)",
+        "first `Int64Ops.IncrementBy`, 64 elements (compiling the vector loop)",
+        "first `BitOps.PopCount`, 20 words (compiling the vector loop)",
+    ];
+
+    private static string LayersReport(List<double[]> runs)
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine();
+        sb.AppendLine("## Where the first call's time goes");
+        sb.AppendLine();
+        sb.AppendLine(CultureInfo.InvariantCulture, $"Fresh processes (`asmkernels cold-run layers`), one layer at a time, in this order; median of {runs.Count}.");
+        sb.AppendLine();
+        sb.AppendLine("| layer | time |");
+        sb.AppendLine("|---|---:|");
+        for (int i = 0; i < LayerNames.Length; i++)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"| {LayerNames[i]} | {Timing.Format(Median(runs.Select(r => r[i])))} |");
+        return sb.ToString();
+    }
+
+    private static double[] LayersChild()
+    {
+        string output = RunChild("layers");
+        return output.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray();
+    }
+
+    /// <summary>The child of the breakdown: <c>cold-run layers</c> prints each layer's nanoseconds, in <see cref="LayerNames"/> order.</summary>
+    private static int LayersRun()
+    {
+        var times = new double[LayerNames.Length];
+        ulong[] words = new ulong[1024];
+        long[] longs = new long[64];
+        long t = Stopwatch.GetTimestamp();
+        void Lap(int i)
+        {
+            long now = Stopwatch.GetTimestamp();
+            times[i] = (now - t) * 1e9 / Stopwatch.Frequency;
+            t = Stopwatch.GetTimestamp();
+        }
+        t = Stopwatch.GetTimestamp();
+        _ = IsaLevels.Name(IsaLevel.Avx2); Lap(0);
+        _ = CpuFeatures.Current; Lap(1);
+        _ = Kernels.NativeLibraryLoaded; Lap(2);
+        ulong sink = BitOps.PopCount(words); Lap(3);
+        Int64Ops.IncrementBy(longs, 3); Lap(4);
+        sink += BitOps.PopCount(words.AsSpan(0, 20)); Lap(5);
+        GC.KeepAlive(sink);
+        Console.WriteLine(string.Join(' ', times.Select(x => x.ToString("F0", CultureInfo.InvariantCulture))));
+        return 0;
     }
 
     /// <summary>The child: <c>cold-run &lt;op&gt; &lt;n&gt; api|naive</c> prints the first call's and the next calls' nanoseconds.</summary>
     public static int ChildRun(string[] args)
     {
+        if (args.Length == 2 && args[1] == "layers")
+            return LayersRun();
         if (args.Length != 4 || !int.TryParse(args[2], CultureInfo.InvariantCulture, out int n) || args[3] is not ("api" or "naive"))
         {
-            Console.Error.WriteLine("asmkernels: cold-run <op> <n> api|naive is run by cold");
+            Console.Error.WriteLine("asmkernels: cold-run <op> <n> api|naive (or cold-run layers) is run by cold");
             return 1;
         }
         bool api = args[3] == "api";

@@ -5,30 +5,6 @@ using System.Text;
 namespace AsmKernels;
 
 /// <summary>
-/// One CPU or OS feature a kernel can need. The bits match <c>ASMK_F_*</c> of checkasm's generated
-/// registry and the feature names of <c>native/kernels.txt</c>.
-/// </summary>
-[Flags]
-internal enum CpuFeature : uint
-{
-    None = 0,
-    Sse2 = 1 << 0,
-    Popcnt = 1 << 1,
-    Sse42 = 1 << 2,
-    Pclmulqdq = 1 << 3,
-    Avx2 = 1 << 4,
-    Avx512F = 1 << 5,
-    Avx512BW = 1 << 6,
-    Avx512VL = 1 << 7,
-    Avx512Vpopcntdq = 1 << 8,
-    Vpclmulqdq = 1 << 9,
-    /// <summary>The OS saves YMM state and the runtime uses it.</summary>
-    OsYmm = 1 << 10,
-    /// <summary>The OS saves ZMM and mask-register state and the runtime uses it.</summary>
-    OsZmm = 1 << 11,
-}
-
-/// <summary>
 /// What the processor reports through CPUID, combined with the runtime's own checks that the OS
 /// saves the wider register state. Read once per process.
 /// </summary>
@@ -88,42 +64,24 @@ public sealed class CpuFeatures
     private bool Has(CpuFeature feature) => (Mask & feature) != 0;
 
     /// <summary>The features that are present, as the short lower-case names of <c>native/kernels.txt</c>.</summary>
-    public IReadOnlyList<string> Names
-    {
-        get
-        {
-            var names = new List<string>();
-            for (uint bit = 1; bit != 0 && bit <= (uint)CpuFeature.OsZmm; bit <<= 1)
-                if (Has((CpuFeature)bit))
-                    names.Add(Name((CpuFeature)bit));
-            return names;
-        }
-    }
+    public IReadOnlyList<string> Names => NamesOf(Mask);
 
-    /// <summary>The name of one feature, as <c>native/kernels.txt</c> spells it.</summary>
-    internal static string Name(CpuFeature feature) => feature switch
+    /// <summary>The names of the features in <paramref name="mask"/>, lowest bit first.</summary>
+    internal static List<string> NamesOf(CpuFeature mask)
     {
-        CpuFeature.Sse2 => "sse2",
-        CpuFeature.Popcnt => "popcnt",
-        CpuFeature.Sse42 => "sse4.2",
-        CpuFeature.Pclmulqdq => "pclmulqdq",
-        CpuFeature.Avx2 => "avx2",
-        CpuFeature.Avx512F => "avx512f",
-        CpuFeature.Avx512BW => "avx512bw",
-        CpuFeature.Avx512VL => "avx512vl",
-        CpuFeature.Avx512Vpopcntdq => "avx512_vpopcntdq",
-        CpuFeature.Vpclmulqdq => "vpclmulqdq",
-        CpuFeature.OsYmm => "os_ymm",
-        CpuFeature.OsZmm => "os_zmm",
-        _ => $"0x{(uint)feature:x}",
-    };
+        var names = new List<string>();
+        for (uint bit = 1; bit != 0 && bit <= (uint)KernelTable.LastFeature; bit <<= 1)
+            if (((uint)mask & bit) != 0)
+                names.Add(KernelTable.FeatureName((CpuFeature)bit));
+        return names;
+    }
 
     /// <summary>Why a kernel that needs <paramref name="feature"/> cannot run here.</summary>
     internal static string Missing(CpuFeature feature) => feature switch
     {
         CpuFeature.OsYmm => "the OS or the runtime does not enable AVX state (YMM registers)",
         CpuFeature.OsZmm => "the OS or the runtime does not enable AVX-512 state (ZMM registers)",
-        _ => $"this CPU has no {Name(feature).ToUpperInvariant()}",
+        _ => $"this CPU has no {KernelTable.FeatureName(feature).ToUpperInvariant()}",
     };
 
     /// <inheritdoc/>

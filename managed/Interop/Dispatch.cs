@@ -64,7 +64,7 @@ internal static class Dispatch
     /// <summary>The address of the kernel of <paramref name="op"/> at <paramref name="isa"/> (0 for managed code); throws when it cannot run.</summary>
     public static nint Require(KernelOperation op, IsaLevel isa)
     {
-        if ((uint)op < IsaLevels.OperationCount && (uint)isa < LevelCount)
+        if ((uint)op < KernelTable.OperationCount && (uint)isa < LevelCount)
         {
             nint address = Explicit.Addresses[(int)op * LevelCount + (int)isa];
             if (address != -1)
@@ -82,8 +82,8 @@ internal static class Dispatch
 
         private static nint[] Compute()
         {
-            var addresses = new nint[IsaLevels.OperationCount * LevelCount];
-            for (int op = 0; op < IsaLevels.OperationCount; op++)
+            var addresses = new nint[KernelTable.OperationCount * LevelCount];
+            for (int op = 0; op < KernelTable.OperationCount; op++)
             {
                 for (int isa = 0; isa < LevelCount; isa++)
                 {
@@ -98,7 +98,7 @@ internal static class Dispatch
     /// <summary>Why <paramref name="op"/> cannot run at <paramref name="isa"/> here, or null when it can. The cap does not apply.</summary>
     public static string? WhyNot(KernelOperation op, IsaLevel isa)
     {
-        if ((uint)op >= (uint)IsaLevels.OperationCount)
+        if ((uint)op >= (uint)KernelTable.OperationCount)
             return $"{op} is not an operation";
         if (isa == IsaLevel.Scalar)
             return null;
@@ -140,7 +140,7 @@ internal static class Dispatch
 
     private static sbyte[] Select()
     {
-        var selection = new sbyte[IsaLevels.OperationCount];
+        var selection = new sbyte[KernelTable.OperationCount];
         CpuFeature usable = Native.Loaded ? Cpu.Mask & IsaLevels.Features(Cap) : CpuFeature.None;
         for (int op = 0; op < selection.Length; op++)
         {

@@ -33,9 +33,6 @@ public static class IsaLevels
     /// <summary>Every operation, in declaration order.</summary>
     public static IReadOnlyList<KernelOperation> Operations => Enum.GetValues<KernelOperation>();
 
-    /// <summary>The number of <see cref="KernelOperation"/> values (a constant: start-up code loops over it).</summary>
-    internal const int OperationCount = KernelTable.OperationCount;
-
     /// <summary>The names <see cref="TryParse"/> accepts, as a list for messages.</summary>
     public const string ValidNames =
         "scalar; sse2 (x86-64, x86-64-v1); sse4.2 (sse42, sse4_2, popcnt, x86-64-v2); avx2 (avx, x86-64-v3); avx512 (avx-512, avx512f, x86-64-v4)";

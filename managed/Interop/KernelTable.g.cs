@@ -33,9 +33,49 @@ public enum KernelOperation
     Crc32C,
 }
 
+/// <summary>One CPU or OS feature a kernel can need (<c>os_ymm</c>, <c>os_zmm</c>: the OS saves that register state and the runtime uses it); the bits are checkasm's <c>ASMK_F_*</c>.</summary>
+[Flags]
+internal enum CpuFeature : uint
+{
+    None = 0,
+    Sse2 = 1u << 0,
+    Popcnt = 1u << 1,
+    Sse42 = 1u << 2,
+    Pclmulqdq = 1u << 3,
+    Avx2 = 1u << 4,
+    Avx512F = 1u << 5,
+    Avx512BW = 1u << 6,
+    Avx512VL = 1u << 7,
+    Avx512Vpopcntdq = 1u << 8,
+    Vpclmulqdq = 1u << 9,
+    OsYmm = 1u << 10,
+    OsZmm = 1u << 11,
+}
+
 /// <summary>The native kernels, one row each, in the order of <c>native/kernels.txt</c>.</summary>
 internal static class KernelTable
 {
+    /// <summary>The highest <see cref="CpuFeature"/> bit.</summary>
+    public const CpuFeature LastFeature = CpuFeature.OsZmm;
+
+    /// <summary>The name of one feature, as <c>native/kernels.txt</c> spells it.</summary>
+    public static string FeatureName(CpuFeature feature) => feature switch
+    {
+        CpuFeature.Sse2 => "sse2",
+        CpuFeature.Popcnt => "popcnt",
+        CpuFeature.Sse42 => "sse4.2",
+        CpuFeature.Pclmulqdq => "pclmulqdq",
+        CpuFeature.Avx2 => "avx2",
+        CpuFeature.Avx512F => "avx512f",
+        CpuFeature.Avx512BW => "avx512bw",
+        CpuFeature.Avx512VL => "avx512vl",
+        CpuFeature.Avx512Vpopcntdq => "avx512_vpopcntdq",
+        CpuFeature.Vpclmulqdq => "vpclmulqdq",
+        CpuFeature.OsYmm => "os_ymm",
+        CpuFeature.OsZmm => "os_zmm",
+        _ => $"0x{(uint)feature:x}",
+    };
+
     /// <summary>The number of <see cref="KernelOperation"/> values.</summary>
     public const int OperationCount = 4;
 

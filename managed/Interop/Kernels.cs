@@ -72,11 +72,8 @@ public static partial class Kernels
         var list = new List<KernelInfo>();
         foreach (byte k in KernelTable.Of(operation))
         {
-            var needs = new List<string>();
-            for (uint bit = 1; bit != 0; bit <<= 1)
-                if (((uint)KernelTable.Needs(k) & bit) != 0)
-                    needs.Add(CpuFeatures.Name((CpuFeature)bit));
-            list.Add(new KernelInfo(KernelTable.Name(k), operation, IsaLevels.Of(KernelTable.Needs(k)), needs, KernelTable.Strategy(k)));
+            list.Add(new KernelInfo(KernelTable.Name(k), operation, IsaLevels.Of(KernelTable.Needs(k)),
+                CpuFeatures.NamesOf(KernelTable.Needs(k)), KernelTable.Strategy(k)));
         }
         return list;
     }

@@ -111,6 +111,20 @@ public class DisasmTests
         Assert.All(listings, l => Assert.DoesNotMatch(@"0x[0-9A-F]{8,}|G_M\d+_IG", string.Join('\n', l.TextLines))); // no addresses, no JIT labels
     }
 
+    [SkippableFact]
+    public void The_library_vector_loop_is_listed_as_compiled_fully_optimized_in_tier1_mode()
+    {
+        // IncrementKernels.Long is AggressiveOptimization: one fully optimized compilation, no tier 1.
+        Skip.IfNot(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated, "no accelerated 256-bit vectors for the JIT here");
+        DisasmOperation op = DisasmOperation.All.Single(o => o.Name == "increment");
+        IReadOnlyList<Listing> listings = JitDisassembler.Disassemble(op, JitMode.Tier1);
+        Assert.Equal(2, listings.Count);
+        Assert.Equal("JIT Tier1", listings[0].Origin);
+        Assert.StartsWith("AsmKernels.IncrementKernels:Long(", listings[1].Title);
+        Assert.Equal("JIT FullOpts", listings[1].Origin);
+        Assert.Contains(listings[1].Lines, l => l.Mnemonic == "vpaddq");
+    }
+
     private const string JitText = """
         ; Assembly listing for method Demo:Sum(System.Span`1[long]):long (Tier1)
         ; Tier1 code

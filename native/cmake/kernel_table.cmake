@@ -13,10 +13,17 @@
 
 cmake_minimum_required(VERSION 3.20) # script mode: IN_LIST and the other current policies
 
-# Feature names of the table, their bit in the feature masks (C and C#), and their C# member.
+# Feature names of the table, in the order of their bit in the feature masks (C and C#), and
+# their C# members; the C# enum and its names are generated from these lists too.
 set(ASMK_FEATURES sse2 popcnt sse4.2 pclmulqdq avx2 avx512f avx512bw avx512vl avx512_vpopcntdq vpclmulqdq os_ymm os_zmm)
 set(ASMK_FEATURES_CS Sse2 Popcnt Sse42 Pclmulqdq Avx2 Avx512F Avx512BW Avx512VL Avx512Vpopcntdq Vpclmulqdq OsYmm OsZmm)
-set(ASMK_FEATURES_C SSE2 POPCNT SSE42 PCLMULQDQ AVX2 AVX512F AVX512BW AVX512VL AVX512_VPOPCNTDQ VPCLMULQDQ OS_YMM OS_ZMM)
+# The C names are the table's, upper case without the dot (sse4.2 -> SSE42).
+set(ASMK_FEATURES_C "")
+foreach(f IN LISTS ASMK_FEATURES)
+  string(TOUPPER "${f}" c)
+  string(REPLACE "." "" c "${c}")
+  list(APPEND ASMK_FEATURES_C ${c})
+endforeach()
 
 # C parameter and return types, and their blittable C# counterparts.
 set(ASMK_CTYPES "uint64_t" "int64_t" "uint32_t" "size_t" "void" "const uint64_t *" "uint64_t *" "int64_t *" "const int64_t *" "const void *" "const uint8_t *" "uint8_t *" "uint32_t *")
@@ -215,7 +222,19 @@ function(asmk_kernel_table table outdir)
     string(APPEND cs "    /// <summary>${xml}</summary>\n    ${op_cs_${op}},\n")
   endforeach()
   list(LENGTH ops nops)
+  string(APPEND cs "}\n\n/// <summary>One CPU or OS feature a kernel can need (<c>os_ymm</c>, <c>os_zmm</c>: the OS saves that register state and the runtime uses it); the bits are checkasm's <c>ASMK_F_*</c>.</summary>\n[Flags]\ninternal enum CpuFeature : uint\n{\n    None = 0,\n")
+  set(names "")
+  list(LENGTH ASMK_FEATURES nf)
+  math(EXPR last "${nf} - 1")
+  foreach(i RANGE ${last})
+    list(GET ASMK_FEATURES ${i} f)
+    list(GET ASMK_FEATURES_CS ${i} csf)
+    string(APPEND cs "    ${csf} = 1u << ${i},\n")
+    string(APPEND names "        CpuFeature.${csf} => \"${f}\",\n")
+  endforeach()
   string(APPEND cs "}\n\n/// <summary>The native kernels, one row each, in the order of <c>native/kernels.txt</c>.</summary>\ninternal static class KernelTable\n{\n")
+  string(APPEND cs "    /// <summary>The highest <see cref=\"CpuFeature\"/> bit.</summary>\n    public const CpuFeature LastFeature = CpuFeature.${csf};\n\n")
+  string(APPEND cs "    /// <summary>The name of one feature, as <c>native/kernels.txt</c> spells it.</summary>\n    public static string FeatureName(CpuFeature feature) => feature switch\n    {\n${names}        _ => $\"0x{(uint)feature:x}\",\n    };\n\n")
   string(APPEND cs "    /// <summary>The number of <see cref=\"KernelOperation\"/> values.</summary>\n    public const int OperationCount = ${nops};\n\n")
   string(APPEND cs "    /// <summary>What <c>asmk_abi_version</c> must return.</summary>\n    public const uint AbiVersion = ${abi};\n\n")
   string(APPEND cs "    /// <summary>The export that reports <see cref=\"AbiVersion\"/>.</summary>\n    public const string VersionExport = \"asmk_abi_version\";\n\n")

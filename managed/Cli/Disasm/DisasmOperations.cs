@@ -128,7 +128,7 @@ internal abstract class DisasmOperation
                 new("AsmKernels.Cli.JitLoops:IncrementBy", "the JIT's scalar loop (data[i] += value)",
                     reps => { for (int i = 0; i < reps; i++) JitLoops.IncrementBy(a, 3); return (ulong)a[0]; }),
                 new($"AsmKernels.IncrementKernels:Long", "the library's managed vector loop (aligned stores, 4x unrolled), as the JIT compiles it here",
-                    reps => { for (int i = 0; i < reps; i++) IncrementKernels.Vector(b, 3); return (ulong)b[0]; }),
+                    reps => { for (int i = 0; i < reps; i++) IncrementKernels.Long(b, 3); return (ulong)b[0]; }),
             ];
         }
 
