@@ -80,13 +80,13 @@ internal static class KernelTable
     public const int OperationCount = 4;
 
     /// <summary>What <c>asmk_abi_version</c> must return.</summary>
-    public const uint AbiVersion = 3;
+    public const uint AbiVersion = 4;
 
     /// <summary>The export that reports <see cref="AbiVersion"/>.</summary>
     public const string VersionExport = "asmk_abi_version";
 
     /// <summary>The number of kernels; they are numbered 0 to <c>Count - 1</c>.</summary>
-    public const int Count = 10;
+    public const int Count = 12;
 
     /// <summary>The export name of a kernel.</summary>
     public static string Name(int kernel) => kernel switch
@@ -101,6 +101,8 @@ internal static class KernelTable
         7 => "asmk_increment_avx2",
         8 => "asmk_increment_avx512",
         9 => "asmk_crc32c_sse42",
+        10 => "asmk_crc32c_pclmul",
+        11 => "asmk_crc32c_avx512",
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -117,6 +119,8 @@ internal static class KernelTable
         7 => KernelOperation.IncrementBy,
         8 => KernelOperation.IncrementBy,
         9 => KernelOperation.Crc32C,
+        10 => KernelOperation.Crc32C,
+        11 => KernelOperation.Crc32C,
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -133,6 +137,8 @@ internal static class KernelTable
         7 => CpuFeature.Avx2 | CpuFeature.OsYmm,
         8 => CpuFeature.Avx512F | CpuFeature.OsZmm,
         9 => CpuFeature.Sse42,
+        10 => CpuFeature.Sse42 | CpuFeature.Pclmulqdq,
+        11 => CpuFeature.Sse42 | CpuFeature.Pclmulqdq | CpuFeature.Avx512F | CpuFeature.Avx512VL | CpuFeature.Vpclmulqdq | CpuFeature.OsZmm,
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -149,6 +155,8 @@ internal static class KernelTable
         7 => "aligned stores, 16/4/1",
         8 => "aligned stores, masked ends",
         9 => "crc32 r64, 8 bytes per step",
+        10 => "4 x 16-byte PCLMULQDQ folds, crc32 finish",
+        11 => "4 x 64-byte VPCLMULQDQ folds, crc32 finish",
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -158,7 +166,7 @@ internal static class KernelTable
         KernelOperation.PopCount => [0, 1, 2],
         KernelOperation.HammingDistance => [3, 4, 5],
         KernelOperation.IncrementBy => [6, 7, 8],
-        KernelOperation.Crc32C => [9],
+        KernelOperation.Crc32C => [9, 10, 11],
         _ => [],
     };
 }

@@ -13,8 +13,8 @@
  * around every range are random and compared after the call, so a stray write
  * is caught too. Results are compared with a C reference.
  *
- * Cases: every length 0..300 at every start offset 0..63 bytes, three large
- * lengths at a few offsets, count 0 with pointers into an inaccessible page,
+ * Cases: every length 0..300 (CRC-32C: 0..1024 bytes) at every start offset 0..63 bytes, a few
+ * large lengths at a few offsets, count 0 with pointers into an inaccessible page,
  * and known answers. Built for Windows, each routine is also made to fault
  * inside its main loop, and unwinding that fault (the routine's .pdata unwind
  * data, or the leaf rule) must give back the caller's frame and registers.
@@ -399,16 +399,21 @@ static void known_answers(const struct routine *r)
 
 static void run(const struct routine *r)
 {
-    static const size_t large[] = { 1000, 4096, 65537 };
+    /* CRC-32C's lengths are bytes and its kernels switch strategy at 16, 64 and 256 bytes: it gets
+     * every length up to 1024 and the neighbours of two powers of two. */
+    static const size_t large[] = { 1000, 4096, 65537 }, large_crc[] = { 4095, 4096, 4097, 65535, 65536, 65537 };
+    size_t every = r->kind == CRC32C ? 1024 : 300;
+    const size_t *big = r->kind == CRC32C ? large_crc : large;
+    size_t nbig = r->kind == CRC32C ? COUNT(large_crc) : COUNT(large);
     known_answers(r);
     check_empty_at_guard(r);
 #if UNWIND_CHECKED
     check_unwind(r);
 #endif
     for (size_t offset = 0; offset < 64; offset++)
-        for (size_t len = 0; len <= 300 + COUNT(large); len++) {
-            size_t n = len <= 300 ? len : large[len - 301];
-            if (len > 300 && offset % 8 != 3 && offset != 0)
+        for (size_t len = 0; len <= every + nbig; len++) {
+            size_t n = len <= every ? len : big[len - every - 1];
+            if (len > every && offset % 8 != 3 && offset != 0)
                 continue; /* large lengths: offsets 0, 3, 11, ..., 59 */
             check_case(r, n, offset, 0);
             check_case(r, n, offset, 1);

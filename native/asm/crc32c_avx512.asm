@@ -1,0 +1,118 @@
+; crc32c_avx512.asm - CRC-32C by carry-less multiplication on 64-byte registers (AVX-512 with
+; VPCLMULQDQ): each zmm register folds four 16-byte lanes at once. The constants and the algebra
+; of a fold are in crc32c_fold.inc.
+%include "abi.inc"
+%include "crc32c_fold.inc"
+
+RODATA
+align 64
+avx512_lanes:                               ; the four lanes of one zmm onto its last lane
+    FOLD_CONST 384
+    FOLD_CONST 256
+    FOLD_CONST 128
+    dq 0, 0                                 ; the last lane is added as it is
+avx512_fold2048: FOLD_CONST 2048            ; one lane to the same lane 256 bytes on
+avx512_fold1536: FOLD_CONST 1536
+avx512_fold1024: FOLD_CONST 1024
+avx512_fold512:  FOLD_CONST 512
+avx512_fold128:  FOLD_CONST 128
+
+; FOLD_ZMM acc, k, tmp, data: acc = acc folded forward by k's distance, XOR data (register or
+; memory).
+%macro FOLD_ZMM 4
+    vpclmulqdq %3, %1, %2, 0x00
+    vpclmulqdq %1, %1, %2, 0x11
+    vpternlogq %1, %3, %4, 0x96             ; three-way XOR
+%endmacro
+
+; uint32_t asmk_crc32c_avx512(uint32_t crc, const void *data, size_t count);
+;
+; Same contract as asmk_crc32c_sse42 (raw register, no inversions). Under 64 bytes: one crc32
+; chain. From 256 bytes: four zmm accumulators fold 256 bytes per step (eight carry-less
+; multiplies and four XORs, in four independent chains), then fold onto one in a single step.
+; Every further 64 bytes fold into that one; its four lanes fold onto one 16-byte lane, further
+; 16-byte lanes one at a time, two crc32 turn the lane into the CRC register and crc32
+; instructions take the last 0-15 bytes. The vector registers are zmm16-24 and xmm0-3: none of
+; them is callee-saved on Win64. Unaligned loads; no byte outside [data, data + count) is read.
+FUNC asmk_crc32c_avx512, 3, 4, 4, crc, src, count, tmp
+    mov        eax, crcd
+    cmp        countq, 64
+    jb         .short
+    vmovd      xmm0, eax
+    vpxorq     zmm16, zmm0, [srcq]          ; the incoming register enters with the first bytes
+    add        srcq, 64
+    sub        countq, 64
+    cmp        countq, 192
+    jb         .loop64_entry
+    vmovdqu64  zmm17, [srcq]
+    vmovdqu64  zmm18, [srcq + 64]
+    vmovdqu64  zmm19, [srcq + 128]
+    add        srcq, 192
+    sub        countq, 192
+    cmp        countq, 256
+    jb         .merge4
+    vbroadcasti32x4 zmm20, [avx512_fold2048]
+.loop256:
+    FOLD_ZMM   zmm16, zmm20, zmm21, [srcq]
+    FOLD_ZMM   zmm17, zmm20, zmm22, [srcq + 64]
+    FOLD_ZMM   zmm18, zmm20, zmm23, [srcq + 128]
+    FOLD_ZMM   zmm19, zmm20, zmm24, [srcq + 192]
+    add        srcq, 256
+    sub        countq, 256
+    cmp        countq, 256
+    jae        .loop256
+.merge4:                                    ; a*x^1536 + b*x^1024 + c*x^512 + d
+    vbroadcasti32x4 zmm20, [avx512_fold1536]
+    vbroadcasti32x4 zmm21, [avx512_fold1024]
+    vbroadcasti32x4 zmm22, [avx512_fold512]
+    FOLD_ZMM   zmm16, zmm20, zmm23, zmm19
+    vpclmulqdq zmm23, zmm17, zmm21, 0x00
+    vpclmulqdq zmm17, zmm17, zmm21, 0x11
+    vpclmulqdq zmm24, zmm18, zmm22, 0x00
+    vpclmulqdq zmm18, zmm18, zmm22, 0x11
+    vpternlogq zmm16, zmm23, zmm17, 0x96
+    vpternlogq zmm16, zmm24, zmm18, 0x96
+.loop64_entry:
+    cmp        countq, 64
+    jb         .to_lane
+    vbroadcasti32x4 zmm20, [avx512_fold512]
+.loop64:
+    FOLD_ZMM   zmm16, zmm20, zmm21, [srcq]
+    add        srcq, 64
+    sub        countq, 64
+    cmp        countq, 64
+    jae        .loop64
+.to_lane:                                   ; lanes 0-2 moved onto lane 3, then all four added
+    vmovdqa64  zmm20, [avx512_lanes]
+    vpclmulqdq zmm21, zmm16, zmm20, 0x00
+    vpclmulqdq zmm22, zmm16, zmm20, 0x11
+    vextracti32x4 xmm0, zmm16, 3
+    vpternlogq zmm21, zmm22, zmm0, 0x96     ; lane 3 of the products is zero
+    vextracti64x4 ymm1, zmm21, 1
+    vpxorq     ymm1, ymm1, ymm21
+    vextracti128 xmm0, ymm1, 1
+    vpxor      xmm0, xmm0, xmm1
+    vmovdqa    xmm2, [avx512_fold128]
+.loop16:
+    cmp        countq, 16
+    jb         .finish
+    vpclmulqdq xmm1, xmm0, xmm2, 0x00
+    vpclmulqdq xmm0, xmm0, xmm2, 0x11
+    vpxor      xmm0, xmm0, xmm1
+    vpxor      xmm0, xmm0, [srcq]
+    add        srcq, 16
+    sub        countq, 16
+    jmp        .loop16
+.finish:
+    vmovq      tmpq, xmm0
+    xor        eax, eax
+    crc32      rax, tmpq                    ; (H*x^64 + L) * x^32 mod P
+    vpextrq    tmpq, xmm0, 1
+    crc32      rax, tmpq
+    vzeroupper
+    CRC32_BYTES rax, eax, srcq, countq
+    RET
+.short:
+    CRC32_CHAIN rax, eax, srcq, countq
+    RET
+ENDFUNC
