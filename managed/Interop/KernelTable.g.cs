@@ -155,7 +155,7 @@ internal static class KernelTable
         7 => "aligned stores, 16/4/1",
         8 => "aligned stores, masked ends",
         9 => "crc32 r64, 8 bytes per step",
-        10 => "4 x 16-byte PCLMULQDQ folds, crc32 finish",
+        10 => "3 interleaved crc32 chains, PCLMULQDQ merge",
         11 => "4 x 64-byte VPCLMULQDQ folds, crc32 finish",
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };

@@ -1,93 +1,62 @@
-; crc32c_clmul.asm - CRC-32C by carry-less multiplication on 16-byte lanes (PCLMULQDQ, SSE).
+; crc32c_clmul.asm - CRC-32C by three interleaved crc32 chains, merged by carry-less multiply
+; (SSE4.2 and PCLMULQDQ, no wider registers).
 ;
-; For CPUs with PCLMULQDQ but without VPCLMULQDQ on wide registers. The constants and the
-; algebra of a fold are in crc32c_fold.inc.
+; One crc32 waits 3 cycles for the one before, but a core starts one every cycle: three
+; independent chains over three consecutive parts of a block keep it busy. The three CRC registers
+; are then merged, each moved to the end of the block by a multiply modulo P (SHIFT_CONST in
+; crc32c_fold.inc). Folding 16-byte lanes with PCLMULQDQ would need two multiplies per 16 bytes,
+; which on CPUs that start one multiply every other cycle is slower than the chains.
 %include "abi.inc"
 %include "crc32c_fold.inc"
 
 RODATA
 align 16
-clmul_fold512: FOLD_CONST 512               ; one lane to the same lane 64 bytes on
-clmul_fold384: FOLD_CONST 384
-clmul_fold256: FOLD_CONST 256
-clmul_fold128: FOLD_CONST 128
+clmul_shift2048: SHIFT_CONST 2048
+clmul_shift1024: SHIFT_CONST 1024
+clmul_shift128:  SHIFT_CONST 128
+clmul_shift64:   SHIFT_CONST 64
 
-; FOLD_LANE acc, k, tmp: acc = acc folded forward by k's distance (no data added yet).
-%macro FOLD_LANE 3
-    movdqa    %3, %1
-    pclmulqdq %1, %2, 0x00                  ; high-degree qword * C(T+64)
-    pclmulqdq %3, %2, 0x11                  ; low-degree qword * C(T)
-    pxor      %1, %3
+; THREE_WAY part, shift2, shift1: while at least 3 * part bytes are left, feed them as three
+; chains of part bytes each (eax, c1, c2) and merge the chains into eax. shift2 and shift1 are the
+; constants moving a register 2 * part and part bytes on.
+%macro THREE_WAY 3
+%%block:
+    cmp       countq, 3 * (%1)
+    jb        %%done
+    xor       c1d, c1d
+    xor       c2d, c2d
+    add       srcq, %1
+    mov       idxq, -(%1)                   ; counts up to zero through the first part
+%%chains:
+    crc32     rax, qword [srcq + idxq]
+    crc32     c1q, qword [srcq + idxq + (%1)]
+    crc32     c2q, qword [srcq + idxq + 2 * (%1)]
+    add       idxq, 8
+    jnz       %%chains
+    movd      xmm0, eax
+    pclmulqdq xmm0, [%2], 0x00              ; the first chain, 2 * part bytes on
+    movd      xmm1, c1d
+    pclmulqdq xmm1, [%3], 0x00              ; the second, part bytes on
+    pxor      xmm0, xmm1
+    movq      idxq, xmm0
+    xor       eax, eax
+    crc32     rax, idxq                     ; reduces both products modulo P at once
+    xor       eax, c2d
+    add       srcq, 2 * (%1)
+    sub       countq, 3 * (%1)
+    jmp       %%block
+%%done:
 %endmacro
 
 ; uint32_t asmk_crc32c_pclmul(uint32_t crc, const void *data, size_t count);
 ;
-; Same contract as asmk_crc32c_sse42 (raw register, no inversions). Under 64 bytes: one crc32
-; chain. Otherwise four 16-byte accumulators fold 64 bytes per step, independent of each other
-; (the chain is a multiply and an XOR per 64 bytes instead of a crc32 per 8); at the end they are
-; folded onto the last one, further 16-byte lanes fold in one at a time, two crc32 turn the lane
-; into the CRC register and crc32 instructions take the last 0-15 bytes. Unaligned loads; no
-; byte outside [data, data + count) is read.
-FUNC asmk_crc32c_pclmul, 3, 4, 6, crc, src, count, tmp
+; Same contract as asmk_crc32c_sse42 (raw register, no inversions). Blocks of 3 x 1024 bytes,
+; then blocks of 3 x 64 bytes, as three chains each; the last 0-191 bytes in one chain.
+; Unaligned loads; no byte outside [data, data + count) is read.
+FUNC asmk_crc32c_pclmul, 3, 6, 2, crc, src, count, c1, c2, idx
     mov       eax, crcd
-    cmp       countq, 64
-    jb        .short
-    movd      xmm4, eax
-    movdqu    xmm0, [srcq]
-    pxor      xmm0, xmm4                    ; the incoming register enters with the first bytes
-    movdqu    xmm1, [srcq + 16]
-    movdqu    xmm2, [srcq + 32]
-    movdqu    xmm3, [srcq + 48]
-    add       srcq, 64
-    sub       countq, 64
-    cmp       countq, 64
-    jb        .merge4
-    movdqa    xmm4, [clmul_fold512]
-.loop64:
-    FOLD_LANE xmm0, xmm4, xmm5
-    movdqu    xmm5, [srcq]
-    pxor      xmm0, xmm5
-    FOLD_LANE xmm1, xmm4, xmm5
-    movdqu    xmm5, [srcq + 16]
-    pxor      xmm1, xmm5
-    FOLD_LANE xmm2, xmm4, xmm5
-    movdqu    xmm5, [srcq + 32]
-    pxor      xmm2, xmm5
-    FOLD_LANE xmm3, xmm4, xmm5
-    movdqu    xmm5, [srcq + 48]
-    pxor      xmm3, xmm5
-    add       srcq, 64
-    sub       countq, 64
-    cmp       countq, 64
-    jae       .loop64
-.merge4:                                    ; x0*x^384 + x1*x^256 + x2*x^128 + x3
-    movdqa    xmm4, [clmul_fold384]
-    FOLD_LANE xmm0, xmm4, xmm5
-    movdqa    xmm4, [clmul_fold256]
-    FOLD_LANE xmm1, xmm4, xmm5
-    movdqa    xmm4, [clmul_fold128]
-    FOLD_LANE xmm2, xmm4, xmm5
-    pxor      xmm0, xmm1
-    pxor      xmm2, xmm3
-    pxor      xmm0, xmm2
-.loop16:
-    cmp       countq, 16
-    jb        .finish
-    FOLD_LANE xmm0, xmm4, xmm5
-    movdqu    xmm5, [srcq]
-    pxor      xmm0, xmm5
-    add       srcq, 16
-    sub       countq, 16
-    jmp       .loop16
-.finish:
-    movq      tmpq, xmm0
-    xor       eax, eax
-    crc32     rax, tmpq                     ; (H*x^64 + L) * x^32 mod P
-    pextrq    tmpq, xmm0, 1
-    crc32     rax, tmpq
-    CRC32_BYTES rax, eax, srcq, countq
-    RET
-.short:
+    THREE_WAY 1024, clmul_shift2048, clmul_shift1024
+    THREE_WAY 64, clmul_shift128, clmul_shift64
     CRC32_CHAIN rax, eax, srcq, countq
     RET
 ENDFUNC
