@@ -28,12 +28,13 @@ avx512_fold128:  FOLD_CONST 128
 ; uint32_t asmk_crc32c_avx512(uint32_t crc, const void *data, size_t count);
 ;
 ; Same contract as asmk_crc32c_sse42 (raw register, no inversions). Under 128 bytes: one crc32
-; chain (a fold's reduction costs more latency than the chain saves there). From 256 bytes: four zmm accumulators fold 256 bytes per step (eight carry-less
-; multiplies and four XORs, in four independent chains), then fold onto one in a single step.
-; Every further 64 bytes fold into that one; its four lanes fold onto one 16-byte lane, further
-; 16-byte lanes one at a time, two crc32 turn the lane into the CRC register and crc32
-; instructions take the last 0-15 bytes. The vector registers are zmm16-24 and xmm0-3: none of
-; them is callee-saved on Win64. Unaligned loads; no byte outside [data, data + count) is read.
+; chain (a fold's reduction costs more latency than the chain saves there). From 256 bytes: four
+; zmm accumulators fold 256 bytes per step (eight carry-less multiplies and four XORs, in four
+; independent chains), then fold onto one in a single step. Every further 64 bytes fold into that
+; one; its four lanes fold onto one 16-byte lane, further 16-byte lanes one at a time, two crc32
+; turn the lane into the CRC register and crc32 instructions take the last 0-15 bytes. The vector
+; registers are zmm16-24 and xmm0-3: none of them is callee-saved on Win64. Unaligned loads; no
+; byte outside [data, data + count) is read.
 FUNC asmk_crc32c_avx512, 3, 4, 4, crc, src, count, tmp
     mov        eax, crcd
     cmp        countq, 128
