@@ -44,6 +44,7 @@ static int Run(string[] args) => args.FirstOrDefault() switch
     "disasm" => DisasmCommand.Run(args[1..]),
     "popcount" => FileCommands.PopCount(args[1..], Console.Out, Console.Error),
     "hamming" => FileCommands.Hamming(args[1..], Console.Out, Console.Error),
+    "crc32c" => FileCommands.Crc32C(args[1..], Console.Out, Console.Error),
     "cold" => ColdStartCommand.Run(args[1..]),
     "jit-run" => JitRun(args), // the child process of disasm
     "cold-run" => ColdStartCommand.ChildRun(args), // the child process of cold
@@ -77,6 +78,7 @@ static int Usage(TextWriter to, int exitCode, string? error = null)
                      [--size N] [--library FILE]; disasm --all --out DIR
           popcount   set bits in a file: popcount <file|-> [--json] [--progress]
           hamming    differing bits of two files: hamming <fileA|-> <fileB|-> [--pad] [--json] [--progress]
+          crc32c     the CRC-32C of a file, in hex: crc32c <file|-> [--json] [--progress]
                      (- is standard input; pipes, FIFOs and devices stream in blocks)
                      (exit codes: 0 ok, 1 bad usage, 2 I/O error)
 

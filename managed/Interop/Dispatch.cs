@@ -73,6 +73,27 @@ internal static class Dispatch
         throw new PlatformNotSupportedException($"{op} cannot run at ISA level {isa}: {WhyNot(op, isa)}.");
     }
 
+    /// <summary>
+    /// The address of the kernel of <paramref name="op"/> named <paramref name="name"/> (an export
+    /// name of <see cref="KernelTable"/>); throws when there is no such kernel or it cannot run.
+    /// </summary>
+    public static nint RequireKernel(KernelOperation op, string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (byte k in KernelTable.Of(op))
+        {
+            if (KernelTable.Name(k) != name)
+                continue;
+            if (WhyNot(k) is { } why)
+                throw new PlatformNotSupportedException($"{name} cannot run here: {why}.");
+            return Native.Address(k);
+        }
+        var names = new List<string>();
+        foreach (byte k in KernelTable.Of(op))
+            names.Add(KernelTable.Name(k));
+        throw new ArgumentException($"'{name}' is not a {op} kernel (the kernels: {string.Join(", ", names)}).", nameof(name));
+    }
+
     private const int LevelCount = (int)IsaLevel.Avx512 + 1;
 
     /// <summary>The explicit entry points' table, made on their first use: the address per (operation, level), -1 where it cannot run.</summary>

@@ -82,6 +82,35 @@ public sealed class FileCommandTests : IDisposable
         }
     }
 
+    public static TheoryData<int> CrcLengths => new() { 0, 1, 9, 4096, Crc32CHasher.StreamBlockBytes, 3 * Crc32CHasher.StreamBlockBytes + 77 };
+
+    [Theory]
+    [MemberData(nameof(CrcLengths))]
+    public void Crc32c_of_a_file_is_the_one_shot_crc_in_hex(int length)
+    {
+        byte[] content = Random(length, length + 1);
+        var (code, stdout, stderr) = Run(FileCommands.Crc32C, Write("f.bin", content));
+        Assert.Equal(0, code);
+        Assert.Equal($"{Checksums.Crc32C(content):x8}\n", stdout.ReplaceLineEndings("\n"));
+        Assert.Contains($"{length:N0} bytes in", stderr);
+        Assert.Contains(Kernels.GetImplementationName(KernelOperation.Crc32C, Kernels.GetSelectedIsa(KernelOperation.Crc32C)) ?? "managed", stderr);
+    }
+
+    [Fact]
+    public void Crc32c_json_holds_the_check_value()
+    {
+        string path = Write("check.txt", "123456789"u8.ToArray());
+        var (code, stdout, _) = Run(FileCommands.Crc32C, path, "--json");
+        Assert.Equal(0, code);
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        Assert.Equal("crc32c", doc.RootElement.GetProperty("operation").GetString());
+        Assert.Equal("e3069283", doc.RootElement.GetProperty("crc32c").GetString());
+        Assert.Equal(9, doc.RootElement.GetProperty("bytes").GetInt64());
+        Assert.True(doc.RootElement.GetProperty("gigabytesPerSecond").GetDouble() >= 0);
+        Assert.Equal(1, Run(FileCommands.Crc32C, path, path).Code);
+        Assert.Equal(2, Run(FileCommands.Crc32C, Path.Combine(_dir, "missing")).Code);
+    }
+
     [Fact]
     public void Json_output_holds_the_result_and_the_implementation()
     {

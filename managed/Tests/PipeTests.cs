@@ -72,6 +72,27 @@ public sealed class PipeTests : IDisposable
         Assert.Contains($"{Length:N0} bytes in", stderr);
     }
 
+    [SkippableTheory]
+    [InlineData("cat f.bin | $CLI crc32c -")]
+    [InlineData("$CLI crc32c /dev/stdin < f.bin")]
+    [InlineData("mkfifo p && (cat f.bin > p 2>/dev/null &) && $CLI crc32c p")]
+    public void Crc32c_streams_standard_input_pipes_and_fifos(string script)
+    {
+        byte[] content = WriteRandom("f.bin", Length, 8);
+        var (code, stdout, stderr) = Shell(script);
+        Assert.True(code == 0, stderr);
+        Assert.Equal(Checksums.Crc32C(content).ToString("x8", System.Globalization.CultureInfo.InvariantCulture), stdout);
+        Assert.Contains($"{Length:N0} bytes in", stderr);
+    }
+
+    [SkippableFact]
+    public void Crc32c_of_an_empty_pipe_is_zero()
+    {
+        var (code, stdout, stderr) = Shell("printf '' | $CLI crc32c -");
+        Assert.True(code == 0, stderr);
+        Assert.Equal("00000000", stdout);
+    }
+
     [SkippableFact]
     public void Popcount_of_an_empty_pipe_is_zero()
     {
