@@ -13,9 +13,12 @@
 #                       native library removed, trimmed, Native AOT, and win-x64 under wine;
 #                       ends with "tests: N passed, N failed[, N skipped]"
 #   ./build.sh run      build, then `asmkernels demo`
-#   ./build.sh bench [--quick | --calls | --short | --cold [N]]
+#   ./build.sh bench [--quick | --calls | --short | --crc | --cold [N]]
 #                       BenchmarkDotNet suite; writes docs/benchmarks.md and docs/benchmarks.svg
-#                       (--quick: three sizes, about a minute, docs/benchmarks-quick.*;
+#                       (Intel ISA-L, the CRC-32C peer, is installed when missing, as root;
+#                        --crc: CRC-32C against ISA-L and the stream path against cat, then the
+#                        kernels against ISA-L in C (scripts/crc32c_ab.sh), docs/crc32c.md;
+#                        --quick: three sizes, about a minute, docs/benchmarks-quick.*;
 #                        --calls: the cost of one native call, layer by layer, docs/call-cost.md;
 #                        --cold: first calls in fresh processes, median of N (5), docs/cold-start.md;
 #                        --short: 0..16 elements, per call and in a search loop, docs/short-inputs.md)
@@ -283,12 +286,27 @@ bench() {
         apt_install gnuplot-nox \
             || say "gnuplot not found: the tables are written, the plot is not (apt-get install -y gnuplot-nox)"
     fi
+    if ! { /sbin/ldconfig -p 2>/dev/null | grep -q 'libisal\.so\.2'; } || [[ ! -e /usr/include/isa-l/crc.h ]]; then
+        apt_install libisal-dev \
+            || say "Intel ISA-L not found: its CRC-32C rows are skipped (apt-get install -y libisal-dev)"
+    fi
     say "benchmarks $*"
     # In-process runs: promote to tier-1 at once, and without tiered PGO's instrumented tier,
     # which otherwise leaves whichever method runs first measured in instrumented code.
     DOTNET_TC_CallCountingDelayMs=0 DOTNET_TieredPGO=0 \
         dotnet "$ROOT/managed/Benchmarks/bin/$CONFIG/net10.0/AsmKernels.Benchmarks.dll" "$@" \
         --out "$ROOT/docs" --artifacts "$BUILD/bench"
+    if [[ ${1:-} == --crc ]]; then
+        say "CRC-32C kernels against ISA-L in C, appended to docs/crc32c.md"
+        local ab
+        if ab="$("$ROOT/scripts/crc32c_ab.sh" 2>&1)"; then
+            printf '## The kernels against ISA-L in C\n\n`scripts/crc32c_ab.sh` (native/bench/crc32c_isal.c): no managed call on either side, each call chained to the last, GB/s best of 7 rounds.\n\n```\n%s\n```\n' "$ab" >> "$ROOT/docs/crc32c.md"
+            printf '%s\n' "$ab"
+        else
+            printf '%s\n' "$ab" >&2
+            die "scripts/crc32c_ab.sh failed"
+        fi
+    fi
 }
 
 # shellcheck source=scripts/package.sh

@@ -9,6 +9,9 @@ public static class BenchSizes
 {
     public static readonly int[] Full = [0, 1, 3, 4, 7, 8, 41, 256, 4096, 65536, 1048576, 16777216];
     public static readonly int[] Quick = [8, 4096, 1048576];
+
+    /// <summary>CRC-32C's sizes against ISA-L: 64 B, 256 B, 1 KiB, 4 KiB, 64 KiB, 1 MiB and 16 MiB.</summary>
+    public static readonly int[] Crc = [8, 32, 128, 512, 8192, 131072, 2097152];
     public static int[] Current { get; set; } = Full;
 }
 
@@ -57,19 +60,6 @@ public class HammingBenchmarks : SizedBenchmark
     [Benchmark] public ulong Asm_avx512() => Kernels.HammingDistance(IsaLevel.Avx512, _a, _b);
     [Benchmark] public ulong PublicApi() => BitOps.HammingDistance(_a, _b);
     [Benchmark] public ulong Roofline() => ManagedPeers.ReadRoofline(_a, _b);
-}
-
-/// <summary>CRC-32C over N * 8 bytes (N counts 8-byte elements, as in the other tables).</summary>
-public class Crc32CBenchmarks : SizedBenchmark
-{
-    private byte[] _data = [];
-
-    [GlobalSetup] public void Setup() => _data = System.Runtime.InteropServices.MemoryMarshal.AsBytes(RandomWords(N, 4).AsSpan()).ToArray();
-
-    [Benchmark(Baseline = true)] public uint JitLoop() => JitLoops.Crc32C(_data);
-    [Benchmark] public uint Asm_sse42() => Kernels.Crc32C(IsaLevel.Sse42, _data);
-    [Benchmark] public uint PublicApi() => Checksums.Crc32C(_data);
-    [Benchmark] public ulong Roofline() => ManagedPeers.ReadRoofline(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ulong>(_data));
 }
 
 public class IncrementBenchmarks : SizedBenchmark

@@ -4,6 +4,7 @@ using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Exporters;
 using BenchmarkDotNet.Exporters.Csv;
+using BenchmarkDotNet.Filters;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Loggers;
 using BenchmarkDotNet.Reports;
@@ -11,10 +12,11 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Perfolizer.Horology;
 
-// usage: AsmKernels.Benchmarks [--quick | --calls | --short] [--out <docs dir>] [--artifacts <dir>]
+// usage: AsmKernels.Benchmarks [--quick | --calls | --short | --crc] [--out <docs dir>] [--artifacts <dir>]
 bool quick = args.Contains("--quick");
 bool calls = args.Contains("--calls"); // only the cost of one native call, layer by layer
 bool shortInputs = args.Contains("--short"); // 0..16 elements, per call and in a search loop
+bool crc = args.Contains("--crc"); // CRC-32C against ISA-L, at the sizes of docs/crc32c.md, and the stream path
 string outDir = ArgValue("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "docs");
 string artifacts = ArgValue("--artifacts") ?? Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts");
 BenchSizes.Current = quick ? BenchSizes.Quick : BenchSizes.Full;
@@ -38,6 +40,7 @@ csvCulture.NumberFormat.NumberGroupSeparator = "";
 var csvStyle = new SummaryStyle(csvCulture, printUnitsInHeader: true, sizeUnit: null,
     timeUnit: TimeUnit.Nanosecond, printUnitsInContent: false, printZeroValuesInContent: true, maxParameterColumnWidth: 20);
 
+var skipped = new HashSet<string>();
 IConfig config = ManualConfig.CreateEmpty()
     .AddJob(job)
     .AddColumnProvider(DefaultColumnProviders.Instance)
@@ -45,11 +48,31 @@ IConfig config = ManualConfig.CreateEmpty()
     .AddExporter(MarkdownExporter.GitHub, new CsvExporter(CsvSeparator.Semicolon, csvStyle))
     .AddLogger(ConsoleLogger.Default)
     .WithArtifactsPath(artifacts)
-    .WithOptions(ConfigOptions.DisableLogFile);
+    .WithOptions(ConfigOptions.DisableLogFile)
+    .AddFilter(new SimpleFilter(c => Runnable(c.Descriptor.WorkloadMethod.Name)));
+
+// Rows this machine cannot run are left out, and said so.
+bool Runnable(string method)
+{
+    if (Crc32CRows.WhyNot(method) is not { } why)
+        return true;
+    if (skipped.Add(method))
+        Console.WriteLine($"skipped: {method}: {why}");
+    return false;
+}
 
 Directory.CreateDirectory(outDir);
 Summary[] summaries;
-if (shortInputs)
+if (crc)
+{
+    BenchSizes.Current = BenchSizes.Crc;
+    WarmUp.All(typeof(Crc32CBenchmarks));
+    summaries = [BenchmarkRunner.Run<Crc32CBenchmarks>(config), .. OperatingSystem.IsLinux() ? [BenchmarkRunner.Run<Crc32CStreamBenchmarks>(config)] : Array.Empty<Summary>()];
+    string crcMarkdown = Crc32CReport.Write(summaries, iterations, skipped);
+    File.WriteAllText(Path.Combine(outDir, "crc32c.md"), crcMarkdown);
+    Console.WriteLine(crcMarkdown);
+}
+else if (shortInputs)
 {
     Type[] benchmarks = [typeof(ShortBitBenchmarks), typeof(ShortIncrementBenchmarks)];
     WarmUp.All(benchmarks);

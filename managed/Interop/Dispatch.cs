@@ -79,6 +79,9 @@ internal static class Dispatch
     /// </summary>
     public static nint RequireKernel(KernelOperation op, string name)
     {
+        // The same name again (a loop over one kernel): no search, no string compare.
+        if (s_lastKernel is { } last && ReferenceEquals(last.Name, name) && last.Operation == op)
+            return last.Address;
         ArgumentNullException.ThrowIfNull(name);
         foreach (byte k in KernelTable.Of(op))
         {
@@ -86,13 +89,20 @@ internal static class Dispatch
                 continue;
             if (WhyNot(k) is { } why)
                 throw new PlatformNotSupportedException($"{name} cannot run here: {why}.");
-            return Native.Address(k);
+            nint address = Native.Address(k);
+            s_lastKernel = new NamedKernel(name, op, address);
+            return address;
         }
         var names = new List<string>();
         foreach (byte k in KernelTable.Of(op))
             names.Add(KernelTable.Name(k));
         throw new ArgumentException($"'{name}' is not a {op} kernel (the kernels: {string.Join(", ", names)}).", nameof(name));
     }
+
+    private sealed record NamedKernel(string Name, KernelOperation Operation, nint Address);
+
+    /// <summary>The last kernel <see cref="RequireKernel"/> found (replaced whole, so threads see a consistent one).</summary>
+    private static NamedKernel? s_lastKernel;
 
     private const int LevelCount = (int)IsaLevel.Avx512 + 1;
 

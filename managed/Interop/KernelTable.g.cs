@@ -156,7 +156,7 @@ internal static class KernelTable
         8 => "aligned stores, masked ends",
         9 => "crc32 r64, 8 bytes per step",
         10 => "3 interleaved crc32 chains, PCLMULQDQ merge",
-        11 => "4 x 64-byte VPCLMULQDQ folds, crc32 finish",
+        11 => "4 x 64-byte VPCLMULQDQ folds fused with a crc32 chain, crc32 finish",
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 

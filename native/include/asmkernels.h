@@ -51,7 +51,7 @@ ASMK_API void asmk_increment_avx512(int64_t *data, size_t count, int64_t value);
 /* CRC-32C (Castagnoli): the CRC register crc after feeding it data[0..count) (reflected polynomial 0x82F63B78, no inversion: the CRC-32C of a message is ~kernel(~0u, data, count)). */
 ASMK_API uint32_t asmk_crc32c_sse42(uint32_t crc, const void *data, size_t count); /* sse4.2: crc32 r64, 8 bytes per step */
 ASMK_API uint32_t asmk_crc32c_pclmul(uint32_t crc, const void *data, size_t count); /* sse4.2, pclmulqdq: 3 interleaved crc32 chains, PCLMULQDQ merge */
-ASMK_API uint32_t asmk_crc32c_avx512(uint32_t crc, const void *data, size_t count); /* sse4.2, pclmulqdq, avx512f, avx512vl, vpclmulqdq, os_zmm: 4 x 64-byte VPCLMULQDQ folds, crc32 finish */
+ASMK_API uint32_t asmk_crc32c_avx512(uint32_t crc, const void *data, size_t count); /* sse4.2, pclmulqdq, avx512f, avx512vl, vpclmulqdq, os_zmm: 4 x 64-byte VPCLMULQDQ folds fused with a crc32 chain, crc32 finish */
 
 #ifdef __cplusplus
 }
