@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# crc32c_ab.sh [--offset N]
+# crc32c_ab.sh [--offset N] [--independent]
 #
 # Times the library's CRC-32C kernels (build/native/libasmkernels.so, built by ./build.sh) against
 # Intel ISA-L's crc32_iscsi and a read roofline in one process (native/bench/crc32c_isal.c).
