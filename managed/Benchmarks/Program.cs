@@ -71,7 +71,8 @@ if (crc)
     BenchSizes.Current = BenchSizes.Crc;
     WarmUp.All(typeof(Crc32CBenchmarks));
     summaries = [BenchmarkRunner.Run<Crc32CBenchmarks>(config), .. OperatingSystem.IsLinux() ? [BenchmarkRunner.Run<Crc32CStreamBenchmarks>(config)] : Array.Empty<Summary>()];
-    string crcMarkdown = Crc32CReport.Write(summaries, iterations, skipped);
+    var interleaved = Crc32CInterleaved.Run(BenchSizes.Crc);
+    string crcMarkdown = Crc32CReport.Write(summaries, iterations, skipped, interleaved);
     File.WriteAllText(Path.Combine(outDir, "crc32c.md"), crcMarkdown);
     Console.WriteLine(crcMarkdown);
 }
