@@ -51,14 +51,26 @@ internal static class Dispatch
         return k < 0 ? IsaLevel.Scalar : IsaLevels.Of(KernelTable.Needs(k));
     }
 
-    /// <summary>The kernel of <paramref name="op"/> at <paramref name="isa"/>: the last row of that level, or -1.</summary>
+    /// <summary>
+    /// The kernel of <paramref name="op"/> at <paramref name="isa"/>: the last row of that level
+    /// whose features this CPU has (a level may hold several: CRC-32C's one chain needs SSE4.2, its
+    /// three chains also PCLMULQDQ), else the level's last row (which then says what is missing),
+    /// or -1 when the level has none. Selection picks the same row at the level it selects.
+    /// </summary>
     public static int KernelAt(KernelOperation op, IsaLevel isa)
     {
         ReadOnlySpan<byte> rows = KernelTable.Of(op);
+        int last = -1;
         for (int i = rows.Length - 1; i >= 0; i--)
-            if (IsaLevels.Of(KernelTable.Needs(rows[i])) == isa)
+        {
+            if (IsaLevels.Of(KernelTable.Needs(rows[i])) != isa)
+                continue;
+            if ((KernelTable.Needs(rows[i]) & ~Cpu.Mask) == 0)
                 return rows[i];
-        return -1;
+            if (last < 0)
+                last = rows[i];
+        }
+        return last;
     }
 
     /// <summary>The address of the kernel of <paramref name="op"/> at <paramref name="isa"/> (0 for managed code); throws when it cannot run.</summary>

@@ -57,7 +57,11 @@ public static partial class Kernels
     /// <returns>A sentence naming the cause.</returns>
     public static string? GetUnsupportedReason(KernelOperation operation, IsaLevel isa) => Dispatch.WhyNot(operation, isa);
 
-    /// <summary>The name of the implementation of <paramref name="operation"/> at <paramref name="isa"/>: a native export, or <c>managed</c>.</summary>
+    /// <summary>
+    /// The name of the implementation of <paramref name="operation"/> at <paramref name="isa"/>: a
+    /// native export, or <c>managed</c>. Where a level has several kernels, the last one this CPU
+    /// can run (the one <see cref="GetSelectedIsa"/>'s level and the explicit entry points run).
+    /// </summary>
     /// <param name="operation">The operation.</param>
     /// <param name="isa">The level.</param>
     /// <returns>The export name (<c>asmk_&lt;operation&gt;_&lt;isa&gt;</c>), or <see langword="null"/> when this version has none.</returns>
