@@ -14,6 +14,9 @@ global using unsafe IncrementByKernelFast = delegate* unmanaged[SuppressGCTransi
 // Crc32C: uint32_t (uint32_t crc, const void *data, size_t count)
 global using unsafe Crc32CKernel = delegate* unmanaged<uint, byte*, nuint, uint>;
 global using unsafe Crc32CKernelFast = delegate* unmanaged[SuppressGCTransition]<uint, byte*, nuint, uint>;
+// HammingScan: size_t (const asmk_scan *scan, const uint64_t *codes, size_t count)
+global using unsafe HammingScanKernel = delegate* unmanaged<AsmKernels.HammingScan.ScanJob*, ulong*, nuint, nuint>;
+global using unsafe HammingScanKernelFast = delegate* unmanaged[SuppressGCTransition]<AsmKernels.HammingScan.ScanJob*, ulong*, nuint, nuint>;
 
 namespace AsmKernels;
 
@@ -31,6 +34,9 @@ public enum KernelOperation
 
     /// <summary>CRC-32C (Castagnoli): the CRC register crc after feeding it data[0..count) (reflected polynomial 0x82F63B78, no inversion: the CRC-32C of a message is ~kernel(~0u, data, count)).</summary>
     Crc32C,
+
+    /// <summary>Hamming scan: the keys (distance &lt;&lt; 32) | index of the codes of a block closer to the query than a threshold, in code order (see asmk_scan), and returns their number.</summary>
+    HammingScan,
 }
 
 /// <summary>One CPU or OS feature a kernel can need (<c>os_ymm</c>, <c>os_zmm</c>: the OS saves that register state and the runtime uses it); the bits are checkasm's <c>ASMK_F_*</c>.</summary>
@@ -77,16 +83,16 @@ internal static class KernelTable
     };
 
     /// <summary>The number of <see cref="KernelOperation"/> values.</summary>
-    public const int OperationCount = 4;
+    public const int OperationCount = 5;
 
     /// <summary>What <c>asmk_abi_version</c> must return.</summary>
-    public const uint AbiVersion = 4;
+    public const uint AbiVersion = 5;
 
     /// <summary>The export that reports <see cref="AbiVersion"/>.</summary>
     public const string VersionExport = "asmk_abi_version";
 
     /// <summary>The number of kernels; they are numbered 0 to <c>Count - 1</c>.</summary>
-    public const int Count = 12;
+    public const int Count = 14;
 
     /// <summary>The export name of a kernel.</summary>
     public static string Name(int kernel) => kernel switch
@@ -103,6 +109,8 @@ internal static class KernelTable
         9 => "asmk_crc32c_sse42",
         10 => "asmk_crc32c_pclmul",
         11 => "asmk_crc32c_avx512",
+        12 => "asmk_hamscan_popcnt",
+        13 => "asmk_hamscan_avx512",
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -121,6 +129,8 @@ internal static class KernelTable
         9 => KernelOperation.Crc32C,
         10 => KernelOperation.Crc32C,
         11 => KernelOperation.Crc32C,
+        12 => KernelOperation.HammingScan,
+        13 => KernelOperation.HammingScan,
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -139,6 +149,8 @@ internal static class KernelTable
         9 => CpuFeature.Sse42,
         10 => CpuFeature.Sse42 | CpuFeature.Pclmulqdq,
         11 => CpuFeature.Sse42 | CpuFeature.Pclmulqdq | CpuFeature.Avx512F | CpuFeature.Avx512VL | CpuFeature.Vpclmulqdq | CpuFeature.OsZmm,
+        12 => CpuFeature.Popcnt,
+        13 => CpuFeature.Avx512F | CpuFeature.Avx512VL | CpuFeature.Avx512Vpopcntdq | CpuFeature.Popcnt | CpuFeature.OsZmm,
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -157,6 +169,8 @@ internal static class KernelTable
         9 => "crc32 r64, 8 bytes per step",
         10 => "3 interleaved crc32 chains, PCLMULQDQ merge",
         11 => "4 x 64-byte VPCLMULQDQ folds fused with a crc32 chain, crc32 finish",
+        12 => "one code at a time, POPCNT per word",
+        13 => "8 codes per step: vpopcntq, add tree, vpcompressq hits, W = 4, 8, 16 bodies",
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -167,6 +181,7 @@ internal static class KernelTable
         KernelOperation.HammingDistance => [3, 4, 5],
         KernelOperation.IncrementBy => [6, 7, 8],
         KernelOperation.Crc32C => [9, 10, 11],
+        KernelOperation.HammingScan => [12, 13],
         _ => [],
     };
 }

@@ -26,8 +26,8 @@ foreach(f IN LISTS ASMK_FEATURES)
 endforeach()
 
 # C parameter and return types, and their blittable C# counterparts.
-set(ASMK_CTYPES "uint64_t" "int64_t" "uint32_t" "size_t" "void" "const uint64_t *" "uint64_t *" "int64_t *" "const int64_t *" "const void *" "const uint8_t *" "uint8_t *" "uint32_t *")
-set(ASMK_CSTYPES "ulong" "long" "uint" "nuint" "void" "ulong*" "ulong*" "long*" "long*" "byte*" "byte*" "byte*" "uint*")
+set(ASMK_CTYPES "uint64_t" "int64_t" "uint32_t" "size_t" "void" "const uint64_t *" "uint64_t *" "int64_t *" "const int64_t *" "const void *" "const uint8_t *" "uint8_t *" "uint32_t *" "const asmk_scan *")
+set(ASMK_CSTYPES "ulong" "long" "uint" "nuint" "void" "ulong*" "ulong*" "long*" "long*" "byte*" "byte*" "byte*" "uint*" "AsmKernels.HammingScan.ScanJob*")
 
 function(_asmk_fail line msg)
   message(FATAL_ERROR "kernels.txt: ${msg}\n  in: ${line}")

@@ -29,8 +29,20 @@ extern "C" {
 #define ASMK_API
 #endif
 
+/* A Hamming scan (asmk_hamscan_*): the query, its length in 64-bit words (W, 1 <= W < 2^26, the
+ * length of every code too), the threshold a code's distance must be below to be a hit, the
+ * index of the first code (first_index + count <= 2^32), and room for count hits. Each hit is
+ * (distance << 32) | index, written in code order; the routine returns how many it wrote. */
+typedef struct asmk_scan {
+    const uint64_t *query;
+    uint64_t words;
+    uint64_t threshold;
+    uint64_t first_index;
+    uint64_t *hits;
+} asmk_scan;
+
 /* The version of this contract the library implements. */
-#define ASMK_ABI_VERSION 4
+#define ASMK_ABI_VERSION 5
 ASMK_API uint32_t asmk_abi_version(void);
 
 /* Population count: the number of set bits in data[0..count). */
@@ -52,6 +64,10 @@ ASMK_API void asmk_increment_avx512(int64_t *data, size_t count, int64_t value);
 ASMK_API uint32_t asmk_crc32c_sse42(uint32_t crc, const void *data, size_t count); /* sse4.2: crc32 r64, 8 bytes per step */
 ASMK_API uint32_t asmk_crc32c_pclmul(uint32_t crc, const void *data, size_t count); /* sse4.2, pclmulqdq: 3 interleaved crc32 chains, PCLMULQDQ merge */
 ASMK_API uint32_t asmk_crc32c_avx512(uint32_t crc, const void *data, size_t count); /* sse4.2, pclmulqdq, avx512f, avx512vl, vpclmulqdq, os_zmm: 4 x 64-byte VPCLMULQDQ folds fused with a crc32 chain, crc32 finish */
+
+/* Hamming scan: the keys (distance << 32) | index of the codes of a block closer to the query than a threshold, in code order (see asmk_scan), and returns their number. */
+ASMK_API size_t asmk_hamscan_popcnt(const asmk_scan *scan, const uint64_t *codes, size_t count); /* popcnt: one code at a time, POPCNT per word */
+ASMK_API size_t asmk_hamscan_avx512(const asmk_scan *scan, const uint64_t *codes, size_t count); /* avx512f, avx512vl, avx512_vpopcntdq, popcnt, os_zmm: 8 codes per step: vpopcntq, add tree, vpcompressq hits, W = 4, 8, 16 bodies */
 
 #ifdef __cplusplus
 }

@@ -14,7 +14,8 @@
  * is caught too. Results are compared with a C reference.
  *
  * Cases: every length 0..300 (CRC-32C: 0..1024 bytes) at every start offset 0..63 bytes, a few
- * large lengths at a few offsets, count 0 with pointers into an inaccessible page,
+ * large lengths at a few offsets (the scan kernels: 0..40 and five larger code counts of 16 code
+ * widths, at six offsets, with thresholds from 0 to everything, their hits ending at a guard page), count 0 with pointers into an inaccessible page,
  * and known answers. Built for Windows, each routine is also made to fault
  * inside its main loop, and unwinding that fault (the routine's .pdata unwind
  * data, or the leaf rule) must give back the caller's frame and registers.
@@ -40,7 +41,7 @@
 
 #include "checkasm_kernels.h" /* generated from native/kernels.txt: the registry of routines */
 
-enum kind { POPCOUNT, HAMMING, INCREMENT, CRC32C };
+enum kind { POPCOUNT, HAMMING, INCREMENT, CRC32C, HAMSCAN };
 enum abi { ABI_SYSV, ABI_WIN64 };
 static const char *const abi_names[] = { "sysv", "win64" };
 
@@ -117,7 +118,7 @@ static int has_xgetbv1(void)
 /* ---- state of one run ---- */
 
 #define MAX_WORDS 65600
-static struct guarded buf_a, buf_b;
+static struct guarded buf_a, buf_b, buf_c; /* c: the scan kernels' hits */
 static unsigned char *expected; /* what the window around a written range must hold afterwards */
 static unsigned long long cases, calls, violations;
 static const char *violation_kinds[8];
@@ -323,7 +324,9 @@ static void check_empty_at_guard(const struct routine *r)
     struct context c = { r, 0, 0, "(pointers into a guard page)", NULL, NULL, 0 };
     uintptr_t guard = (uintptr_t)buf_a.hi, guard_b = (uintptr_t)buf_b.hi;
     int faulted;
-    uint64_t got = r->kind == HAMMING ? call(&c, guard, guard_b, 0, &faulted)
+    asmk_scan job = { (const uint64_t *)guard_b, 4, ~0ull, 0, (uint64_t *)buf_c.hi };
+    uint64_t got = r->kind == HAMSCAN ? call(&c, (uintptr_t)&job, guard, 0, &faulted)
+                 : r->kind == HAMMING ? call(&c, guard, guard_b, 0, &faulted)
                  : r->kind == INCREMENT ? call(&c, guard, 0, 7, &faulted)
                  : r->kind == CRC32C ? call(&c, 0x89ABCDEF, guard, 0, &faulted)
                                      : call(&c, guard, 0, 0, &faulted);
@@ -346,7 +349,9 @@ static void check_unwind(const struct routine *r)
     uintptr_t guard = (uintptr_t)buf_a.hi, guard_b = (uintptr_t)buf_b.hi;
     int faulted;
     checkasm_unwind_mismatch = 0;
-    if (r->kind == HAMMING) call(&c, guard, guard_b, 256, &faulted);
+    asmk_scan job = { (const uint64_t *)buf_b.lo, 4, ~0ull, 0, (uint64_t *)buf_c.lo };
+    if (r->kind == HAMSCAN) call(&c, (uintptr_t)&job, guard, 256, &faulted);
+    else if (r->kind == HAMMING) call(&c, guard, guard_b, 256, &faulted);
     else if (r->kind == INCREMENT) call(&c, guard, 256, 1, &faulted);
     else if (r->kind == CRC32C) call(&c, 0, guard, 2048, &faulted);
     else call(&c, guard, 256, 0, &faulted);
@@ -379,6 +384,19 @@ static void known_answers(const struct routine *r)
         if (!faulted && got != 576) violation(&c, KIND_RESULT, "ones vs zeros: got %" PRIu64 ", want 576", got);
         got = call(&c, (uintptr_t)alt, (uintptr_t)alt, 9, &faulted);
         if (!faulted && got != 0) violation(&c, KIND_RESULT, "equal arrays: got %" PRIu64 ", want 0", got);
+    } else if (r->kind == HAMSCAN) {
+        /* Three 4-word codes against an alternating query: equal, all ones, all zeros. */
+        uint64_t codes[12], query[4] = { alt[0], alt[0], alt[0], alt[0] }, hits[3] = { 0, 0, 0 };
+        for (int i = 0; i < 4; i++) { codes[i] = alt[0]; codes[4 + i] = ~0ull; codes[8 + i] = 0; }
+        asmk_scan job = { query, 4, 129, 7, hits };
+        uint64_t got = call(&c, (uintptr_t)&job, (uintptr_t)codes, 3, &faulted);
+        if (!faulted && (got != 3 || hits[0] != 7 || hits[1] != (128ull << 32 | 8) || hits[2] != (128ull << 32 | 9)))
+            violation(&c, KIND_RESULT, "three codes at 0, 128, 128: got %" PRIu64 " hits 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64,
+                      got, hits[0], hits[1], hits[2]);
+        job.threshold = 128;
+        got = call(&c, (uintptr_t)&job, (uintptr_t)codes, 3, &faulted);
+        if (!faulted && (got != 1 || hits[0] != 7))
+            violation(&c, KIND_RESULT, "threshold 128: got %" PRIu64 " hits, want only code 7 at 0", got);
     } else if (r->kind == CRC32C) {
         /* The CRC-32C check value: "123456789" gives 0xE3069283 (with the standard inversions). */
         static const char check[] = "123456789";
@@ -397,8 +415,93 @@ static void known_answers(const struct routine *r)
     cases++;
 }
 
+/* One scan: count codes of w words against guard pages (codes, query and hits), every hit's key
+ * against a C reference, nothing written past the hits the kernel reports. */
+static void check_scan_case(const struct routine *r, size_t w, size_t count, size_t offset, int back, uint64_t threshold)
+{
+    struct context c = { r, w * count, offset, back ? "(back guard)" : "(front guard)", NULL, NULL, 0 };
+    size_t code_bytes = 8 * w * count;
+    unsigned char *codes = place(&buf_a, code_bytes, offset, back), *wa, *wb, *wc;
+    unsigned char *query = place(&buf_b, 8 * w, (offset * 7 + 5) % 64, back);
+    unsigned char *hits = place(&buf_c, 8 * count, 0, 1); /* ends at the guard: no room for more */
+    size_t bytes_a, bytes_b, bytes_c;
+    window(&buf_a, codes, code_bytes, &wa, &bytes_a);
+    window(&buf_b, query, 8 * w, &wb, &bytes_b);
+    window(&buf_c, hits, 8 * count, &wc, &bytes_c);
+    fill_random(wa, bytes_a);
+    fill_random(wb, bytes_b);
+    fill_random(wc, bytes_c);
+    for (size_t i = 0; i < count; i += 3) /* some codes near the query, so that thresholds matter */
+        for (size_t j = 0; j < w; j++) {
+            uint64_t v = load(query, j) ^ (next_random() & next_random() & next_random());
+            memcpy(codes + 8 * (i * w + j), &v, 8);
+        }
+    c.range_a = codes;
+    uint64_t first = next_random() & 0x7FFFFFFF;
+    unsigned char *want = expected; /* the hits window as it must be afterwards */
+    memcpy(want, wc, bytes_c);
+    size_t nwant = 0;
+    for (size_t i = 0; i < count; i++) {
+        uint64_t d = 0;
+        for (size_t j = 0; j < w; j++) d += ref_bits(load(codes, i * w + j) ^ load(query, j));
+        if (d < threshold) {
+            uint64_t key = d << 32 | (first + i);
+            memcpy(want + (hits - wc) + 8 * nwant++, &key, 8);
+        }
+    }
+    unsigned char *codes_before = malloc(bytes_a);
+    if (!codes_before) return;
+    memcpy(codes_before, wa, bytes_a);
+    asmk_scan job = { (const uint64_t *)query, w, threshold, first, (uint64_t *)hits };
+    int faulted;
+    uint64_t got = call(&c, (uintptr_t)&job, (uintptr_t)codes, count, &faulted);
+    if (!faulted) {
+        if (got != nwant)
+            violation(&c, KIND_RESULT, "W=%zu threshold %" PRIu64 ": %" PRIu64 " hits, want %zu", w, threshold, got, nwant);
+        else if (memcmp(wc, want, bytes_c) != 0) {
+            size_t at = 0;
+            while (wc[at] == want[at]) at++;
+            if (wc + at >= hits + 8 * nwant || wc + at < hits)
+                violation(&c, KIND_WRITE, "W=%zu: hits buffer changed %zd bytes from its start, past the %zu hits", w, (ptrdiff_t)(wc + at - hits), nwant);
+            else
+                violation(&c, KIND_RESULT, "W=%zu threshold %" PRIu64 ": hit %zu differs", w, threshold, (size_t)(wc + at - hits) / 8);
+        }
+        if (memcmp(wa, codes_before, bytes_a) != 0)
+            violation(&c, KIND_WRITE, "W=%zu: the codes changed", w);
+    }
+    free(codes_before);
+}
+
+static void run_scan(const struct routine *r)
+{
+    static const size_t words[] = { 1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 24, 31, 32, 33 };
+    static const size_t offsets[] = { 0, 1, 8, 13, 24, 63 };
+    static const size_t large[] = { 63, 64, 65, 100, 257 };
+    for (size_t wi = 0; wi < COUNT(words); wi++) {
+        size_t w = words[wi];
+        for (size_t oi = 0; oi < COUNT(offsets); oi++)
+            for (size_t ci = 0; ci <= 40 + COUNT(large); ci++) {
+                size_t count = ci <= 40 ? ci : large[ci - 41];
+                uint64_t thresholds[] = { 0, 1, next_random() % (64 * w + 1), 64 * w + 1, 1ull << 32, ~0ull };
+                uint64_t threshold = thresholds[(ci + oi) % COUNT(thresholds)];
+                check_scan_case(r, w, count, offsets[oi], 0, threshold);
+                check_scan_case(r, w, count, offsets[oi], 1, thresholds[2]);
+                cases++;
+            }
+    }
+}
+
 static void run(const struct routine *r)
 {
+    if (r->kind == HAMSCAN) {
+        known_answers(r);
+        check_empty_at_guard(r);
+#if UNWIND_CHECKED
+        check_unwind(r);
+#endif
+        run_scan(r);
+        return;
+    }
     /* CRC-32C's lengths are bytes and its kernels switch strategy at 16, 64 and 256 bytes: it gets
      * every length up to 1024 and the neighbours of two powers of two. */
     static const size_t large[] = { 1000, 4096, 65537 }, large_crc[] = { 4095, 4096, 4097, 65535, 65536, 65537 };
@@ -460,6 +563,7 @@ static int selftest(void)
 int main(int argc, char **argv)
 {
     if (guarded_alloc(&buf_a, MAX_WORDS * 8 + 128) || guarded_alloc(&buf_b, MAX_WORDS * 8 + 128) ||
+        guarded_alloc(&buf_c, MAX_WORDS * 8 + 128) ||
         !(expected = malloc(MAX_WORDS * 8 + 256))) {
         fprintf(stderr, "checkasm: cannot map the guarded buffers\n");
         return 1;

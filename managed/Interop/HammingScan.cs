@@ -1,0 +1,224 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace AsmKernels;
+
+/// <summary>
+/// The scan under every Hamming search: one block of codes against one query, keeping the codes
+/// closer than a threshold as keys (distance &lt;&lt; 32) | index, which sort by distance, ties by
+/// index. The native kernel (<c>asmk_hamscan_*</c>, bound once) or the managed loop below.
+/// </summary>
+internal static unsafe class HammingScan
+{
+    /// <summary>Codes per kernel call: the hits buffer's size (16 KiB).</summary>
+    public const int BlockCodes = 2048;
+
+    /// <summary>A threshold every code passes (distances are below 2^32).</summary>
+    public const ulong Everything = 1UL << 32;
+
+    /// <summary>The widest code whose distance fits the key's 32 bits with room: 2^26 words.</summary>
+    public const int MaxWords = 1 << 26;
+
+    /// <summary>The kernel dispatch selected, bound once; 0 when the managed loop runs.</summary>
+    public static readonly nint Bound = Dispatch.SelectedAddress(KernelOperation.HammingScan);
+
+    /// <summary>The native layout of <c>asmk_scan</c> (asmkernels.h).</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct ScanJob
+    {
+        public ulong* Query;
+        public ulong Words;
+        public ulong Threshold;
+        public ulong FirstIndex;
+        public ulong* Hits;
+    }
+
+    public static int CodeCount(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes)
+    {
+        if (query.IsEmpty)
+            throw new ArgumentException("The query is empty: a code has at least one 64-bit word.", nameof(query));
+        return CodeCount(query.Length, codes);
+    }
+
+    public static int CodeCount(int words, ReadOnlySpan<ulong> codes)
+    {
+        if (words >= MaxWords)
+            throw new ArgumentException($"Codes of {words} words are too long (at most {MaxWords - 1}).", nameof(words));
+        if (codes.Length % words != 0)
+            throw new ArgumentException($"The code set holds {codes.Length} words, which is not a whole number of {words}-word codes.", nameof(codes));
+        return codes.Length / words;
+    }
+
+    public static void CheckResults(Span<int> indices, Span<uint> distances)
+    {
+        if (indices.Length != distances.Length)
+            throw new ArgumentException($"indices ({indices.Length} elements) and distances ({distances.Length}) must have the same length, k.", nameof(distances));
+    }
+
+    public static int Threads(int degreeOfParallelism, int work)
+    {
+        if (degreeOfParallelism == 0 || degreeOfParallelism < -1)
+            throw new ArgumentOutOfRangeException(nameof(degreeOfParallelism), degreeOfParallelism, "Use -1 for every core, or a number of threads from 1.");
+        int threads = degreeOfParallelism == -1 ? Environment.ProcessorCount : degreeOfParallelism;
+        return Math.Max(1, Math.Min(threads, work));
+    }
+
+    /// <summary>Codes per tile of a batch: about 256 KiB of codes, which stay in a core's L2 cache while the queries pass.</summary>
+    public static int TileCodes(int words) => Math.Clamp((256 << 10) / (8 * words), 64, 1 << 16);
+
+    /// <summary>
+    /// Scans <paramref name="codes"/> (numbered from <paramref name="firstIndex"/>) and writes the
+    /// keys of the codes with distance below <paramref name="threshold"/> to <paramref name="hits"/>,
+    /// in code order; returns their number. <paramref name="hits"/> has room for every code.
+    /// </summary>
+    public static int Scan(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits)
+    {
+        int count = codes.Length / query.Length;
+        if (count == 0)
+            return 0;
+        nint kernel = Bound;
+        if (kernel == 0)
+            return Managed(query, codes, threshold, firstIndex, hits);
+        fixed (ulong* q = query, c = codes, h = hits)
+        {
+            var job = new ScanJob { Query = q, Words = (ulong)query.Length, Threshold = threshold, FirstIndex = (ulong)firstIndex, Hits = h };
+            return (int)((HammingScanKernel)kernel)(&job, c, (nuint)count);
+        }
+    }
+
+    /// <summary>The managed scan: the same contract as the kernels, word by word with <see cref="BitOperations.PopCount(ulong)"/>.</summary>
+    public static int Managed(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits)
+    {
+        int w = query.Length, found = 0;
+        uint index = (uint)firstIndex;
+        if (w == 4)
+        {
+            ulong q0 = query[0], q1 = query[1], q2 = query[2], q3 = query[3];
+            for (int at = 0; at + 4 <= codes.Length; at += 4, index++)
+            {
+                ulong d = (ulong)(BitOperations.PopCount(codes[at] ^ q0) + BitOperations.PopCount(codes[at + 1] ^ q1)
+                    + BitOperations.PopCount(codes[at + 2] ^ q2) + BitOperations.PopCount(codes[at + 3] ^ q3));
+                if (d < threshold)
+                    hits[found++] = d << 32 | index;
+            }
+            return found;
+        }
+        for (int at = 0; at + w <= codes.Length; at += w, index++)
+        {
+            ulong d = 0;
+            ReadOnlySpan<ulong> code = codes.Slice(at, w);
+            for (int j = 0; j < code.Length; j++)
+                d += (ulong)BitOperations.PopCount(code[j] ^ query[j]);
+            if (d < threshold)
+                hits[found++] = d << 32 | index;
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="query"/> over all of <paramref name="codes"/> (numbered from
+    /// <paramref name="firstIndex"/>) a block at a time, keeping the best in <paramref name="top"/>.
+    /// The threshold passed to each block is the k-th best distance so far (below
+    /// <paramref name="threshold"/>), or with <paramref name="countAll"/> always
+    /// <paramref name="threshold"/>, and then the number of codes below it is returned.
+    /// </summary>
+    public static int Run(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, int firstIndex, ref TopK top, ulong[] hits, ulong threshold,
+        bool countAll = false, CancellationToken cancel = default)
+    {
+        int w = query.Length, n = codes.Length / w, total = 0;
+        for (int start = 0; start < n; start += BlockCodes)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int count = Math.Min(BlockCodes, n - start);
+            ulong limit = countAll ? threshold : top.Threshold(threshold);
+            if (limit == 0)
+                break; // k = 0, or k codes at distance 0: nothing can enter
+            int found = Scan(query, codes.Slice(start * w, count * w), limit, firstIndex + start, hits);
+            total += found;
+            top.AddAll(hits.AsSpan(0, found));
+        }
+        return total;
+    }
+}
+
+/// <summary>
+/// The k smallest keys seen, in a max-heap over a caller's span: the root is the k-th best, which a
+/// new key must beat to enter.
+/// </summary>
+internal ref struct TopK
+{
+    private readonly Span<ulong> _heap;
+
+    public TopK(Span<ulong> heap, int count = 0)
+    {
+        _heap = heap;
+        Count = count;
+    }
+
+    public int Count { get; private set; }
+
+    /// <summary>The threshold a code must be below to enter: the k-th best distance once there are k, else <paramref name="limit"/>.</summary>
+    public readonly ulong Threshold(ulong limit) =>
+        _heap.Length == 0 ? 0 : Count < _heap.Length ? limit : Math.Min(limit, _heap[0] >> 32);
+
+    public void AddAll(ReadOnlySpan<ulong> keys)
+    {
+        foreach (ulong key in keys)
+            Add(key);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Add(ulong key)
+    {
+        if (Count < _heap.Length)
+        {
+            int i = Count++;
+            while (i > 0)
+            {
+                int parent = (i - 1) >> 1;
+                if (_heap[parent] >= key)
+                    break;
+                _heap[i] = _heap[parent];
+                i = parent;
+            }
+            _heap[i] = key;
+        }
+        else if (_heap.Length > 0 && key < _heap[0])
+        {
+            SiftDown(key);
+        }
+    }
+
+    private readonly void SiftDown(ulong key)
+    {
+        int i = 0, n = _heap.Length;
+        while (true)
+        {
+            int child = 2 * i + 1;
+            if (child >= n)
+                break;
+            if (child + 1 < n && _heap[child + 1] > _heap[child])
+                child++;
+            if (_heap[child] <= key)
+                break;
+            _heap[i] = _heap[child];
+            i = child;
+        }
+        _heap[i] = key;
+    }
+
+    /// <summary>Sorts the keys ascending and writes the first min(Count, indices.Length); returns that number.</summary>
+    public readonly int WriteSorted(Span<int> indices, Span<uint> distances)
+    {
+        Span<ulong> keys = _heap[..Count];
+        keys.Sort();
+        int n = Math.Min(Count, indices.Length);
+        for (int i = 0; i < n; i++)
+        {
+            indices[i] = (int)(uint)keys[i];
+            distances[i] = (uint)(keys[i] >> 32);
+        }
+        return n;
+    }
+}

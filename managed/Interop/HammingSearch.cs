@@ -1,0 +1,363 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace AsmKernels;
+
+/// <summary>A code a search found: its index in the code set and its Hamming distance to the query.</summary>
+/// <param name="Index">The code's index: it occupies words [Index * W, (Index + 1) * W) of the code set.</param>
+/// <param name="Distance">The number of bits in which the code differs from the query.</param>
+public readonly record struct HammingMatch(int Index, uint Distance);
+
+/// <summary>
+/// Search over packed binary codes by Hamming distance: binary-quantized embeddings, perceptual
+/// hashes, chemical fingerprints. A code set holds N codes of W 64-bit words each, back to back
+/// (code i is words [i * W, (i + 1) * W)); W is the query's length. Results are ordered by
+/// distance, ties by the lower index. The scan runs a native kernel that compares each code with
+/// the k-th best distance found so far and writes only the codes that beat it
+/// (<see cref="KernelOperation.HammingScan"/>), or a managed loop where no kernel can run.
+/// Nothing here allocates memory in proportion to N; <see cref="HammingSearcher"/> allocates nothing at all
+/// per search.
+/// </summary>
+public static class HammingSearch
+{
+    /// <summary>Computes the distance of <paramref name="query"/> to every code.</summary>
+    /// <param name="query">The query: W words, W at least 1.</param>
+    /// <param name="codes">N codes of W words each.</param>
+    /// <param name="distances">Receives the N distances, in code order; its length must be N.</param>
+    /// <exception cref="ArgumentException">The query is empty, the code set is not a whole number of codes, or <paramref name="distances"/> does not have N elements.</exception>
+    public static void Distances(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<uint> distances)
+    {
+        int n = HammingScan.CodeCount(query, codes);
+        if (distances.Length != n)
+            throw new ArgumentException($"distances has {distances.Length} elements; the code set holds {n} codes of {query.Length} words.", nameof(distances));
+        ulong[] hits = ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
+        try
+        {
+            for (int start = 0; start < n; start += HammingScan.BlockCodes)
+            {
+                int count = Math.Min(HammingScan.BlockCodes, n - start);
+                int found = HammingScan.Scan(query, codes.Slice(start * query.Length, count * query.Length), HammingScan.Everything, start, hits);
+                for (int i = 0; i < found; i++)
+                    distances[start + i] = (uint)(hits[i] >> 32);
+            }
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(hits);
+        }
+    }
+
+    /// <summary>Finds the k codes nearest to <paramref name="query"/>, k being the length of the result spans.</summary>
+    /// <param name="query">The query: W words, W at least 1.</param>
+    /// <param name="codes">N codes of W words each.</param>
+    /// <param name="indices">Receives the indices of the nearest codes, nearest first, ties by the lower index.</param>
+    /// <param name="distances">Receives their distances; the same length as <paramref name="indices"/>.</param>
+    /// <returns>How many were found: min(k, N).</returns>
+    /// <exception cref="ArgumentException">The query is empty, the code set is not a whole number of codes, or the result spans differ in length.</exception>
+    public static int Nearest(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances)
+    {
+        HammingScan.CheckResults(indices, distances);
+        HammingScan.CodeCount(query, codes);
+        int k = indices.Length;
+        ulong[] heap = ArrayPool<ulong>.Shared.Rent(Math.Max(k, 1));
+        ulong[] hits = ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
+        try
+        {
+            var top = new TopK(heap.AsSpan(0, k));
+            HammingScan.Run(query, codes, 0, ref top, hits, HammingScan.Everything);
+            return top.WriteSorted(indices, distances);
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(hits);
+            ArrayPool<ulong>.Shared.Return(heap);
+        }
+    }
+
+    /// <summary>
+    /// Finds the k codes nearest to <paramref name="query"/> on several threads: each scans a
+    /// share of the codes with its own k best, and the shares' results are merged.
+    /// </summary>
+    /// <param name="query">The query: W words, W at least 1.</param>
+    /// <param name="codes">N codes of W words each.</param>
+    /// <param name="indices">Receives the indices of the nearest codes, nearest first, ties by the lower index.</param>
+    /// <param name="distances">Receives their distances; the same length as <paramref name="indices"/>.</param>
+    /// <param name="degreeOfParallelism">Threads to use; -1 for every core.</param>
+    /// <param name="cancellationToken">Stops the search between blocks of codes.</param>
+    /// <returns>How many were found: min(k, N).</returns>
+    /// <exception cref="ArgumentException">The shapes do not fit, as for <see cref="Nearest(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, Span{int}, Span{uint})"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="degreeOfParallelism"/> is 0 or below -1.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public static unsafe int Nearest(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances,
+        int degreeOfParallelism, CancellationToken cancellationToken = default)
+    {
+        HammingScan.CheckResults(indices, distances);
+        int n = HammingScan.CodeCount(query, codes);
+        int threads = HammingScan.Threads(degreeOfParallelism, n);
+        if (threads == 1)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return Nearest(query, codes, indices, distances);
+        }
+        int k = indices.Length, w = query.Length;
+        ulong[] merged = ArrayPool<ulong>.Shared.Rent(Math.Max(threads * k, 1));
+        try
+        {
+            int[] found = new int[threads];
+            fixed (ulong* q = query, c = codes)
+            {
+                var job = new SplitJob((nint)q, w, (nint)c, n, k, threads, merged, found, cancellationToken);
+                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, job.Run);
+            }
+            // Each share's best, then the best of them: a sort of threads * k keys.
+            int total = 0;
+            for (int t = 0; t < threads; t++)
+            {
+                merged.AsSpan(t * k, found[t]).CopyTo(merged.AsSpan(total));
+                total += found[t];
+            }
+            Span<ulong> all = merged.AsSpan(0, total);
+            all.Sort();
+            int result = Math.Min(k, total);
+            for (int i = 0; i < result; i++)
+            {
+                indices[i] = (int)(uint)all[i];
+                distances[i] = (uint)(all[i] >> 32);
+            }
+            return result;
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(merged);
+        }
+    }
+
+    /// <summary>The work of one share of a one-query search on several threads.</summary>
+    private sealed unsafe class SplitJob(nint query, int words, nint codes, int n, int k, int threads, ulong[] results, int[] found, CancellationToken cancel)
+    {
+        public void Run(int t)
+        {
+            int start = (int)((long)n * t / threads), end = (int)((long)n * (t + 1) / threads);
+            var q = new ReadOnlySpan<ulong>((ulong*)query, words);
+            var c = new ReadOnlySpan<ulong>((ulong*)codes + (long)start * words, (end - start) * words);
+            ulong[] hits = ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
+            try
+            {
+                var top = new TopK(results.AsSpan(t * k, k));
+                HammingScan.Run(q, c, start, ref top, hits, HammingScan.Everything, countAll: false, cancel);
+                found[t] = top.Count;
+            }
+            finally
+            {
+                ArrayPool<ulong>.Shared.Return(hits);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Finds every code within <paramref name="radius"/> of <paramref name="query"/>, nearest first,
+    /// ties by the lower index, into the caller's buffers; returns how many there are in all, which
+    /// may be more than the buffers hold (then they hold the nearest ones: call again with room for
+    /// the returned number to have them all).
+    /// </summary>
+    /// <param name="query">The query: W words, W at least 1.</param>
+    /// <param name="codes">N codes of W words each.</param>
+    /// <param name="radius">The largest distance that counts.</param>
+    /// <param name="indices">Receives the indices of the nearest codes within the radius.</param>
+    /// <param name="distances">Receives their distances; the same length as <paramref name="indices"/>.</param>
+    /// <returns>The number of codes within the radius.</returns>
+    /// <exception cref="ArgumentException">The shapes do not fit, as for <see cref="Nearest(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, Span{int}, Span{uint})"/>.</exception>
+    public static int WithinRadius(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, uint radius, Span<int> indices, Span<uint> distances)
+    {
+        HammingScan.CheckResults(indices, distances);
+        HammingScan.CodeCount(query, codes);
+        int k = indices.Length;
+        ulong[] heap = ArrayPool<ulong>.Shared.Rent(Math.Max(k, 1));
+        ulong[] hits = ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
+        try
+        {
+            var top = new TopK(heap.AsSpan(0, k));
+            int total = HammingScan.Run(query, codes, 0, ref top, hits, (ulong)radius + 1, countAll: true);
+            top.WriteSorted(indices, distances);
+            return total;
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(hits);
+            ArrayPool<ulong>.Shared.Return(heap);
+        }
+    }
+
+    /// <summary>Finds every code within <paramref name="radius"/> of <paramref name="query"/>, nearest first, ties by the lower index.</summary>
+    /// <param name="query">The query: W words, W at least 1.</param>
+    /// <param name="codes">N codes of W words each.</param>
+    /// <param name="radius">The largest distance that counts.</param>
+    /// <returns>The matches (a list as long as the number of matches).</returns>
+    /// <exception cref="ArgumentException">The query is empty or the code set is not a whole number of codes.</exception>
+    public static List<HammingMatch> WithinRadius(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, uint radius)
+    {
+        int count = WithinRadius(query, codes, radius, [], []);
+        var indices = new int[count];
+        var distances = new uint[count];
+        WithinRadius(query, codes, radius, indices, distances);
+        var matches = new List<HammingMatch>(count);
+        for (int i = 0; i < count; i++)
+            matches.Add(new HammingMatch(indices[i], distances[i]));
+        return matches;
+    }
+
+    /// <summary>
+    /// Finds the k nearest codes of each of several queries. Each thread takes a share of the
+    /// queries and runs them over the codes a tile at a time, so that a tile is read from memory
+    /// once for all of its queries and then stays in the core's cache.
+    /// </summary>
+    /// <param name="queries">Q queries of <paramref name="words"/> words each, back to back.</param>
+    /// <param name="codes">N codes of <paramref name="words"/> words each.</param>
+    /// <param name="words">W: the words of every query and code, at least 1.</param>
+    /// <param name="k">The neighbours per query, 0 or more.</param>
+    /// <param name="indices">Receives, for query q, its min(k, N) nearest codes' indices at [q * k, q * k + min(k, N)): length Q * k.</param>
+    /// <param name="distances">Receives their distances, laid out as <paramref name="indices"/>.</param>
+    /// <param name="degreeOfParallelism">Threads to use; -1 for every core.</param>
+    /// <param name="cancellationToken">Stops the search between tiles.</param>
+    /// <returns>The results per query: min(k, N).</returns>
+    /// <exception cref="ArgumentException">A shape does not fit; the message names the numbers.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="words"/> is below 1, <paramref name="k"/> negative, or <paramref name="degreeOfParallelism"/> 0 or below -1.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
+    public static unsafe int NearestBatch(ReadOnlySpan<ulong> queries, ReadOnlySpan<ulong> codes, int words, int k, Span<int> indices, Span<uint> distances,
+        int degreeOfParallelism = -1, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(words, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (queries.Length % words != 0)
+            throw new ArgumentException($"queries holds {queries.Length} words, not a whole number of {words}-word queries.", nameof(queries));
+        int q = queries.Length / words;
+        int n = HammingScan.CodeCount(words, codes);
+        long want = (long)q * k;
+        if (indices.Length != want || distances.Length != want)
+            throw new ArgumentException($"indices and distances must hold queries x k = {q} x {k} = {want} elements; they hold {indices.Length} and {distances.Length}.", nameof(indices));
+        int threads = HammingScan.Threads(degreeOfParallelism, q);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (q == 0 || k == 0 || n == 0)
+            return 0;
+        fixed (ulong* qp = queries, cp = codes)
+        fixed (int* ip = indices)
+        fixed (uint* dp = distances)
+        {
+            var job = new BatchJob((nint)qp, q, words, (nint)cp, n, k, threads, (nint)ip, (nint)dp, cancellationToken);
+            if (threads == 1)
+                job.Run(0);
+            else
+                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, job.Run);
+        }
+        return Math.Min(k, n);
+    }
+
+    /// <summary>One thread's share of a batch: queries [start, end) over every tile of codes.</summary>
+    private sealed unsafe class BatchJob(nint queries, int q, int words, nint codes, int n, int k, int threads, nint indices, nint distances, CancellationToken cancel)
+    {
+        public void Run(int t)
+        {
+            int start = (int)((long)q * t / threads), end = (int)((long)q * (t + 1) / threads), mine = end - start;
+            if (mine == 0)
+                return;
+            int tile = HammingScan.TileCodes(words);
+            ulong[] heaps = ArrayPool<ulong>.Shared.Rent(mine * k);
+            int[] counts = ArrayPool<int>.Shared.Rent(mine);
+            ulong[] hits = ArrayPool<ulong>.Shared.Rent(tile);
+            try
+            {
+                Array.Clear(counts, 0, mine);
+                var all = new ReadOnlySpan<ulong>((ulong*)codes, n * words);
+                for (int first = 0; first < n; first += tile)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    int count = Math.Min(tile, n - first);
+                    ReadOnlySpan<ulong> block = all.Slice(first * words, count * words);
+                    for (int j = 0; j < mine; j++)
+                    {
+                        var query = new ReadOnlySpan<ulong>((ulong*)queries + (long)(start + j) * words, words);
+                        var top = new TopK(heaps.AsSpan(j * k, k), counts[j]);
+                        int found = HammingScan.Scan(query, block, top.Threshold(HammingScan.Everything), first, hits);
+                        top.AddAll(hits.AsSpan(0, found));
+                        counts[j] = top.Count;
+                    }
+                }
+                for (int j = 0; j < mine; j++)
+                {
+                    var top = new TopK(heaps.AsSpan(j * k, k), counts[j]);
+                    long at = (long)(start + j) * k;
+                    top.WriteSorted(new Span<int>((int*)indices + at, k), new Span<uint>((uint*)distances + at, k));
+                }
+            }
+            finally
+            {
+                ArrayPool<ulong>.Shared.Return(hits);
+                ArrayPool<int>.Shared.Return(counts);
+                ArrayPool<ulong>.Shared.Return(heaps);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Repeated Hamming searches without allocating: the buffers a search needs are kept between
+/// searches (they grow only when k does). The same results as <see cref="HammingSearch"/>'s
+/// one-thread methods. An instance is not thread-safe: use one per thread.
+/// </summary>
+public sealed class HammingSearcher
+{
+    private readonly ulong[] _hits = new ulong[HammingScan.BlockCodes];
+    private ulong[] _heap;
+
+    /// <summary>Creates a searcher with room for <paramref name="k"/> neighbours (it grows when a search asks for more).</summary>
+    /// <param name="k">The number of neighbours the searches will ask for.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is negative.</exception>
+    public HammingSearcher(int k = 10)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        _heap = new ulong[k];
+    }
+
+    /// <summary>Finds the k codes nearest to <paramref name="query"/>; see <see cref="HammingSearch.Nearest(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, Span{int}, Span{uint})"/>.</summary>
+    /// <param name="query">The query: W words, W at least 1.</param>
+    /// <param name="codes">N codes of W words each.</param>
+    /// <param name="indices">Receives the indices of the nearest codes, nearest first, ties by the lower index.</param>
+    /// <param name="distances">Receives their distances; the same length as <paramref name="indices"/>.</param>
+    /// <returns>How many were found: min(k, N).</returns>
+    /// <exception cref="ArgumentException">The query is empty, the code set is not a whole number of codes, or the result spans differ in length.</exception>
+    public int Nearest(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances)
+    {
+        HammingScan.CheckResults(indices, distances);
+        HammingScan.CodeCount(query, codes);
+        var top = new TopK(Heap(indices.Length));
+        HammingScan.Run(query, codes, 0, ref top, _hits, HammingScan.Everything);
+        return top.WriteSorted(indices, distances);
+    }
+
+    /// <summary>Finds the codes within <paramref name="radius"/>; see <see cref="HammingSearch.WithinRadius(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, uint, Span{int}, Span{uint})"/>.</summary>
+    /// <param name="query">The query: W words, W at least 1.</param>
+    /// <param name="codes">N codes of W words each.</param>
+    /// <param name="radius">The largest distance that counts.</param>
+    /// <param name="indices">Receives the indices of the nearest codes within the radius.</param>
+    /// <param name="distances">Receives their distances; the same length as <paramref name="indices"/>.</param>
+    /// <returns>The number of codes within the radius (possibly more than the spans hold).</returns>
+    /// <exception cref="ArgumentException">The shapes do not fit.</exception>
+    public int WithinRadius(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, uint radius, Span<int> indices, Span<uint> distances)
+    {
+        HammingScan.CheckResults(indices, distances);
+        HammingScan.CodeCount(query, codes);
+        var top = new TopK(Heap(indices.Length));
+        int total = HammingScan.Run(query, codes, 0, ref top, _hits, (ulong)radius + 1, countAll: true);
+        top.WriteSorted(indices, distances);
+        return total;
+    }
+
+    private Span<ulong> Heap(int k)
+    {
+        if (_heap.Length < k)
+            _heap = new ulong[k];
+        return _heap.AsSpan(0, k);
+    }
+}
