@@ -72,12 +72,15 @@ internal static unsafe class HammingScan
     /// keys of the codes with distance below <paramref name="threshold"/> to <paramref name="hits"/>,
     /// in code order; returns their number. <paramref name="hits"/> has room for every code.
     /// </summary>
-    public static int Scan(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits)
+    public static int Scan(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits) =>
+        Scan(Bound, query, codes, threshold, firstIndex, hits);
+
+    /// <summary><see cref="Scan(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, ulong, int, Span{ulong})"/> with a given kernel (0: the managed loop).</summary>
+    public static int Scan(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits)
     {
         int count = codes.Length / query.Length;
         if (count == 0)
             return 0;
-        nint kernel = Bound;
         if (kernel == 0)
             return Managed(query, codes, threshold, firstIndex, hits);
         fixed (ulong* q = query, c = codes, h = hits)

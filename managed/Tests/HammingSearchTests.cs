@@ -1,0 +1,206 @@
+namespace AsmKernels.Tests;
+
+/// <summary><see cref="HammingSearch"/> and the scan kernels against a brute-force reference.</summary>
+public class HammingSearchTests
+{
+    public static TheoryData<IsaLevel> Levels => AsmKernels.Tests.Levels.Of(KernelOperation.HammingScan);
+
+    private static ulong[] RandomCodes(int words, int seed)
+    {
+        var codes = new ulong[words];
+        var random = new Random(seed);
+        for (int i = 0; i < words; i++)
+            codes[i] = (ulong)random.NextInt64() ^ ((ulong)random.NextInt64() << 1);
+        return codes;
+    }
+
+    private static uint[] ReferenceDistances(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes)
+    {
+        int w = query.Length, n = codes.Length / w;
+        var d = new uint[n];
+        for (int i = 0; i < n; i++)
+            d[i] = (uint)Reference.Hamming(query, codes.Slice(i * w, w));
+        return d;
+    }
+
+    /// <summary>The k nearest by brute force: every distance, sorted by (distance, index).</summary>
+    private static (int[] Indices, uint[] Distances) ReferenceNearest(uint[] d, int k, uint radius = uint.MaxValue)
+    {
+        int[] order = Enumerable.Range(0, d.Length).Where(i => d[i] <= radius).OrderBy(i => d[i]).ThenBy(i => i).Take(k).ToArray();
+        return (order, order.Select(i => d[i]).ToArray());
+    }
+
+    /// <summary>Each implementation's scan (the kernels and the managed loop) against the reference, every W 1..40.</summary>
+    [SkippableTheory]
+    [MemberData(nameof(Levels))]
+    public void Scan_keeps_exactly_the_codes_below_the_threshold_in_order(IsaLevel isa)
+    {
+        AsmKernels.Tests.Levels.SkipUnlessSupported(KernelOperation.HammingScan, isa);
+        nint kernel = Dispatch.Require(KernelOperation.HammingScan, isa);
+        var hits = new ulong[300];
+        for (int w = 1; w <= 40; w++)
+        {
+            byte[] buffer = Reference.RandomBuffer(100 + w, 300 * w + 8);
+            foreach (int offset in new[] { 0, 3, 8 })
+            {
+                Span<ulong> query = Reference.Words(buffer, offset, w);
+                foreach (int n in new[] { 0, 1, 7, 8, 9, 17, 64, 300 - 1 - w })
+                {
+                    ReadOnlySpan<ulong> codes = Reference.Words(buffer, offset + 8 * w, n * w);
+                    uint[] d = ReferenceDistances(query, codes);
+                    foreach (ulong threshold in new ulong[] { 0, 1, (ulong)(32 * w), (ulong)(64 * w + 1), HammingScan.Everything, ulong.MaxValue })
+                    {
+                        int found = HammingScan.Scan(kernel, query, codes, threshold, 1000, hits);
+                        ulong[] want = Enumerable.Range(0, n).Where(i => d[i] < threshold).Select(i => (ulong)d[i] << 32 | (uint)(1000 + i)).ToArray();
+                        Assert.True(want.AsSpan().SequenceEqual(hits.AsSpan(0, found)),
+                            $"{isa}: W={w} N={n} offset {offset} threshold {threshold}: {found} hits, want {want.Length}");
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact, Trait("Category", "Api")]
+    public void Nearest_matches_brute_force_for_every_width_and_count_around_k()
+    {
+        for (int w = 1; w <= 40; w += w < 10 ? 1 : 3)
+        {
+            ulong[] query = RandomCodes(w, w);
+            foreach (int k in new[] { 0, 1, 5, 16 })
+            {
+                foreach (int n in new[] { 0, 1, Math.Max(0, k - 1), k, k + 1, 777 })
+                {
+                    ulong[] codes = RandomCodes(n * w, 1000 + n + w);
+                    for (int i = 0; i < n; i += 5) // near neighbours and exact ties
+                        query.AsSpan().CopyTo(codes.AsSpan(i * w, w));
+                    uint[] d = ReferenceDistances(query, codes);
+                    var (wantIdx, wantDist) = ReferenceNearest(d, k);
+                    var idx = new int[k];
+                    var dist = new uint[k];
+                    int found = HammingSearch.Nearest(query, codes, idx, dist);
+                    Assert.Equal(Math.Min(k, n), found);
+                    Assert.Equal(wantIdx, idx[..found]);
+                    Assert.Equal(wantDist, dist[..found]);
+                    Array.Clear(idx);
+                    Assert.Equal(found, HammingSearch.Nearest(query, codes, idx, dist, degreeOfParallelism: 3));
+                    Assert.Equal(wantIdx, idx[..found]);
+                    Assert.Equal(found, new HammingSearcher().Nearest(query, codes, idx, dist));
+                    Assert.Equal(wantIdx, idx[..found]);
+                }
+            }
+        }
+    }
+
+    [Fact, Trait("Category", "Api")]
+    public void Equal_codes_come_out_by_index()
+    {
+        ulong[] query = [1, 2, 3, 4];
+        ulong[] codes = new ulong[4 * 5000];
+        for (int i = 0; i < 5000; i++)
+            codes[4 * i] = 5; // every code at the same distance
+        var idx = new int[10];
+        var dist = new uint[10];
+        Assert.Equal(10, HammingSearch.Nearest(query, codes, idx, dist, degreeOfParallelism: 2));
+        Assert.Equal(Enumerable.Range(0, 10), idx);
+        Assert.Equal(10, HammingSearch.Nearest(query, codes, idx, dist));
+        Assert.Equal(Enumerable.Range(0, 10), idx);
+        Assert.All(dist, x => Assert.Equal(dist[0], x));
+    }
+
+    [Fact, Trait("Category", "Api")]
+    public void Distances_and_misaligned_spans_match_the_reference()
+    {
+        byte[] buffer = Reference.RandomBuffer(7, 5000);
+        foreach (int w in new[] { 1, 3, 4, 8, 16, 17 })
+        {
+            Span<ulong> query = Reference.Words(buffer, 5, w);
+            ReadOnlySpan<ulong> codes = Reference.Words(buffer, 13, 100 * w); // both misaligned
+            var got = new uint[100];
+            HammingSearch.Distances(query, codes, got);
+            Assert.Equal(ReferenceDistances(query, codes), got);
+        }
+        Assert.Throws<ArgumentException>(() => HammingSearch.Distances([1UL, 2], new ulong[6], new uint[2]));
+    }
+
+    [Fact, Trait("Category", "Api")]
+    public void Radius_finds_every_code_within_it_in_order_and_reports_the_total()
+    {
+        ulong[] query = RandomCodes(8, 1);
+        ulong[] codes = RandomCodes(8 * 3000, 2);
+        for (int i = 0; i < 3000; i += 7)
+        {
+            query.AsSpan().CopyTo(codes.AsSpan(8 * i, 8));
+            codes[8 * i] ^= (ulong)i; // a few bits off
+        }
+        uint[] d = ReferenceDistances(query, codes);
+        foreach (uint radius in new uint[] { 0, 3, 10, 250, 512, uint.MaxValue })
+        {
+            var (wantIdx, wantDist) = ReferenceNearest(d, int.MaxValue, radius);
+            List<HammingMatch> all = HammingSearch.WithinRadius(query, codes, radius);
+            Assert.Equal(wantIdx, all.Select(m => m.Index));
+            Assert.Equal(wantDist, all.Select(m => m.Distance));
+            var idx = new int[5];
+            var dist = new uint[5];
+            Assert.Equal(wantIdx.Length, HammingSearch.WithinRadius(query, codes, radius, idx, dist)); // the total, with room for 5
+            int shown = Math.Min(5, wantIdx.Length);
+            Assert.Equal(wantIdx[..shown], idx[..shown]);
+            Assert.Equal(wantIdx.Length, new HammingSearcher(5).WithinRadius(query, codes, radius, idx, dist));
+        }
+    }
+
+    [Fact, Trait("Category", "Api")]
+    public void Batch_equals_one_query_at_a_time_on_any_number_of_threads()
+    {
+        foreach (int w in new[] { 1, 4, 5, 8, 16 })
+        {
+            ulong[] codes = RandomCodes(w * 20000, w);
+            ulong[] queries = RandomCodes(w * 13, w + 50);
+            codes.AsSpan(0, w).CopyTo(queries.AsSpan(2 * w)); // a query with a distance-0 match
+            foreach (int k in new[] { 0, 1, 7 })
+            {
+                foreach (int threads in new[] { 1, 2, -1 })
+                {
+                    var idx = new int[13 * k];
+                    var dist = new uint[13 * k];
+                    Assert.Equal(Math.Min(k, 20000), HammingSearch.NearestBatch(queries, codes, w, k, idx, dist, threads));
+                    for (int q = 0; q < 13; q++)
+                    {
+                        var one = new int[k];
+                        var oneDist = new uint[k];
+                        HammingSearch.Nearest(queries.AsSpan(q * w, w), codes, one, oneDist);
+                        Assert.Equal(one, idx.AsSpan(q * k, k).ToArray());
+                        Assert.Equal(oneDist, dist.AsSpan(q * k, k).ToArray());
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact, Trait("Category", "Api")]
+    public void Bad_shapes_are_argument_errors_naming_the_numbers()
+    {
+        var e = Assert.Throws<ArgumentException>(() => HammingSearch.Nearest([1UL, 2, 3], new ulong[10], new int[1], new uint[1]));
+        Assert.Contains("10", e.Message);
+        Assert.Contains("3", e.Message);
+        Assert.Throws<ArgumentException>(() => HammingSearch.Nearest([], new ulong[10], new int[1], new uint[1]));
+        Assert.Throws<ArgumentException>(() => HammingSearch.Nearest([1UL], new ulong[10], new int[2], new uint[1]));
+        e = Assert.Throws<ArgumentException>(() => HammingSearch.NearestBatch(new ulong[7], new ulong[8], 4, 1, new int[1], new uint[1]));
+        Assert.Contains("7", e.Message);
+        e = Assert.Throws<ArgumentException>(() => HammingSearch.NearestBatch(new ulong[8], new ulong[8], 4, 3, new int[5], new uint[5]));
+        Assert.Contains("6", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => HammingSearch.NearestBatch(new ulong[8], new ulong[8], 0, 1, new int[1], new uint[1]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HammingSearch.Nearest([1UL], new ulong[10], new int[1], new uint[1], degreeOfParallelism: 0));
+    }
+
+    [Fact, Trait("Category", "Api")]
+    public void A_canceled_batch_throws()
+    {
+        using var canceled = new CancellationTokenSource();
+        canceled.Cancel();
+        ulong[] codes = RandomCodes(4 * 1000, 3);
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            HammingSearch.NearestBatch(codes.AsSpan(0, 8), codes, 4, 2, new int[4], new uint[4], 2, canceled.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() =>
+            HammingSearch.Nearest(codes.AsSpan(0, 4), codes, new int[2], new uint[2], 2, canceled.Token));
+    }
+}
