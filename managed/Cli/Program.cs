@@ -45,6 +45,7 @@ static int Run(string[] args) => args.FirstOrDefault() switch
     "popcount" => FileCommands.PopCount(args[1..], Console.Out, Console.Error),
     "hamming" => FileCommands.Hamming(args[1..], Console.Out, Console.Error),
     "crc32c" => FileCommands.Crc32C(args[1..], Console.Out, Console.Error),
+    "search" => SearchCommand.Run(args[1..], Console.Out, Console.Error),
     "cold" => ColdStartCommand.Run(args[1..]),
     "jit-run" => JitRun(args), // the child process of disasm
     "cold-run" => ColdStartCommand.ChildRun(args), // the child process of cold
@@ -79,6 +80,8 @@ static int Usage(TextWriter to, int exitCode, string? error = null)
           popcount   set bits in a file: popcount <file|-> [--json] [--progress]
           hamming    differing bits of two files: hamming <fileA|-> <fileB|-> [--pad] [--json] [--progress]
           crc32c     the CRC-32C of a file, in hex: crc32c <file|-> [--json] [--progress]
+          search     nearest codes by Hamming distance: search --codes FILE --queries FILE --bits B
+                     [--k K | --radius R] [--threads T] [--json] [--progress] (FILE: raw B-bit codes)
                      (- is standard input; pipes, FIFOs and devices stream in blocks)
                      (exit codes: 0 ok, 1 bad usage, 2 I/O error)
 

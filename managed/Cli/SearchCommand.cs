@@ -1,0 +1,216 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+
+namespace AsmKernels.Cli;
+
+/// <summary>
+/// <c>asmkernels search --codes FILE --queries FILE --bits B [--k K | --radius R] [--threads T] [--json] [--progress]</c>:
+/// the k nearest codes (or those within a radius) of every query, by Hamming distance. FILE holds
+/// raw packed codes of B/8 bytes each (B a multiple of 64), little-endian words; <c>-</c> is
+/// standard input. Results on stdout, one line per query (<c>q: index:distance ...</c>), or one
+/// JSON object; the time, codes per second, threads and kernel on stderr. Exit 0 ok, 1 bad usage,
+/// 2 an input that cannot be read or is not a whole number of codes.
+/// </summary>
+internal static class SearchCommand
+{
+    private const string Usage = "search --codes FILE --queries FILE --bits B [--k K | --radius R] [--threads T] [--json] [--progress]";
+
+    /// <summary>Queries per batch call: between two, progress is reported and cancellation would be seen.</summary>
+    private const int QueriesPerStep = 64;
+
+    private sealed record Options(string Codes, string Queries, int Bits, int? K, uint? Radius, int Threads, bool Json, bool Progress);
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        if (Parse(args, stderr) is not { } o)
+            return FileCommands.BadUsage;
+        ulong[] codes, queries;
+        try
+        {
+            codes = ReadCodes(o.Codes, o.Bits);
+            queries = ReadCodes(o.Queries, o.Bits);
+        }
+        catch (FileFailure e)
+        {
+            stderr.WriteLine($"asmkernels: {e.Message}");
+            return FileCommands.IoError;
+        }
+        int w = o.Bits / 64, n = codes.Length / w, q = queries.Length / w;
+        int threads = o.Threads == -1 ? Environment.ProcessorCount : o.Threads;
+        var results = new (int Index, uint Distance)[q][];
+        bool draw = o.Progress || !Console.IsErrorRedirected;
+        var clock = Stopwatch.StartNew();
+        TimeSpan lastDrawn = TimeSpan.FromSeconds(0.5);
+        for (int first = 0; first < q; first += QueriesPerStep)
+        {
+            int count = Math.Min(QueriesPerStep, q - first);
+            ReadOnlySpan<ulong> step = queries.AsSpan(first * w, count * w);
+            if (o.K is { } k)
+            {
+                var indices = new int[count * k];
+                var distances = new uint[count * k];
+                int found = HammingSearch.NearestBatch(step, codes, w, k, indices, distances, threads);
+                for (int j = 0; j < count; j++)
+                    results[first + j] = [.. Enumerable.Range(j * k, found).Select(i => (indices[i], distances[i]))];
+            }
+            else
+            {
+                uint radius = o.Radius!.Value;
+                Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, j =>
+                {
+                    List<HammingMatch> matches = HammingSearch.WithinRadius(queries.AsSpan((first + j) * w, w), codes, radius);
+                    results[first + j] = [.. matches.Select(m => (m.Index, m.Distance))];
+                });
+            }
+            if (draw && clock.Elapsed - lastDrawn >= TimeSpan.FromMilliseconds(100))
+            {
+                lastDrawn = clock.Elapsed;
+                stderr.Write($"\r{first + count:N0}/{q:N0} queries  {(double)(first + count) * n / clock.Elapsed.TotalSeconds:E2} codes/s ");
+            }
+        }
+        double seconds = clock.Elapsed.TotalSeconds;
+        if (draw && lastDrawn > TimeSpan.FromSeconds(0.5))
+            stderr.WriteLine();
+        double rate = seconds > 0 ? (double)n * q / seconds : 0;
+        string implementation = Kernels.GetImplementationName(KernelOperation.HammingScan, Kernels.GetSelectedIsa(KernelOperation.HammingScan)) ?? "managed";
+        stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{q:N0} queries x {n:N0} codes of {o.Bits} bits in {seconds:F3} s: {rate:E3} codes/s, {threads} threads, {implementation}"));
+        if (o.Json)
+            WriteJson(stdout, o, q, n, threads, seconds, rate, implementation, results);
+        else
+            WriteText(stdout, results);
+        return FileCommands.Ok;
+    }
+
+    private static void WriteText(TextWriter stdout, (int Index, uint Distance)[][] results)
+    {
+        var line = new StringBuilder();
+        for (int i = 0; i < results.Length; i++)
+        {
+            line.Clear().Append(i.ToString(CultureInfo.InvariantCulture)).Append(':');
+            foreach ((int index, uint distance) in results[i])
+                line.Append(' ').Append(index.ToString(CultureInfo.InvariantCulture)).Append(':').Append(distance.ToString(CultureInfo.InvariantCulture));
+            stdout.WriteLine(line);
+        }
+    }
+
+    private static void WriteJson(TextWriter stdout, Options o, int q, int n, int threads, double seconds, double rate, string implementation,
+        (int Index, uint Distance)[][] results)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("queries", q);
+            json.WriteNumber("codes", n);
+            json.WriteNumber("bits", o.Bits);
+            if (o.K is { } k)
+                json.WriteNumber("k", k);
+            else
+                json.WriteNumber("radius", o.Radius!.Value);
+            json.WriteNumber("threads", threads);
+            json.WriteNumber("seconds", Math.Round(seconds, 6));
+            json.WriteNumber("codesPerSecond", Math.Round(rate));
+            json.WriteString("implementation", implementation);
+            json.WriteStartArray("results");
+            foreach ((int Index, uint Distance)[] r in results)
+            {
+                json.WriteStartArray();
+                foreach ((int index, uint distance) in r)
+                {
+                    json.WriteStartArray();
+                    json.WriteNumberValue(index);
+                    json.WriteNumberValue(distance);
+                    json.WriteEndArray();
+                }
+                json.WriteEndArray();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        stdout.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+
+    /// <summary>A whole file (or standard input) of B-bit codes, as words.</summary>
+    private static ulong[] ReadCodes(string path, int bits)
+    {
+        using FileInput input = FileInput.Open(path);
+        var bytes = new MemoryStream(input.Length is { } length ? (int)Math.Min(length, int.MaxValue) : 1 << 20);
+        byte[] block = new byte[1 << 20];
+        int got;
+        while ((got = input.Read(block)) > 0)
+        {
+            bytes.Write(block, 0, got);
+            if (got < block.Length)
+                break;
+        }
+        int codeBytes = bits / 8;
+        if (bytes.Length % codeBytes != 0)
+            throw new FileFailure($"{input.Name}: is {bytes.Length:N0} bytes, not a whole number of {codeBytes}-byte ({bits}-bit) codes");
+        if (bytes.Length / 8 > Array.MaxLength)
+            throw new FileFailure($"{input.Name}: is {bytes.Length:N0} bytes, more than one search can hold");
+        return MemoryMarshal.Cast<byte, ulong>(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)).ToArray();
+    }
+
+    private static Options? Parse(string[] args, TextWriter stderr)
+    {
+        string? codes = null, queries = null;
+        int? bits = null, k = null;
+        uint? radius = null;
+        int threads = -1;
+        bool json = false, progress = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            if (arg is "--json") { json = true; continue; }
+            if (arg is "--progress") { progress = true; continue; }
+            if (arg is not ("--codes" or "--queries" or "--bits" or "--k" or "--radius" or "--threads"))
+                return Fail(arg.StartsWith("--", StringComparison.Ordinal) ? $"unknown option '{arg}'" : $"unexpected argument '{arg}'");
+            if (i + 1 >= args.Length)
+                return Fail($"{arg} needs a value");
+            string value = args[++i];
+            switch (arg)
+            {
+                case "--codes": codes = value; break;
+                case "--queries": queries = value; break;
+                case "--bits":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int b) || b <= 0 || b % 64 != 0)
+                        return Fail($"--bits must be a positive multiple of 64, not '{value}'");
+                    bits = b;
+                    break;
+                case "--k":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int kk))
+                        return Fail($"--k must be a number of neighbours (0 or more), not '{value}'");
+                    k = kk;
+                    break;
+                case "--radius":
+                    if (!uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out uint r))
+                        return Fail($"--radius must be a distance (0 or more), not '{value}'");
+                    radius = r;
+                    break;
+                case "--threads":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int t) || t < 1)
+                        return Fail($"--threads must be 1 or more, not '{value}'");
+                    threads = t;
+                    break;
+            }
+        }
+        if (codes is null || queries is null || bits is null)
+            return Fail("--codes, --queries and --bits are required");
+        if (k is not null && radius is not null)
+            return Fail("give --k or --radius, not both");
+        if (codes == "-" && queries == "-")
+            return Fail("only one of --codes and --queries can be standard input (-)");
+        return new Options(codes, queries, bits.Value, radius is null ? k ?? 10 : null, radius, threads, json, progress);
+
+        Options? Fail(string message)
+        {
+            stderr.WriteLine($"asmkernels: {message}");
+            stderr.WriteLine($"usage: asmkernels {Usage}");
+            return null;
+        }
+    }
+}
