@@ -86,6 +86,17 @@ public sealed class PipeTests : IDisposable
     }
 
     [SkippableFact]
+    public void Search_reads_its_queries_from_standard_input()
+    {
+        byte[] codes = WriteRandom("codes.bin", 32 * 1000, 9);
+        var (code, stdout, stderr) = Shell("head -c 64 codes.bin | $CLI search --codes codes.bin --queries - --bits 256 --k 1");
+        Assert.True(code == 0, stderr);
+        Assert.Equal("0: 0:0\n1: 1:0", stdout.ReplaceLineEndings("\n"));
+        Assert.Contains("2 queries x 1,000 codes", stderr);
+        Assert.Equal(32 * 1000, codes.Length);
+    }
+
+    [SkippableFact]
     public void Crc32c_of_an_empty_pipe_is_zero()
     {
         var (code, stdout, stderr) = Shell("printf '' | $CLI crc32c -");

@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using AsmKernels.Cli;
+
+namespace AsmKernels.Tests;
+
+/// <summary><c>asmkernels search</c> on files: text and JSON results against the API, bad sizes and usage.</summary>
+public sealed class SearchCommandTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("asmk-search-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, ReadOnlySpan<ulong> words)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllBytes(path, MemoryMarshal.AsBytes(words).ToArray());
+        return path;
+    }
+
+    private static ulong[] Random(int words, int seed)
+    {
+        var r = new Random(seed);
+        var a = new ulong[words];
+        r.NextBytes(MemoryMarshal.AsBytes(a.AsSpan()));
+        return a;
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = SearchCommand.Run(args, stdout, stderr);
+        return (code, stdout.ToString().ReplaceLineEndings("\n"), stderr.ToString());
+    }
+
+    [Fact]
+    public void Text_lines_list_each_querys_nearest_as_the_api_finds_them()
+    {
+        ulong[] codes = Random(4 * 5000, 1), queries = Random(4 * 7, 2);
+        var (code, stdout, stderr) = Run("--codes", Write("c.bin", codes), "--queries", Write("q.bin", queries), "--bits", "256", "--k", "3");
+        Assert.True(code == 0, stderr);
+        string[] lines = stdout.TrimEnd('\n').Split('\n');
+        Assert.Equal(7, lines.Length);
+        for (int q = 0; q < 7; q++)
+        {
+            var idx = new int[3];
+            var dist = new uint[3];
+            HammingSearch.Nearest(queries.AsSpan(4 * q, 4), codes, idx, dist);
+            Assert.Equal($"{q}: {idx[0]}:{dist[0]} {idx[1]}:{dist[1]} {idx[2]}:{dist[2]}", lines[q]);
+        }
+        Assert.Contains("7 queries x 5,000 codes of 256 bits", stderr);
+        Assert.Contains("codes/s", stderr);
+    }
+
+    [Fact]
+    public void Json_parses_back_with_every_field_and_radius_results()
+    {
+        ulong[] codes = Random(8 * 3000, 3), queries = codes.AsSpan(0, 16).ToArray(); // queries 0 and 1 are codes 0 and 1
+        var (code, stdout, stderr) = Run("--codes", Write("c.bin", codes), "--queries", Write("q.bin", queries), "--bits", "512",
+            "--radius", "200", "--threads", "2", "--json");
+        Assert.True(code == 0, stderr);
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        JsonElement root = doc.RootElement;
+        Assert.Equal(2, root.GetProperty("queries").GetInt32());
+        Assert.Equal(3000, root.GetProperty("codes").GetInt32());
+        Assert.Equal(512, root.GetProperty("bits").GetInt32());
+        Assert.Equal(200, root.GetProperty("radius").GetInt32());
+        Assert.Equal(2, root.GetProperty("threads").GetInt32());
+        Assert.True(root.GetProperty("seconds").GetDouble() >= 0);
+        Assert.True(root.GetProperty("codesPerSecond").GetDouble() >= 0);
+        Assert.False(string.IsNullOrEmpty(root.GetProperty("implementation").GetString()));
+        JsonElement first = root.GetProperty("results")[0];
+        Assert.Equal(0, first[0][0].GetInt32()); // the query itself, at distance 0
+        Assert.Equal(0, first[0][1].GetInt32());
+        List<HammingMatch> want = HammingSearch.WithinRadius(queries.AsSpan(8, 8), codes, 200);
+        Assert.Equal(want.Select(m => m.Index), root.GetProperty("results")[1].EnumerateArray().Select(e => e[0].GetInt32()));
+    }
+
+    [Fact]
+    public void A_file_that_is_not_whole_codes_is_exit_2_naming_its_size()
+    {
+        string bad = Path.Combine(_dir, "bad.bin");
+        File.WriteAllBytes(bad, new byte[100]);
+        string good = Write("q.bin", Random(4, 4));
+        var (code, _, stderr) = Run("--codes", bad, "--queries", good, "--bits", "256");
+        Assert.Equal(2, code);
+        Assert.Contains("100 bytes", stderr);
+        Assert.Contains("32-byte", stderr);
+        Assert.Equal(2, Run("--codes", Path.Combine(_dir, "missing.bin"), "--queries", good, "--bits", "256").Code);
+    }
+
+    [Fact]
+    public void Bad_usage_is_exit_1_with_the_usage()
+    {
+        string f = Write("c.bin", Random(4, 5));
+        foreach (string[] args in new[]
+        {
+            new[] { "--codes", f, "--queries", f },
+            ["--codes", f, "--queries", f, "--bits", "100"],
+            ["--codes", f, "--queries", f, "--bits", "256", "--k", "2", "--radius", "3"],
+            ["--codes", f, "--queries", f, "--bits", "256", "--threads", "0"],
+            ["--codes", f, "--queries", f, "--bits", "256", "--frobnicate"],
+            ["--codes", "-", "--queries", "-", "--bits", "256"],
+        })
+        {
+            var (code, _, stderr) = Run(args);
+            Assert.Equal(1, code);
+            Assert.Contains("usage: asmkernels search", stderr);
+        }
+    }
+}
