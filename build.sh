@@ -13,11 +13,13 @@
 #                       native library removed, trimmed, Native AOT, and win-x64 under wine;
 #                       ends with "tests: N passed, N failed[, N skipped]"
 #   ./build.sh run      build, then `asmkernels demo`
-#   ./build.sh bench [--quick | --calls | --short | --crc | --cold [N]]
+#   ./build.sh bench [--quick | --calls | --short | --crc | --search | --cold [N]]
 #                       BenchmarkDotNet suite; writes docs/benchmarks.md and docs/benchmarks.svg
 #                       (Intel ISA-L, the CRC-32C peer, is installed when missing, as root;
 #                        --crc: CRC-32C against ISA-L and the stream path against cat, then the
 #                        kernels against ISA-L in C (scripts/crc32c_ab.sh), docs/crc32c.md;
+#                        --search: Hamming search against the naive loop, a Vector512 scan, the read
+#                        roofline and FAISS (python3-faiss, installed when missing), docs/search.md;
 #                        --quick: three sizes, about a minute, docs/benchmarks-quick.*;
 #                        --calls: the cost of one native call, layer by layer, docs/call-cost.md;
 #                        --cold: first calls in fresh processes, median of N (5), docs/cold-start.md;
@@ -289,6 +291,10 @@ bench() {
     if ! { /sbin/ldconfig -p 2>/dev/null | grep -q 'libisal\.so\.2'; } || [[ ! -e /usr/include/isa-l/crc.h ]]; then
         apt_install libisal-dev \
             || say "Intel ISA-L not found: its CRC-32C rows are skipped (apt-get install -y libisal-dev)"
+    fi
+    if [[ ${1:-} == --search ]] && ! /usr/bin/python3 -c 'import faiss' 2>/dev/null; then
+        apt_install python3-faiss \
+            || say "FAISS not found: its rows are skipped (apt-get install -y python3-faiss)"
     fi
     say "benchmarks $*"
     # In-process runs: promote to tier-1 at once, and without tiered PGO's instrumented tier,

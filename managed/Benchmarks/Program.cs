@@ -12,11 +12,12 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Perfolizer.Horology;
 
-// usage: AsmKernels.Benchmarks [--quick | --calls | --short | --crc] [--out <docs dir>] [--artifacts <dir>]
+// usage: AsmKernels.Benchmarks [--quick | --calls | --short | --crc | --search] [--out <docs dir>] [--artifacts <dir>]
 bool quick = args.Contains("--quick");
 bool calls = args.Contains("--calls"); // only the cost of one native call, layer by layer
 bool shortInputs = args.Contains("--short"); // 0..16 elements, per call and in a search loop
 bool crc = args.Contains("--crc"); // CRC-32C against ISA-L, at the sizes of docs/crc32c.md, and the stream path
+bool search = args.Contains("--search"); // Hamming search against the naive loop, Vector512, the roofline and FAISS
 string outDir = ArgValue("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "docs");
 string artifacts = ArgValue("--artifacts") ?? Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts");
 BenchSizes.Current = quick ? BenchSizes.Quick : BenchSizes.Full;
@@ -30,10 +31,11 @@ if (Environment.GetEnvironmentVariable("DOTNET_TC_CallCountingDelayMs") != "0" |
 // CRC-32C's report compares rows that make the same call (the public API against its kernel):
 // more, shorter iterations, so that a burst of load from the machine's other tenants moves the
 // median less.
-int iterations = quick ? 3 : crc ? 21 : 9;
+// Search cases run for up to seconds each (64 queries over 1M codes with the naive loop): fewer iterations.
+int iterations = quick ? 3 : crc ? 21 : search ? 5 : 9;
 Job job = Job.Default
     .WithToolchain(InProcessEmitToolchain.Instance)
-    .WithWarmupCount(quick ? 4 : 6)
+    .WithWarmupCount(quick ? 4 : search ? 2 : 6)
     .WithIterationCount(iterations)
     .WithIterationTime(TimeInterval.FromMilliseconds(quick ? 25 : crc ? 40 : 100));
 
@@ -66,7 +68,17 @@ bool Runnable(string method)
 
 Directory.CreateDirectory(outDir);
 Summary[] summaries;
-if (crc)
+if (search)
+{
+    summaries = [BenchmarkRunner.Run<SearchBenchmarks>(config)];
+    var faiss = SearchReport.RunFaiss(Path.Combine(artifacts, "faiss"));
+    var widthAndK = SearchReport.WidthAndK();
+    double threadScaling = SearchReport.ThreadScaling();
+    string searchMarkdown = SearchReport.Write(summaries[0], iterations, faiss, widthAndK, threadScaling);
+    File.WriteAllText(Path.Combine(outDir, "search.md"), searchMarkdown);
+    Console.WriteLine(searchMarkdown);
+}
+else if (crc)
 {
     BenchSizes.Current = BenchSizes.Crc;
     WarmUp.All(typeof(Crc32CBenchmarks));

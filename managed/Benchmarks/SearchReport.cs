@@ -1,0 +1,225 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using BenchmarkDotNet.Reports;
+
+namespace AsmKernels.Benchmarks;
+
+/// <summary>
+/// docs/search.md: the search benchmarks (BenchmarkDotNet medians), FAISS's IndexBinaryFlat on the
+/// same codes and queries (faiss_search.py, with its distances compared to ours), the targets, and
+/// how the code width and k move the speed.
+/// </summary>
+internal static class SearchReport
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private sealed record Shape(int Bits, int Queries, int Threads);
+
+    /// <summary>FAISS's best time per shape, or why it did not run.</summary>
+    public sealed record FaissResult(Dictionary<(int Bits, int Queries, int Threads), double> Seconds, List<string> Notes);
+
+    /// <summary>Runs faiss_search.py for every shape on files of the benchmark's data, checking its distances against ours.</summary>
+    public static FaissResult RunFaiss(string workDir)
+    {
+        var seconds = new Dictionary<(int, int, int), double>();
+        var notes = new List<string>();
+        string script = Path.Combine(AppContext.BaseDirectory, "faiss_search.py");
+        const string python = "/usr/bin/python3";
+        if (!File.Exists(python) || Run(python, ["-c", "import faiss"], out _) != 0)
+        {
+            notes.Add("FAISS skipped: /usr/bin/python3 cannot import faiss (Debian: apt-get install -y python3-faiss)");
+            return new FaissResult(seconds, notes);
+        }
+        Directory.CreateDirectory(workDir);
+        int all = Environment.ProcessorCount;
+        foreach (int bits in new[] { 256, 1024 })
+        {
+            (ulong[] codes, ulong[] queries) = SearchData.Get(bits, 64);
+            string codesFile = Path.Combine(workDir, $"codes{bits}.bin"), queriesFile = Path.Combine(workDir, $"queries{bits}.bin");
+            File.WriteAllBytes(codesFile, System.Runtime.InteropServices.MemoryMarshal.AsBytes(codes.AsSpan()).ToArray());
+            foreach (int q in new[] { 1, 64 })
+            {
+                File.WriteAllBytes(queriesFile, System.Runtime.InteropServices.MemoryMarshal.AsBytes(queries.AsSpan(0, q * bits / 64)).ToArray());
+                foreach (int threads in new[] { 1, all })
+                {
+                    if (Run(python, [script, codesFile, queriesFile, bits.ToString(Inv), SearchBenchmarks.K.ToString(Inv), threads.ToString(Inv), "5"], out string output) != 0)
+                    {
+                        notes.Add($"FAISS failed at {bits} bits, {q} queries, {threads} threads: {output.Trim()}");
+                        continue;
+                    }
+                    using JsonDocument doc = JsonDocument.Parse(output);
+                    seconds[(bits, q, threads)] = doc.RootElement.GetProperty("seconds").GetDouble();
+                    // Same distances, query by query (the indices of equal distances may be ordered differently).
+                    var idx = new int[q * SearchBenchmarks.K];
+                    var dist = new uint[q * SearchBenchmarks.K];
+                    HammingSearch.NearestBatch(queries.AsSpan(0, q * bits / 64), codes, bits / 64, SearchBenchmarks.K, idx, dist);
+                    uint[] theirs = doc.RootElement.GetProperty("distances").EnumerateArray().SelectMany(r => r.EnumerateArray()).Select(e => (uint)e.GetInt32()).ToArray();
+                    if (!theirs.AsSpan().SequenceEqual(dist))
+                        throw new InvalidOperationException($"FAISS's distances differ from ours at {bits} bits, {q} queries");
+                    if (threads == all && q == 64)
+                        notes.Add($"FAISS {doc.RootElement.GetProperty("version").GetString()} distances equal ours at {bits} bits (every query's {SearchBenchmarks.K} nearest)");
+                }
+            }
+            File.Delete(codesFile);
+            File.Delete(queriesFile);
+        }
+        return new FaissResult(seconds, notes);
+    }
+
+    private static int Run(string file, string[] args, out string output)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        output = p.StandardOutput.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) output += err.Result;
+        return p.ExitCode;
+    }
+
+    /// <summary>Codes per second of one query over 1M codes, one thread, for widths and k: best of 5.</summary>
+    public static Dictionary<(int Bits, int K), double> WidthAndK()
+    {
+        var rates = new Dictionary<(int, int), double>();
+        const int n = SearchBenchmarks.Codes;
+        foreach (int bits in new[] { 64, 128, 256, 512, 1024, 2048 })
+        {
+            int w = bits / 64;
+            var codes = new ulong[n * w];
+            new Random(bits).NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(codes.AsSpan()));
+            ulong[] query = codes.AsSpan(0, w).ToArray();
+            query[0] ^= 0xFF;
+            foreach (int k in new[] { 1, 10, 100, 1000 })
+            {
+                var idx = new int[k];
+                var dist = new uint[k];
+                double best = double.MaxValue;
+                for (int round = 0; round < 5; round++)
+                {
+                    long t = Stopwatch.GetTimestamp();
+                    HammingSearch.Nearest(query, codes, idx, dist);
+                    best = Math.Min(best, Stopwatch.GetElapsedTime(t).TotalSeconds);
+                }
+                rates[(bits, k)] = n / best;
+            }
+        }
+        return rates;
+    }
+
+    /// <summary>
+    /// What more threads can give here at all: the same cache-resident scan (one query over 4,096
+    /// codes, repeated) on one thread, then on every core at once, each doing the same work; the
+    /// speed-up of the total work, best of 5. No memory traffic, no shared data: the ceiling for any
+    /// multi-threaded search on this machine.
+    /// </summary>
+    public static double ThreadScaling()
+    {
+        const int w = 4, n = 4096, reps = 5000;
+        var codes = new ulong[n * w];
+        new Random(3).NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(codes.AsSpan()));
+        ulong[] query = codes.AsSpan(0, w).ToArray();
+        void Work()
+        {
+            var idx = new int[10];
+            var dist = new uint[10];
+            for (int r = 0; r < reps; r++)
+                HammingSearch.Nearest(query, codes, idx, dist);
+        }
+        int all = Environment.ProcessorCount;
+        double one = double.MaxValue, many = double.MaxValue;
+        for (int round = 0; round < 5; round++)
+        {
+            long t = Stopwatch.GetTimestamp();
+            Work();
+            one = Math.Min(one, Stopwatch.GetElapsedTime(t).TotalSeconds);
+            t = Stopwatch.GetTimestamp();
+            Parallel.For(0, all, new ParallelOptions { MaxDegreeOfParallelism = all }, _ => Work());
+            many = Math.Min(many, Stopwatch.GetElapsedTime(t).TotalSeconds);
+        }
+        return all * one / many;
+    }
+
+    public static string Write(Summary summary, int iterations, FaissResult faiss, Dictionary<(int Bits, int K), double> widthAndK, double threadScaling)
+    {
+        var ns = new Dictionary<(Shape, string), double>();
+        foreach (BenchmarkReport r in summary.Reports)
+        {
+            if (r.ResultStatistics is null) continue;
+            var p = r.BenchmarkCase.Parameters;
+            int threads = (int)p["Threads"] == -1 ? Environment.ProcessorCount : (int)p["Threads"];
+            ns[(new Shape((int)p["Bits"], (int)p["Queries"], threads), r.BenchmarkCase.Descriptor.WorkloadMethod.Name)] = r.ResultStatistics.Median;
+        }
+        Shape[] shapes = ns.Keys.Select(k => k.Item1).Distinct().OrderBy(s => s.Queries).ThenBy(s => s.Bits).ThenBy(s => s.Threads).ToArray();
+        double Rate(Shape s, string method) => ns.TryGetValue((s, method), out double t) ? (double)s.Queries * SearchBenchmarks.Codes / (t * 1e-9) : double.NaN;
+        double FaissRate(Shape s) => faiss.Seconds.TryGetValue((s.Bits, s.Queries, s.Threads), out double t) ? s.Queries * (double)SearchBenchmarks.Codes / t : double.NaN;
+        string implementation = Kernels.GetImplementationName(KernelOperation.HammingScan, Kernels.GetSelectedIsa(KernelOperation.HammingScan)) ?? "managed";
+
+        var md = new StringBuilder();
+        Report.Header(md, "Hamming search");
+        md.AppendLine(Inv, $"- Command: `./build.sh bench --search` (BenchmarkDotNet 0.14.0, in-process, median of {iterations} iterations; FAISS through `managed/Benchmarks/faiss_search.py`, best of 5)");
+        md.AppendLine(Inv, $"- {SearchBenchmarks.Codes:N0} random codes, k = {SearchBenchmarks.K}; the scan kernel: {implementation}");
+        foreach (string note in faiss.Notes)
+            md.AppendLine(Inv, $"- {note}");
+        md.AppendLine("- Only ratios within one run mean anything: absolute times drift on this shared machine.");
+        md.AppendLine();
+        md.AppendLine(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "search-intro.md")).TrimEnd());
+        md.AppendLine();
+        md.AppendLine("## Measured");
+        md.AppendLine();
+        md.AppendLine("Codes per second (queries × codes / time). The roofline reads every code once per query and does nothing else; GB/s is the API's codes/s × bytes per code.");
+        md.AppendLine();
+        md.AppendLine("| queries | bits | threads | public API | GB/s | naive loop | managed Vector512 | FAISS IndexBinaryFlat | read roofline | API / naive | API / FAISS | API / roofline |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (Shape s in shapes)
+        {
+            double api = Rate(s, "Api");
+            md.AppendLine(Inv, $"| {s.Queries} | {s.Bits} | {s.Threads} | {E(api)} | {api * s.Bits / 8 / 1e9:F1} | {E(Rate(s, "NaiveLoop"))} | {E(Rate(s, "ManagedVector512"))} | {E(FaissRate(s))} | {E(Rate(s, "Roofline"))} | {X(api / Rate(s, "NaiveLoop"))} | {X(api / FaissRate(s))} | {Pct(api / Rate(s, "Roofline"))} |");
+        }
+        md.AppendLine();
+
+        md.AppendLine("## Targets");
+        md.AppendLine();
+        md.AppendLine("| check | measured | target | met |");
+        md.AppendLine("|---|---:|---:|:---:|");
+        int all = Environment.ProcessorCount;
+        void Check(string what, double value, double target, bool percent = false)
+        {
+            if (double.IsNaN(value)) return;
+            string v = percent ? Pct(value) : X(value), t = percent ? Pct(target) : X(target);
+            md.AppendLine(Inv, $"| {what} | {v} | ≥ {t} | {(value >= target ? "yes" : "**no**")} |");
+        }
+        foreach (int bits in new[] { 256, 1024 })
+            Check($"1 query, {bits} bits, 1 thread: share of the read roofline", Rate(new(bits, 1, 1), "Api") / Rate(new(bits, 1, 1), "Roofline"), 0.9, percent: true);
+        Check("1 query, 256 bits, 1 thread: vs the naive loop", Rate(new(256, 1, 1), "Api") / Rate(new(256, 1, 1), "NaiveLoop"), 1.5);
+        Check("64 queries, 256 bits, 1 thread: per query vs one query alone", Rate(new(256, 64, 1), "Api") / Rate(new(256, 1, 1), "Api"), 2.5);
+        Check("64 queries, 1024 bits, 1 thread: per query vs one query alone", Rate(new(1024, 64, 1), "Api") / Rate(new(1024, 1, 1), "Api"), 4);
+        md.AppendLine(Inv, $"| *ceiling: the same cache-resident scan on {all} threads at once vs 1 (no memory traffic, nothing shared)* | {X(threadScaling)} | | |");
+        foreach (int bits in new[] { 256, 1024 })
+        {
+            Check($"64 queries, {bits} bits: {all} threads vs 1", Rate(new(bits, 64, all), "Api") / Rate(new(bits, 64, 1), "Api"), 1.7);
+            Check($"1 query, {bits} bits: {all} threads vs 1", Rate(new(bits, 1, all), "Api") / Rate(new(bits, 1, 1), "Api"), 1.3);
+        }
+        foreach (Shape s in shapes)
+            Check($"{s.Queries} queries, {s.Bits} bits, {s.Threads} threads: vs FAISS", Rate(s, "Api") / FaissRate(s), 5);
+        md.AppendLine();
+
+        md.AppendLine("## How the code width and k change the speed");
+        md.AppendLine();
+        md.AppendLine("One query over 1,000,000 codes, one thread, codes per second (best of 5, outside BenchmarkDotNet; the query is a code with 8 bits flipped, so the nearest is close):");
+        md.AppendLine();
+        int[] ks = widthAndK.Keys.Select(x => x.K).Distinct().Order().ToArray();
+        md.AppendLine("| bits | " + string.Join(" | ", ks.Select(k => $"k = {k}")) + " |");
+        md.AppendLine("|---:|" + string.Concat(ks.Select(_ => "---:|")));
+        foreach (int bits in widthAndK.Keys.Select(x => x.Bits).Distinct().Order())
+            md.AppendLine($"| {bits} | " + string.Join(" | ", ks.Select(k => E(widthAndK[(bits, k)]))) + " |");
+        md.AppendLine();
+        return md.ToString();
+    }
+
+    private static string E(double v) => double.IsNaN(v) ? "–" : v.ToString("0.00e0", Inv);
+    private static string X(double v) => double.IsNaN(v) ? "–" : v.ToString("F2", Inv) + "×";
+    private static string Pct(double v) => double.IsNaN(v) ? "–" : (100 * v).ToString("F0", Inv) + "%";
+}
