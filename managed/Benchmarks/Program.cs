@@ -74,7 +74,8 @@ if (search)
     var faiss = SearchReport.RunFaiss(Path.Combine(artifacts, "faiss"));
     var widthAndK = SearchReport.WidthAndK();
     double threadScaling = SearchReport.ThreadScaling();
-    string searchMarkdown = SearchReport.Write(summaries[0], iterations, faiss, widthAndK, threadScaling);
+    var interleavedSearch = SearchReport.Interleaved();
+    string searchMarkdown = SearchReport.Write(summaries[0], iterations, faiss, widthAndK, threadScaling, interleavedSearch);
     File.WriteAllText(Path.Combine(outDir, "search.md"), searchMarkdown);
     Console.WriteLine(searchMarkdown);
 }

@@ -110,6 +110,42 @@ internal static class SearchReport
     }
 
     /// <summary>
+    /// The shapes the ratio targets compare, interleaved: in each of 7 rounds every shape runs once
+    /// (repeated to at least 20 ms), and each keeps its best round, so a burst of load from other
+    /// tenants hits one round of every shape instead of every measurement of one. Codes per second.
+    /// </summary>
+    public static Dictionary<(int Bits, int Queries, int Threads, string Method), double> Interleaved()
+    {
+        const int k = SearchBenchmarks.K, n = SearchBenchmarks.Codes;
+        int all = Environment.ProcessorCount;
+        var rows = new List<((int, int, int, string) Key, Func<long> Op, long Codes)>();
+        foreach (int bits in new[] { 256, 1024 })
+        {
+            (ulong[] codes, ulong[] queries) = SearchData.Get(bits, 64);
+            int w = bits / 64;
+            var idx = new int[64 * k];
+            var dist = new uint[64 * k];
+            rows.Add(((bits, 1, 1, "Api"), () => HammingSearch.Nearest(queries.AsSpan(0, w), codes, idx.AsSpan(0, k), dist.AsSpan(0, k)), n));
+            rows.Add(((bits, 1, all, "Api"), () => HammingSearch.Nearest(queries.AsSpan(0, w), codes, idx.AsSpan(0, k), dist.AsSpan(0, k), all), n));
+            rows.Add(((bits, 64, 1, "Api"), () => HammingSearch.NearestBatch(queries, codes, w, k, idx, dist, 1), 64L * n));
+            rows.Add(((bits, 64, all, "Api"), () => HammingSearch.NearestBatch(queries, codes, w, k, idx, dist, all), 64L * n));
+            rows.Add(((bits, 1, 1, "Roofline"), () => (long)ManagedPeers.ReadRoofline(codes), n));
+        }
+        var best = new Dictionary<(int, int, int, string), double>();
+        for (int round = 0; round < 7; round++)
+        {
+            foreach (var (key, op, codesPerOp) in rows)
+            {
+                long reps = 0, start = Stopwatch.GetTimestamp();
+                do { op(); reps++; } while (Stopwatch.GetElapsedTime(start).TotalMilliseconds < 20);
+                double rate = reps * codesPerOp / Stopwatch.GetElapsedTime(start).TotalSeconds;
+                best[key] = Math.Max(best.GetValueOrDefault(key), rate);
+            }
+        }
+        return best;
+    }
+
+    /// <summary>
     /// What more threads can give here at all: the same cache-resident scan (one query over 4,096
     /// codes, repeated) on one thread, then on every core at once, each doing the same work; the
     /// speed-up of the total work, best of 5. No memory traffic, no shared data: the ceiling for any
@@ -142,7 +178,8 @@ internal static class SearchReport
         return all * one / many;
     }
 
-    public static string Write(Summary summary, int iterations, FaissResult faiss, Dictionary<(int Bits, int K), double> widthAndK, double threadScaling)
+    public static string Write(Summary summary, int iterations, FaissResult faiss, Dictionary<(int Bits, int K), double> widthAndK, double threadScaling,
+        Dictionary<(int Bits, int Queries, int Threads, string Method), double> interleaved)
     {
         var ns = new Dictionary<(Shape, string), double>();
         foreach (BenchmarkReport r in summary.Reports)
@@ -182,6 +219,13 @@ internal static class SearchReport
 
         md.AppendLine("## Targets");
         md.AppendLine();
+        md.AppendLine("The ratios marked *interleaved* come from a second measurement of the shapes they compare, round-robin, best of 7 rounds each (the table above is BenchmarkDotNet's medians, one row after another, which on this shared machine can put a burst of load into one row only):");
+        md.AppendLine();
+        md.AppendLine("| shape (interleaved) | codes/s |");
+        md.AppendLine("|---|---:|");
+        foreach (var ((bits, queries, threads, method), rate) in interleaved.OrderBy(x => x.Key.Bits).ThenBy(x => x.Key.Queries).ThenBy(x => x.Key.Threads))
+            md.AppendLine(Inv, $"| {(method == "Roofline" ? "read roofline" : "public API")}, {queries} {(queries == 1 ? "query" : "queries")}, {bits} bits, {threads} {(threads == 1 ? "thread" : "threads")} | {E(rate)} |");
+        md.AppendLine();
         md.AppendLine("| check | measured | target | met |");
         md.AppendLine("|---|---:|---:|:---:|");
         int all = Environment.ProcessorCount;
@@ -191,19 +235,20 @@ internal static class SearchReport
             string v = percent ? Pct(value) : X(value), t = percent ? Pct(target) : X(target);
             md.AppendLine(Inv, $"| {what} | {v} | ≥ {t} | {(value >= target ? "yes" : "**no**")} |");
         }
+        double I(int bits, int queries, int threads, string method = "Api") => interleaved.GetValueOrDefault((bits, queries, threads, method), double.NaN);
         foreach (int bits in new[] { 256, 1024 })
-            Check($"1 query, {bits} bits, 1 thread: share of the read roofline", Rate(new(bits, 1, 1), "Api") / Rate(new(bits, 1, 1), "Roofline"), 0.9, percent: true);
+            Check($"1 query, {bits} bits, 1 thread: share of the read roofline (interleaved)", I(bits, 1, 1) / I(bits, 1, 1, "Roofline"), 0.9, percent: true);
         Check("1 query, 256 bits, 1 thread: vs the naive loop", Rate(new(256, 1, 1), "Api") / Rate(new(256, 1, 1), "NaiveLoop"), 1.5);
-        Check("64 queries, 256 bits, 1 thread: per query vs one query alone", Rate(new(256, 64, 1), "Api") / Rate(new(256, 1, 1), "Api"), 2.5);
-        Check("64 queries, 1024 bits, 1 thread: per query vs one query alone", Rate(new(1024, 64, 1), "Api") / Rate(new(1024, 1, 1), "Api"), 4);
+        Check("64 queries, 256 bits, 1 thread: per query vs one query alone (interleaved)", I(256, 64, 1) / I(256, 1, 1), 2.5);
+        Check("64 queries, 1024 bits, 1 thread: per query vs one query alone (interleaved)", I(1024, 64, 1) / I(1024, 1, 1), 4);
         md.AppendLine(Inv, $"| *ceiling: the same cache-resident scan on {all} threads at once vs 1 (no memory traffic, nothing shared)* | {X(threadScaling)} | | |");
         foreach (int bits in new[] { 256, 1024 })
         {
-            Check($"64 queries, {bits} bits: {all} threads vs 1", Rate(new(bits, 64, all), "Api") / Rate(new(bits, 64, 1), "Api"), 1.7);
-            Check($"1 query, {bits} bits: {all} threads vs 1", Rate(new(bits, 1, all), "Api") / Rate(new(bits, 1, 1), "Api"), 1.3);
+            Check($"64 queries, {bits} bits: {all} threads vs 1 (interleaved)", I(bits, 64, all) / I(bits, 64, 1), 1.7);
+            Check($"1 query, {bits} bits: {all} threads vs 1 (interleaved)", I(bits, 1, all) / I(bits, 1, 1), 1.3);
         }
         foreach (Shape s in shapes)
-            Check($"{s.Queries} queries, {s.Bits} bits, {s.Threads} threads: vs FAISS", Rate(s, "Api") / FaissRate(s), 5);
+            Check($"{s.Queries} {(s.Queries == 1 ? "query" : "queries")}, {s.Bits} bits, {s.Threads} {(s.Threads == 1 ? "thread" : "threads")}: vs FAISS", Rate(s, "Api") / FaissRate(s), 5);
         md.AppendLine();
 
         md.AppendLine("## How the code width and k change the speed");

@@ -11,8 +11,9 @@ namespace AsmKernels;
 /// </summary>
 internal static unsafe class HammingScan
 {
-    /// <summary>Codes per kernel call: the hits buffer's size (16 KiB).</summary>
-    public const int BlockCodes = 2048;
+    /// <summary>Codes per kernel call, and the hits buffer's size (64 KiB): few enough calls that
+    /// the managed work between them does not stall the stream of loads.</summary>
+    public const int BlockCodes = 8192;
 
     /// <summary>A threshold every code passes (distances are below 2^32).</summary>
     public const ulong Everything = 1UL << 32;
