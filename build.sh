@@ -209,9 +209,9 @@ count() {
 # signal injection (for a GC) can kill a multi-threaded process with SIGSEGV; without injection the
 # runtime suspends threads at safe points only.
 CPU_MODELS=(
-    "core2duo|PopCount=managed:this CPU has no POPCNT|HammingDistance=managed|IncrementBy=asmk_increment_sse2|Crc32C=managed:this CPU has no SSE4.2"
-    "Nehalem|PopCount=asmk_popcount_popcnt|HammingDistance=asmk_hamming_popcnt|IncrementBy=asmk_increment_sse2|Crc32C=asmk_crc32c_sse42"
-    "Haswell-v4|PopCount=asmk_popcount_avx2|HammingDistance=asmk_hamming_avx2|IncrementBy=asmk_increment_avx2|Crc32C=asmk_crc32c_pclmul"
+    "core2duo|PopCount=managed:this CPU has no POPCNT|HammingDistance=managed|IncrementBy=asmk_increment_sse2|Crc32C=managed:this CPU has no SSE4.2|HammingScan=managed"
+    "Nehalem|PopCount=asmk_popcount_popcnt|HammingDistance=asmk_hamming_popcnt|IncrementBy=asmk_increment_sse2|Crc32C=asmk_crc32c_sse42|HammingScan=asmk_hamscan_popcnt"
+    "Haswell-v4|PopCount=asmk_popcount_avx2|HammingDistance=asmk_hamming_avx2|IncrementBy=asmk_increment_avx2|Crc32C=asmk_crc32c_pclmul|HammingScan=asmk_hamscan_avx2"
 )
 test_cpu_models() {
     if ! command -v qemu-x86_64 >/dev/null && ! apt_install qemu-user; then

@@ -114,6 +114,23 @@ internal static class SelfTestCommand
                     Expect(ok, $"{where}, value {value}: wrong result or a write outside the range");
                     break;
                 }
+                case KernelOperation.HammingScan: // n words of codes, W = 1..8 by offset, k = 0..11
+                {
+                    int w = 1 + offset % 8, k = offset % 12, codeCount = n / w;
+                    ReadOnlySpan<ulong> codes = a[..(codeCount * w)], query = b[..Math.Min(w, n)];
+                    if (query.Length < w)
+                        break;
+                    var idx = new int[k];
+                    var dist = new uint[k];
+                    int found = Kernels.HammingNearest(isa, query, codes, idx, dist);
+                    var keys = new ulong[codeCount];
+                    for (int i = 0; i < codeCount; i++)
+                        keys[i] = HammingOf(query, codes.Slice(i * w, w)) << 32 | (uint)i;
+                    Array.Sort(keys);
+                    int[] order = keys.Take(k).Select(key => (int)(uint)key).ToArray();
+                    Expect(found == order.Length && idx.AsSpan(0, found).SequenceEqual(order), $"{where}, W {w}, k {k}: wrong nearest codes");
+                    break;
+                }
                 case KernelOperation.Crc32C: // lengths in bytes here
                 {
                     ReadOnlySpan<byte> bytes = bufA.AsSpan(offset, n);
@@ -124,6 +141,13 @@ internal static class SelfTestCommand
                 }
             }
         }
+    }
+
+    private static ulong HammingOf(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        ulong d = 0;
+        for (int i = 0; i < a.Length; i++) d += Bits(a[i] ^ b[i]);
+        return d;
     }
 
     /// <summary>CRC-32C bit by bit (reflected polynomial 0x82F63B78, inverted on entry and exit).</summary>

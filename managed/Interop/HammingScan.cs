@@ -128,6 +128,11 @@ internal static unsafe class HammingScan
     /// <paramref name="threshold"/>, and then the number of codes below it is returned.
     /// </summary>
     public static int Run(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, int firstIndex, ref TopK top, ulong[] hits, ulong threshold,
+        bool countAll = false, CancellationToken cancel = default) =>
+        Run(Bound, query, codes, firstIndex, ref top, hits, threshold, countAll, cancel);
+
+    /// <summary><see cref="Run(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, int, ref TopK, ulong[], ulong, bool, CancellationToken)"/> with a given kernel (0: the managed loop).</summary>
+    public static int Run(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, int firstIndex, ref TopK top, ulong[] hits, ulong threshold,
         bool countAll = false, CancellationToken cancel = default)
     {
         int w = query.Length, n = codes.Length / w, total = 0;
@@ -138,7 +143,7 @@ internal static unsafe class HammingScan
             ulong limit = countAll ? threshold : top.Threshold(threshold);
             if (limit == 0)
                 break; // k = 0, or k codes at distance 0: nothing can enter
-            int found = Scan(query, codes.Slice(start * w, count * w), limit, firstIndex + start, hits);
+            int found = Scan(kernel, query, codes.Slice(start * w, count * w), limit, firstIndex + start, hits);
             total += found;
             top.AddAll(hits.AsSpan(0, found));
         }

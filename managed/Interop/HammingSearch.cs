@@ -301,6 +301,38 @@ public static class HammingSearch
     }
 }
 
+public static partial class Kernels
+{
+    /// <summary>Finds the k codes nearest to <paramref name="query"/> with the scan implementation at <paramref name="isa"/>; see <see cref="HammingSearch.Nearest(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, Span{int}, Span{uint})"/>.</summary>
+    /// <param name="isa">The level to run.</param>
+    /// <param name="query">The query: W words, W at least 1.</param>
+    /// <param name="codes">N codes of W words each.</param>
+    /// <param name="indices">Receives the indices of the nearest codes, nearest first, ties by the lower index.</param>
+    /// <param name="distances">Receives their distances; the same length as <paramref name="indices"/>.</param>
+    /// <returns>How many were found: min(k, N).</returns>
+    /// <exception cref="PlatformNotSupportedException">The level cannot run here; the message says why.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit.</exception>
+    public static int HammingNearest(IsaLevel isa, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances)
+    {
+        nint kernel = Dispatch.Require(KernelOperation.HammingScan, isa);
+        HammingScan.CheckResults(indices, distances);
+        HammingScan.CodeCount(query, codes);
+        ulong[] heap = System.Buffers.ArrayPool<ulong>.Shared.Rent(Math.Max(indices.Length, 1));
+        ulong[] hits = System.Buffers.ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
+        try
+        {
+            var top = new TopK(heap.AsSpan(0, indices.Length));
+            HammingScan.Run(kernel, query, codes, 0, ref top, hits, HammingScan.Everything);
+            return top.WriteSorted(indices, distances);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<ulong>.Shared.Return(hits);
+            System.Buffers.ArrayPool<ulong>.Shared.Return(heap);
+        }
+    }
+}
+
 /// <summary>
 /// Repeated Hamming searches without allocating: the buffers a search needs are kept between
 /// searches (they grow only when k does). The same results as <see cref="HammingSearch"/>'s

@@ -92,7 +92,7 @@ internal static class KernelTable
     public const string VersionExport = "asmk_abi_version";
 
     /// <summary>The number of kernels; they are numbered 0 to <c>Count - 1</c>.</summary>
-    public const int Count = 14;
+    public const int Count = 15;
 
     /// <summary>The export name of a kernel.</summary>
     public static string Name(int kernel) => kernel switch
@@ -110,7 +110,8 @@ internal static class KernelTable
         10 => "asmk_crc32c_pclmul",
         11 => "asmk_crc32c_avx512",
         12 => "asmk_hamscan_popcnt",
-        13 => "asmk_hamscan_avx512",
+        13 => "asmk_hamscan_avx2",
+        14 => "asmk_hamscan_avx512",
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -131,6 +132,7 @@ internal static class KernelTable
         11 => KernelOperation.Crc32C,
         12 => KernelOperation.HammingScan,
         13 => KernelOperation.HammingScan,
+        14 => KernelOperation.HammingScan,
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -150,7 +152,8 @@ internal static class KernelTable
         10 => CpuFeature.Sse42 | CpuFeature.Pclmulqdq,
         11 => CpuFeature.Sse42 | CpuFeature.Pclmulqdq | CpuFeature.Avx512F | CpuFeature.Avx512VL | CpuFeature.Vpclmulqdq | CpuFeature.OsZmm,
         12 => CpuFeature.Popcnt,
-        13 => CpuFeature.Avx512F | CpuFeature.Avx512VL | CpuFeature.Avx512Vpopcntdq | CpuFeature.Popcnt | CpuFeature.OsZmm,
+        13 => CpuFeature.Avx2 | CpuFeature.Popcnt | CpuFeature.OsYmm,
+        14 => CpuFeature.Avx512F | CpuFeature.Avx512VL | CpuFeature.Avx512Vpopcntdq | CpuFeature.Popcnt | CpuFeature.OsZmm,
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -170,7 +173,8 @@ internal static class KernelTable
         10 => "3 interleaved crc32 chains, PCLMULQDQ merge",
         11 => "4 x 64-byte VPCLMULQDQ folds fused with a crc32 chain, crc32 finish",
         12 => "one code at a time, POPCNT per word",
-        13 => "8 codes per step: vpopcntq, add tree, vpcompressq hits, W = 4, 8, 16 bodies",
+        13 => "nibble lookup + vpsadbw, 4 codes per step for W = 4, vpmaskmovq hits",
+        14 => "8 codes per step: vpopcntq, add tree, vpcompressq hits, W = 4, 8, 16 bodies",
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 
@@ -181,7 +185,7 @@ internal static class KernelTable
         KernelOperation.HammingDistance => [3, 4, 5],
         KernelOperation.IncrementBy => [6, 7, 8],
         KernelOperation.Crc32C => [9, 10, 11],
-        KernelOperation.HammingScan => [12, 13],
+        KernelOperation.HammingScan => [12, 13, 14],
         _ => [],
     };
 }

@@ -122,6 +122,7 @@ public class DispatchTests
                 KernelOperation.HammingDistance => Assert.Throws<PlatformNotSupportedException>(() => Kernels.HammingDistance(isa, new ulong[4], new ulong[4])),
                 KernelOperation.IncrementBy => Assert.Throws<PlatformNotSupportedException>(() => Kernels.IncrementBy(isa, new long[4], 1)),
                 KernelOperation.Crc32C => Assert.Throws<PlatformNotSupportedException>(() => Kernels.Crc32C(isa, new byte[4])),
+                KernelOperation.HammingScan => Assert.Throws<PlatformNotSupportedException>(() => Kernels.HammingNearest(isa, [1UL], new ulong[4], new int[1], new uint[1])),
                 _ => throw new Xunit.Sdk.XunitException($"no call for {op}"),
             };
             Assert.Contains(Kernels.GetUnsupportedReason(op, isa)!, e.Message);

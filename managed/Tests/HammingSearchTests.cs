@@ -193,6 +193,24 @@ public class HammingSearchTests
     }
 
     [Fact, Trait("Category", "Api")]
+    public void A_searcher_allocates_nothing_on_repeated_searches()
+    {
+        ulong[] codes = RandomCodes(4 * 50_000, 8), query = RandomCodes(4, 9);
+        var searcher = new HammingSearcher(10);
+        var idx = new int[10];
+        var dist = new uint[10];
+        searcher.Nearest(query, codes, idx, dist); // first call: JIT, static state
+        searcher.WithinRadius(query, codes, 100, idx, dist);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            searcher.Nearest(query, codes, idx, dist);
+            searcher.WithinRadius(query, codes, 100, idx, dist);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact, Trait("Category", "Api")]
     public void A_canceled_batch_throws()
     {
         using var canceled = new CancellationTokenSource();
