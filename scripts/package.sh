@@ -3,7 +3,11 @@
 
 VERSION="$(sed -nE 's:.*<Version>([^<]+)</Version>.*:\1:p' "$ROOT/managed/Interop/AsmKernels.csproj")"
 FEED="$BUILD/feed"
-PACKAGE="$FEED/AsmKernels.$VERSION.nupkg"
+# Every local pack gets a version of its own, so that no NuGet cache (the global packages folder
+# included) can hand back the binaries of an earlier pack under the same number; a release
+# (ASMKERNELS_RELEASE=1) takes the plain version. Set by pack, written to build/feed/VERSION.
+PACK_VERSION=""
+PACKAGE=""
 CONSUMER="$ROOT/samples/Consumer/Consumer.csproj"
 
 WINDOWS_DLL_BUILT=0  # set by test_windows, which builds the DLL first
@@ -21,12 +25,24 @@ windows_dll() {
     WINDOWS_DLL_BUILT=1
 }
 
-# pack -- AsmKernels.<version>.nupkg (+ .snupkg) in build/feed, with both native libraries.
+# pack_version -- VERSION for a release (ASMKERNELS_RELEASE=1), else VERSION-dev.<UTC time>.g<commit>.
+pack_version() {
+    if [[ ${ASMKERNELS_RELEASE:-} == 1 ]]; then printf '%s\n' "$VERSION"; return; fi
+    local commit
+    commit="$(git -C "$ROOT" rev-parse --short=8 HEAD 2>/dev/null || echo 0)"
+    printf '%s-dev.%s.g%s\n' "$VERSION" "$(date -u +%Y%m%d%H%M%S)" "$commit"
+}
+
+# pack -- AsmKernels.<version>.nupkg (+ .snupkg) with both native libraries, and the CLI as the
+# .NET tool AsmKernels.Cli.<version>.nupkg, in build/feed; the version in build/feed/VERSION.
 pack() {
     windows_dll || die "pack needs the Windows DLL: $WINDOWS_WHY"
-    say "package: dotnet pack"
+    PACK_VERSION="$(pack_version)"
+    PACKAGE="$FEED/AsmKernels.$PACK_VERSION.nupkg"
+    say "package: dotnet pack, version $PACK_VERSION"
     rm -rf "$FEED"
-    local args=(-p:AsmkLinuxNative="$BUILD/native/libasmkernels.so"
+    local args=(-p:Version="$PACK_VERSION"
+                -p:AsmkLinuxNative="$BUILD/native/libasmkernels.so"
                 -p:AsmkWindowsNative="$BUILD/native-win64/libasmkernels.dll")
     if git -C "$ROOT" rev-parse HEAD >/dev/null 2>&1; then
         args+=(-p:RepositoryCommit="$(git -C "$ROOT" rev-parse HEAD)")
@@ -34,6 +50,8 @@ pack() {
         [[ -z $url ]] || args+=(-p:RepositoryUrl="$url")
     fi
     dotnet pack "$ROOT/managed/Interop/AsmKernels.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo
+    dotnet pack "$ROOT/managed/Cli/Cli.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo
+    printf '%s\n' "$PACK_VERSION" > "$FEED/VERSION"
     command -v unzip >/dev/null || apt_install unzip || die "pack checks the package with unzip: apt-get install -y unzip"
     local entry listing
     listing="$(unzip -Z1 "$PACKAGE")"
@@ -41,7 +59,11 @@ pack() {
                  runtimes/linux-x64/native/libasmkernels.so runtimes/win-x64/native/libasmkernels.dll; do
         grep -qx "$entry" <<<"$listing" || die "$PACKAGE lacks $entry"
     done
-    say "package: $PACKAGE (and $(basename "$PACKAGE" .nupkg).snupkg)"
+    listing="$(unzip -Z1 "$FEED/AsmKernels.Cli.$PACK_VERSION.nupkg")"
+    for entry in tools/net10.0/any/AsmKernels.Cli.dll tools/net10.0/any/libasmkernels.so tools/net10.0/any/DotnetToolSettings.xml; do
+        grep -qx "$entry" <<<"$listing" || die "AsmKernels.Cli.$PACK_VERSION.nupkg lacks $entry"
+    done
+    say "package: $PACKAGE (and $(basename "$PACKAGE" .nupkg).snupkg), the tool AsmKernels.Cli.$PACK_VERSION.nupkg"
 }
 
 # consumer_publish NAME [dotnet publish args...] -- publishes samples/Consumer from the local feed
@@ -51,7 +73,7 @@ consumer_publish() {
     rm -rf "$BUILD/consumer/$name" "$BUILD/consumer/packages/asmkernels"   # always the package just built
     dotnet publish "$CONSUMER" -c $CONFIG -o "$BUILD/consumer/$name" \
         --artifacts-path "$BUILD/consumer/artifacts/$name" \
-        -p:RestorePackagesPath="$BUILD/consumer/packages" -p:AsmKernelsVersion="$VERSION" "$@" \
+        -p:RestorePackagesPath="$BUILD/consumer/packages" -p:AsmKernelsVersion="$PACK_VERSION" "$@" \
         >"$BUILD/consumer/$name.log" 2>&1
 }
 
@@ -98,6 +120,7 @@ test_package() {
     expect "consumer trimmed, no trim warnings" "$rc" "$out" "${NATIVE_USED[@]}"
 
     test_package_aot
+    test_tool
 
     # Windows: self-contained win-x64, run under wine (which offers .NET no AVX-512; avx2 kernels run).
     if ! find_wine; then
@@ -108,6 +131,20 @@ test_package() {
     out="$( ((rc == 0)) && WINEPREFIX="$BUILD/wineprefix" WINEDEBUG=-all "$WINE" "$BUILD/consumer/win-x64/Consumer.exe" 2>&1 | tr -d '\r')" || rc=$?
     ((rc == 0)) || cat "$BUILD/consumer/win-x64.log"
     expect "consumer win-x64 under wine" "$rc" "$out" "${NATIVE_USED[@]}" 'libasmkernels\.dll'
+}
+
+# The CLI as a .NET tool: installed from the feed into an empty tool path (and a packages folder of
+# its own), then `asmkernels info` from there must pick native kernels, not the fallback.
+test_tool() {
+    local out rc=0 tools="$BUILD/tool"
+    rm -rf "$tools" "$BUILD/tool-packages"
+    NUGET_PACKAGES="$BUILD/tool-packages" dotnet tool install AsmKernels.Cli --tool-path "$tools" \
+        --add-source "$FEED" --version "$PACK_VERSION" >"$BUILD/tool.log" 2>&1 || rc=$?
+    ((rc == 0)) || cat "$BUILD/tool.log"
+    out="$( ((rc == 0)) && "$tools/asmkernels" info 2>&1)" || rc=$?
+    expect "the CLI as a .NET tool (dotnet tool install, then asmkernels info)" "$rc" "$out" \
+        'native library: .*libasmkernels\.so' 'PopCount +[a-z0-9.]+ +asmk_popcount_' 'Crc32C +[a-z0-9.]+ +asmk_crc32c_' \
+        'HammingScan +[a-z0-9.]+ +asmk_hamscan_'
 }
 
 # Native AOT: needs clang (installed as root when missing) and the NativeAOT runtime pack from the

@@ -35,32 +35,7 @@ static int Fail(int exitCode, Exception e)
     return exitCode;
 }
 
-static int Run(string[] args) => args.FirstOrDefault() switch
-{
-    "info" => InfoCommand.Run(),
-    "demo" => DemoCommand.Run(),
-    "selftest" => SelfTestCommand.Run(),
-    "crossover" => CrossoverCommand.Run(),
-    "disasm" => DisasmCommand.Run(args[1..]),
-    "popcount" => FileCommands.PopCount(args[1..], Console.Out, Console.Error),
-    "hamming" => FileCommands.Hamming(args[1..], Console.Out, Console.Error),
-    "crc32c" => FileCommands.Crc32C(args[1..], Console.Out, Console.Error),
-    "search" => SearchCommand.Run(args[1..], Console.Out, Console.Error),
-    "cold" => ColdStartCommand.Run(args[1..]),
-    "jit-run" => JitRun(args), // the child process of disasm
-    "cold-run" => ColdStartCommand.ChildRun(args), // the child process of cold
-    null or "help" or "-h" or "--help" => Usage(Console.Out, 0),
-    _ => Usage(Console.Error, 1, $"unknown command '{args[0]}'"),
-};
-
-static int JitRun(string[] args)
-{
-    DisasmOperation? op = args.Length == 3 ? DisasmOperation.All.FirstOrDefault(o => o.Name == args[1]) : null;
-    if (op is null || !Enum.TryParse(args[2], ignoreCase: true, out JitMode mode))
-        return Usage(Console.Error, 1, "jit-run <op> tier1|fullopts is run by disasm");
-    JitDisassembler.RunLoops(op, mode);
-    return 0;
-}
+static int Run(string[] args) => CommandLine.Invoke(args, _ => Usage(Console.Error, 1, "name a command"), () => Usage(Console.Out, 0));
 
 static int Usage(TextWriter to, int exitCode, string? error = null)
 {
@@ -84,6 +59,8 @@ static int Usage(TextWriter to, int exitCode, string? error = null)
                      [--k K | --radius R] [--threads T] [--json] [--progress] (FILE: raw B-bit codes)
                      (- is standard input; pipes, FIFOs and devices stream in blocks)
                      (exit codes: 0 ok, 1 bad usage, 2 I/O error)
+
+        asmkernels <command> --help: the command's arguments and options
 
         environment: ASMKERNELS_MAX_ISA=scalar|sse2|sse4.2|avx2|avx512, ASMKERNELS_NATIVE_PATH=<file or dir>
         """);

@@ -15,7 +15,40 @@ public class ChildProcessTests
 
     private static string MissingLibrary => Path.Combine(Path.GetTempPath(), "asmk-no-such-dir", Reference.NativeFileName);
 
-    private static (int ExitCode, string Output) RunCli(string cliAssembly, string command, params (string Name, string? Value)[] environment)
+    [Fact]
+    public void No_command_prints_the_usage_and_exits_1_and_help_exits_0()
+    {
+        (int code, string output) = RunCli(CliAssembly, "");
+        Assert.Equal(1, code);
+        Assert.Contains("usage: asmkernels <command>", output);
+        Assert.Contains("name a command", output);
+        (code, output) = RunCli(CliAssembly, "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("asmkernels [command] [options]", output);
+        Assert.Contains("search", output);
+    }
+
+    [Fact]
+    public void Every_command_has_help_and_unknown_options_exit_1()
+    {
+        foreach (string command in new[] { "info", "demo", "selftest", "crossover", "cold", "disasm", "popcount", "hamming", "crc32c", "search" })
+        {
+            (int code, string output) = RunCli(CliAssembly, command, [], "--help");
+            Assert.True(code == 0, $"{command} --help: exit {code}: {output}");
+            Assert.Contains($"asmkernels {command}", output);
+        }
+        (int bad, string message) = RunCli(CliAssembly, "popcount", [], "f.bin", "--frobnicate");
+        Assert.Equal(1, bad);
+        Assert.Contains("--frobnicate", message);
+        (bad, message) = RunCli(CliAssembly, "no-such-command");
+        Assert.Equal(1, bad);
+        Assert.Contains("no-such-command", message);
+    }
+
+    private static (int ExitCode, string Output) RunCli(string cliAssembly, string command, params (string Name, string? Value)[] environment) =>
+        RunCli(cliAssembly, command, environment, []);
+
+    private static (int ExitCode, string Output) RunCli(string cliAssembly, string command, (string Name, string? Value)[] environment, params string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -23,7 +56,10 @@ public class ChildProcessTests
             RedirectStandardError = true,
         };
         start.ArgumentList.Add(cliAssembly);
-        start.ArgumentList.Add(command);
+        if (command.Length > 0)
+            start.ArgumentList.Add(command);
+        foreach (string argument in arguments)
+            start.ArgumentList.Add(argument);
         start.Environment.Remove("ASMKERNELS_MAX_ISA");
         start.Environment.Remove("ASMKERNELS_NATIVE_PATH");
         foreach ((string name, string? value) in environment)
