@@ -41,6 +41,8 @@ internal static class CommandLine
             new Option<string>("--library") { Description = "the native library to read the kernel from" },
             new Option<bool>("--all") { Description = "every operation at every level, as markdown files (with --out)" },
             new Option<string>("--out") { Description = "the directory for --all" },
+            new Option<string>("--method") { Description = "ASSEMBLY.dll:Namespace.Type.Method[(parameter types)]: the JIT's code for any method" },
+            new Option<string>("--native") { Description = "FILE:SYMBOL: a routine of a .so, .dll, .o or .obj" },
         };
         disasm.SetAction(_ => DisasmCommand.Run(rest));
         root.Add(disasm);
@@ -70,6 +72,7 @@ internal static class CommandLine
         // The child processes of disasm and cold: not for people.
         root.Add(Hidden("jit-run", () => JitRun(args)));
         root.Add(Hidden("cold-run", () => ColdStartCommand.ChildRun(args)));
+        root.Add(Hidden("jit-method", () => args.Length == 3 ? UserDisasm.ChildCompile(args[1], args[2]) : 1));
 
         // Exceptions reach Program's handler (one line and exit code 2 for I/O), not a stack trace.
         return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

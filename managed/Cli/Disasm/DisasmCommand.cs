@@ -8,11 +8,12 @@ namespace AsmKernels.Cli.Disasm;
 internal static class DisasmCommand
 {
     public const string Usage = "usage: asmkernels disasm <op> [--isa <level>] [--jit tier1|fullopts] [--format text|markdown] [--size <elements>] [--library <file>]\n"
-        + "       asmkernels disasm --all --out <dir> [--jit tier1|fullopts] [--size <elements>]";
+        + "       asmkernels disasm --all --out <dir> [--jit tier1|fullopts] [--size <elements>]\n"
+        + "       asmkernels disasm [--method ASSEMBLY.dll:Namespace.Type.Method[(types)]] [--native FILE:SYMBOL] [--format text|markdown]";
 
     public static int Run(string[] args)
     {
-        string? opName = null, isaText = null, jitText = null, format = null, sizeText = null, library = null, outDir = null;
+        string? opName = null, isaText = null, jitText = null, format = null, sizeText = null, library = null, outDir = null, method = null, native = null;
         bool all = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -31,6 +32,8 @@ internal static class DisasmCommand
                     case "--size": sizeText = value; break;
                     case "--library": library = value; break;
                     case "--out": outDir = value; break;
+                    case "--method": method = value; break;
+                    case "--native": native = value; break;
                     default: return Fail($"unknown option '{arg}'");
                 }
                 continue;
@@ -49,6 +52,12 @@ internal static class DisasmCommand
         }
         if (format is not (null or "text" or "markdown"))
             return Fail($"unknown --format '{format}'; valid: text, markdown");
+        if (method is not null || native is not null)
+        {
+            if (opName is not null || all || isaText is not null || library is not null || outDir is not null)
+                return Fail("--method and --native take no operation, --all, --isa, --library or --out");
+            return UserDisasm.Run(method, native, format);
+        }
         int size = 4096;
         if (sizeText is not null && (!int.TryParse(sizeText, out size) || size < 1 || size > 1 << 26))
             return Fail($"--size must be a number of elements from 1 to {1 << 26}, not '{sizeText}'");

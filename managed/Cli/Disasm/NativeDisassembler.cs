@@ -10,7 +10,13 @@ internal static class NativeDisassembler
     /// exact (a PE export runs to the next export) is cut after the routine's last return or
     /// jump that no branch inside it passes, which drops the padding that follows it.
     /// </summary>
-    public static Listing Decode(NativeSymbol symbol, byte[] code, string origin)
+    public static Listing Decode(NativeSymbol symbol, byte[] code, string origin) => Decode(symbol, code, origin, []);
+
+    /// <summary>
+    /// <see cref="Decode(NativeSymbol, byte[], string)"/>, naming in a comment the symbol of each
+    /// relocation (offset from the routine's start) that falls inside an instruction.
+    /// </summary>
+    public static Listing Decode(NativeSymbol symbol, byte[] code, string origin, IReadOnlyList<ObjectFile.Relocation> relocations)
     {
         List<Instruction> instructions = DecodeAll(symbol.Address, code);
         if (!symbol.SizeIsExact)
@@ -45,7 +51,11 @@ internal static class NativeDisassembler
                 lines.Add(new ListingLine(LineKind.Label, label));
             formatter.FormatMnemonic(instruction, mnemonic);
             formatter.FormatAllOperands(instruction, operands);
-            lines.Add(ListingLine.Instruction(mnemonic.ToStringAndReset(), operands.ToStringAndReset()));
+            string text = operands.ToStringAndReset();
+            foreach (ObjectFile.Relocation r in relocations)
+                if (start + r.Offset >= instruction.IP && start + r.Offset < instruction.NextIP)
+                    text += $"  ; relocation: {r.Target}";
+            lines.Add(ListingLine.Instruction(mnemonic.ToStringAndReset(), text));
         }
         return new Listing(symbol.Name, origin, lines, checked((int)(end - start)));
     }

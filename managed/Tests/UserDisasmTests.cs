@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Reflection;
+using AsmKernels.Cli.Disasm;
+
+namespace AsmKernels.Tests;
+
+/// <summary>
+/// <c>asmkernels disasm --method</c> and <c>--native</c> on code the test writes itself: a small
+/// class library it builds, and a NASM routine it assembles as an ELF and a COFF object.
+/// </summary>
+public sealed class UserDisasmTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("asmk-userdisasm-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string CliAssembly =>
+        typeof(UserDisasmTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliAssembly").Value!;
+
+    private static (int Code, string Output) Run(string workDir, string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workDir };
+        foreach (string a in args) start.ArgumentList.Add(a);
+        using var p = Process.Start(start)!;
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(3)), $"{file} did not finish in 3 minutes");
+        return (p.ExitCode, output + err.Result);
+    }
+
+    private (int Code, string Output) Cli(params string[] args) =>
+        Run(_dir, Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [CliAssembly, .. args]);
+
+    private const string Routine = """
+        bits 64
+        default rel
+        extern helper
+        section .rodata
+        table: dq 1, 2, 3
+        section .text
+        global sum_words
+        sum_words:
+            xor eax, eax
+        .loop:
+            add rax, [rdi]
+            add rax, [table]
+            add rdi, 8
+            dec rsi
+            jnz .loop
+            call helper
+            ret
+        global other
+        other:
+            mov eax, 1
+            ret
+        """;
+
+    private string Assemble(string format, string extension)
+    {
+        string source = Path.Combine(_dir, "routine.asm"), obj = Path.Combine(_dir, "routine" + extension);
+        File.WriteAllText(source, format == "win64" ? Routine.Replace(".rodata", ".rdata rdata", StringComparison.Ordinal) : Routine);
+        (int code, string output) = Run(_dir, "nasm", "-f", format, "-o", obj, source);
+        Assert.True(code == 0, output);
+        return obj;
+    }
+
+    [SkippableTheory]
+    [InlineData("elf64", ".o")]
+    [InlineData("win64", ".obj")]
+    public void A_routine_of_an_object_is_listed_with_its_relocations_named(string format, string extension)
+    {
+        Skip.If(!File.Exists("/usr/bin/nasm") && !File.Exists("/usr/local/bin/nasm"), "nasm is not installed");
+        string obj = Assemble(format, extension);
+        Listing? listing = UserDisasm.Native($"{obj}:sum_words", out string? error);
+        Assert.True(listing is not null, error);
+        string text = string.Join('\n', listing.TextLines);
+        Assert.Contains("relocation: helper", text);
+        Assert.Contains("relocation: .r", text); // the table, through its section
+        Assert.Contains("L0:", text);
+        Assert.Contains("jne         L0", text);
+        Assert.DoesNotContain("mov         eax, 1", text); // stops where `other` begins
+        Assert.Null(UserDisasm.Native($"{obj}:no_such_routine", out error));
+        Assert.Contains("no_such_routine", error);
+        Assert.Contains("sum_words", error); // the symbols it has
+
+        (int code, string output) = Cli("disasm", "--native", $"{obj}:missing_symbol");
+        Assert.Equal(1, code);
+        Assert.Contains("missing_symbol", output);
+    }
+
+    [SkippableFact]
+    public void An_export_of_the_shared_library_is_listed()
+    {
+        Skip.IfNot(Kernels.NativeLibraryLoaded, "the native library is not loaded");
+        Listing? listing = UserDisasm.Native($"{Kernels.NativeLibraryPath}:asmk_popcount_popcnt", out string? error);
+        Assert.True(listing is not null, error);
+        Assert.Contains(listing.Lines, l => l.Mnemonic == "popcnt");
+    }
+
+    [SkippableFact]
+    public void A_method_of_a_built_library_is_listed_beside_a_routine_and_bad_names_are_errors()
+    {
+        Skip.If(!File.Exists("/usr/bin/nasm") && !File.Exists("/usr/local/bin/nasm"), "nasm is not installed");
+        string project = Path.Combine(_dir, "lib");
+        Directory.CreateDirectory(project);
+        File.WriteAllText(Path.Combine(project, "lib.csproj"), """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework><AssemblyName>SampleLib</AssemblyName></PropertyGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(project, "Bits.cs"), """
+            using System;
+            namespace Sample;
+            public static class Bits
+            {
+                public static ulong Count(ReadOnlySpan<ulong> data) { ulong n = 0; foreach (ulong w in data) n += (ulong)System.Numerics.BitOperations.PopCount(w); return n; }
+                public static ulong Count(ulong[] data) => Count(data.AsSpan());
+                public static T Echo<T>(T value) => value;
+            }
+            """);
+        string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        (int built, string buildOutput) = Run(project, host, "build", "-c", "Release", "-o", Path.Combine(project, "out"), "-nologo");
+        Assert.True(built == 0, buildOutput);
+        string dll = Path.Combine(project, "out", "SampleLib.dll");
+        string obj = Assemble("elf64", ".o");
+
+        (int code, string output) = Cli("disasm", "--method", $"{dll}:Sample.Bits.Count(System.ReadOnlySpan<System.UInt64>)", "--native", $"{obj}:sum_words");
+        Assert.True(code == 0, output);
+        Assert.Contains("Sample.Bits:Count", output);
+        Assert.Contains("JIT FullOpts", output);
+        Assert.Contains("popcnt", output);
+        Assert.Contains("| ", output); // side by side
+        Assert.Contains("hot-loop instructions", output);
+
+        (code, output) = Cli("disasm", "--method", $"{dll}:Sample.Bits.Count");
+        Assert.Equal(1, code);
+        Assert.Contains("ambiguous", output);
+        Assert.Contains("Count(System.UInt64[])", output);
+
+        (code, output) = Cli("disasm", "--method", $"{dll}:Sample.Bits.Echo");
+        Assert.Equal(1, code);
+        Assert.Contains("open generic", output);
+
+        (code, output) = Cli("disasm", "--method", $"{dll}:Sample.Bits.Nope");
+        Assert.Equal(1, code);
+        Assert.Contains("Count, Echo", output);
+
+        (code, output) = Cli("disasm", "--method", $"{dll}:Sample.Bits.Count(System.UInt64[])", "--format", "markdown");
+        Assert.True(code == 0, output);
+        Assert.Contains("```nasm", output);
+    }
+}
