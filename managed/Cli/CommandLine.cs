@@ -69,6 +69,16 @@ internal static class CommandLine
         helpCommand.SetAction(_ => help());
         root.Add(helpCommand);
 
+        var abicheck = new Command("abicheck", "checkasm for any routine: callee-saved registers, guard pages, vzeroupper, results against a reference")
+        {
+            new Argument<string>("library") { Description = "an ELF shared library (System V) or a PE DLL (Win64, under wine on Linux)" },
+            new Option<string>("--symbol") { Description = "the routine's exported name", Required = true },
+            new Option<string>("--signature") { Description = "e.g. 'u64 (in u64[n], size n)': in|inout|out T[n], size n or a scalar T; T: u8 i8 u16 i16 u32 i32 u64 i64 size", Required = true },
+            new Option<string>("--reference") { Description = "LIBRARY:NAME of a routine that must give the same results" },
+        };
+        abicheck.SetAction(_ => AbiCheckCommand.Run(rest));
+        root.Add(abicheck);
+
         // The child processes of disasm and cold: not for people.
         root.Add(Hidden("jit-run", () => JitRun(args)));
         root.Add(Hidden("cold-run", () => ColdStartCommand.ChildRun(args)));

@@ -55,6 +55,8 @@ static int Usage(TextWriter to, int exitCode, string? error = null)
           popcount   set bits in a file: popcount <file|-> [--json] [--progress]
           hamming    differing bits of two files: hamming <fileA|-> <fileB|-> [--pad] [--json] [--progress]
           crc32c     the CRC-32C of a file, in hex: crc32c <file|-> [--json] [--progress]
+          abicheck   checkasm for any routine: abicheck LIBRARY --symbol NAME --signature SIG
+                     [--reference LIBRARY:NAME] (e.g. SIG 'u64 (in u64[n], size n)')
           search     nearest codes by Hamming distance: search --codes FILE --queries FILE --bits B
                      [--k K | --radius R] [--threads T] [--json] [--progress] (FILE: raw B-bit codes)
                      (- is standard input; pipes, FIFOs and devices stream in blocks)

@@ -20,6 +20,7 @@ extern uint32_t checkasm_clobbered; /* bit n: register n of CHECKASM_REG_NAMES c
 extern uint32_t checkasm_xinuse;    /* nonzero: the upper YMM state was left in use */
 extern uint32_t checkasm_use_xgetbv;
 extern uint64_t checkasm_saved_rsp; /* the trampoline's rsp at its call */
+extern uint64_t checkasm_arg3;      /* the callee's fourth argument (rcx / r9) */
 
 #define CHECKASM_REG_NAMES                                                        \
     { "rbx", "rbp", "r12", "r13", "r14", "r15", "rdi", "rsi", "xmm6", "xmm7",   \

@@ -15,6 +15,7 @@
 ;   checkasm_xinuse     out: XGETBV(1) & 4 after the call (AVX upper state in use)
 ;   checkasm_use_xgetbv in: nonzero when the CPU has XGETBV with ECX=1
 ;   checkasm_saved_rsp  the trampoline's stack pointer at the call, for the fault path
+;   checkasm_arg3       in: the callee's fourth argument (abicheck; 0 for checkasm's routines)
 ;   checkasm_return_win64  the Win64 trampoline's return address: where unwinding
 ;                       from inside a routine must arrive
 ;
@@ -25,7 +26,7 @@
 %define BIT_RSP 18                           ; after the 8 GPRs and 10 xmm registers
 
 section .bss
-global checkasm_preload, checkasm_clobbered, checkasm_xinuse, checkasm_use_xgetbv, checkasm_saved_rsp
+global checkasm_preload, checkasm_clobbered, checkasm_xinuse, checkasm_use_xgetbv, checkasm_saved_rsp, checkasm_arg3
 alignb 16
 checkasm_preload:    resq 8 + 20
 checkasm_clobbered:  resd 1
@@ -33,6 +34,7 @@ checkasm_xinuse:     resd 1
 checkasm_use_xgetbv: resd 1
 alignb 8
 checkasm_saved_rsp:  resq 1
+checkasm_arg3:       resq 1                  ; a fourth argument (rcx / r9), for abicheck
 
 section .text
 global checkasm_return_win64
@@ -152,10 +154,12 @@ global checkasm_return_win64
     mov      rcx, [SLOT_FN + 8]
     mov      rdx, [SLOT_FN + 16]
     mov      r8, [SLOT_FN + 24]
+    mov      r9, [checkasm_arg3]
 %else
     mov      rdi, [SLOT_FN + 8]
     mov      rsi, [SLOT_FN + 16]
     mov      rdx, [SLOT_FN + 24]
+    mov      rcx, [checkasm_arg3]
 %endif
     mov      [checkasm_saved_rsp], rsp
     call     [SLOT_FN]

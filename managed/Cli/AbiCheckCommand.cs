@@ -1,0 +1,144 @@
+using System.Diagnostics;
+
+namespace AsmKernels.Cli;
+
+/// <summary>
+/// <c>asmkernels abicheck LIBRARY --symbol NAME --signature SIG [--reference LIBRARY:NAME]</c>: the
+/// project's checkasm engine (native/tests/abicheck.c, shipped beside the CLI as
+/// <c>asmk-abicheck</c>) on any routine of any library. An ELF library is checked with the System V
+/// convention by the Linux harness; a PE DLL with Win64 by the Windows harness
+/// (<c>asmk-abicheck.exe</c>), under wine on Linux. Exit 0 clean, 1 with violations (each named),
+/// 2 when the library, the symbol or the harness cannot be loaded or the signature is wrong.
+/// </summary>
+internal static class AbiCheckCommand
+{
+    private const string Usage = "abicheck LIBRARY --symbol NAME --signature SIG [--reference LIBRARY:NAME]\n"
+        + "  SIG: RET (ARG, ...), up to four arguments: in|inout|out T[n], size n, or a scalar T;\n"
+        + "       T: u8 i8 u16 i16 u32 i32 u64 i64 size; e.g. 'u64 (in u64[n], size n)', 'void (inout i64[n], size n, i64)'";
+
+    public static int Run(string[] args)
+    {
+        string? library = null, symbol = null, signature = null, reference = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            if (arg is "--symbol" or "--signature" or "--reference")
+            {
+                if (i + 1 >= args.Length)
+                    return Fail($"{arg} needs a value");
+                string value = args[++i];
+                if (arg == "--symbol") symbol = value;
+                else if (arg == "--signature") signature = value;
+                else reference = value;
+            }
+            else if (arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                return Fail($"unknown option '{arg}'");
+            }
+            else if (library is null)
+            {
+                library = arg;
+            }
+            else
+            {
+                return Fail($"unexpected argument '{arg}'");
+            }
+        }
+        if (library is null || symbol is null || signature is null)
+            return Fail("name the library, --symbol and --signature");
+        if (!File.Exists(library))
+        {
+            Console.Error.WriteLine($"asmkernels: abicheck: {library}: no such file");
+            return 2;
+        }
+        var harnessArgs = new List<string> { Path.GetFullPath(library), symbol, signature };
+        if (reference is not null)
+        {
+            int colon = reference.LastIndexOf(':');
+            if (colon <= 0 || colon == reference.Length - 1)
+                return Fail($"--reference takes LIBRARY:NAME, not '{reference}'");
+            string refLibrary = reference[..colon];
+            if (!File.Exists(refLibrary))
+            {
+                Console.Error.WriteLine($"asmkernels: abicheck: {refLibrary}: no such file");
+                return 2;
+            }
+            harnessArgs.Add(Path.GetFullPath(refLibrary));
+            harnessArgs.Add(reference[(colon + 1)..]);
+        }
+
+        bool pe = IsPe(library);
+        if (pe && reference is not null && !IsPe(reference[..reference.LastIndexOf(':')]))
+            return Fail("the routine and its reference must both be PE DLLs or both ELF libraries");
+        string harness = Path.Combine(AppContext.BaseDirectory, pe ? "asmk-abicheck.exe" : "asmk-abicheck");
+        if (!File.Exists(harness))
+        {
+            Console.Error.WriteLine($"asmkernels: abicheck: the {(pe ? "Windows" : "Linux")} harness {harness} is missing (./build.sh builds it{(pe ? " with MinGW-w64" : "")})");
+            return 2;
+        }
+        if (!pe && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(harness) & UnixFileMode.UserExecute) == 0)
+        {
+            // A NuGet package (the .NET tool) does not keep file modes.
+            try { File.SetUnixFileMode(harness, File.GetUnixFileMode(harness) | UnixFileMode.UserExecute); }
+            catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+            {
+                Console.Error.WriteLine($"asmkernels: abicheck: {harness} is not executable and cannot be made so: {e.Message}");
+                return 2;
+            }
+        }
+        ProcessStartInfo start;
+        if (pe && !OperatingSystem.IsWindows())
+        {
+            string? wine = FindWine();
+            if (wine is null)
+            {
+                Console.Error.WriteLine("asmkernels: abicheck: a PE DLL is checked by the Windows harness, and wine is not installed (apt-get install wine64)");
+                return 2;
+            }
+            start = new ProcessStartInfo(wine);
+            start.ArgumentList.Add(harness);
+            start.Environment["WINEDEBUG"] = "-all";
+            for (int i = 0; i < harnessArgs.Count; i++)
+                if (i == 0 || (i == 3 && harnessArgs.Count == 5))
+                    harnessArgs[i] = "Z:" + harnessArgs[i].Replace('/', '\\'); // wine's drive for the Unix root
+        }
+        else
+        {
+            start = new ProcessStartInfo(harness);
+        }
+        foreach (string a in harnessArgs)
+            start.ArgumentList.Add(a);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        using Process child = Process.Start(start) ?? throw new IOException($"cannot start {start.FileName}");
+        Task<string> stderr = child.StandardError.ReadToEndAsync();
+        string line;
+        while ((line = child.StandardOutput.ReadLine()!) is not null)
+            Console.WriteLine(line.TrimEnd('\r'));
+        child.WaitForExit();
+        Console.Error.Write(stderr.Result.Replace("\r", "", StringComparison.Ordinal));
+        return child.ExitCode is 0 or 1 or 2 ? child.ExitCode : 2;
+    }
+
+    private static bool IsPe(string path)
+    {
+        using FileStream f = File.OpenRead(path);
+        return f.ReadByte() == 'M' && f.ReadByte() == 'Z';
+    }
+
+    private static string? FindWine()
+    {
+        foreach (string dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))
+            foreach (string name in new[] { "wine64", "wine" })
+                if (dir.Length > 0 && File.Exists(Path.Combine(dir, name)))
+                    return Path.Combine(dir, name);
+        return File.Exists("/usr/lib/wine/wine64") ? "/usr/lib/wine/wine64" : null;
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"asmkernels: abicheck: {message}");
+        Console.Error.WriteLine($"usage: asmkernels {Usage}");
+        return 1;
+    }
+}

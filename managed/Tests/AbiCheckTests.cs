@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace AsmKernels.Tests;
+
+/// <summary>
+/// <c>asmkernels abicheck</c>: clean on the library's own kernels, and each deliberately broken
+/// routine (assembled and linked by the test) caught and named: a clobbered callee-saved register,
+/// a read one byte past the buffer, upper YMM state left dirty, a result that differs from the
+/// reference. Linux (System V) always; a Win64 DLL under wine where the Windows harness was built.
+/// </summary>
+public sealed class AbiCheckTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("asmk-abicheck-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static string CliAssembly =>
+        typeof(AbiCheckTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliAssembly").Value!;
+
+    private (int Code, string Output) Run(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir };
+        foreach (string a in args) start.ArgumentList.Add(a);
+        start.Environment["WINEDEBUG"] = "-all";
+        using var p = Process.Start(start)!;
+        Task<string> err = p.StandardError.ReadToEndAsync();
+        string output = p.StandardOutput.ReadToEnd();
+        Assert.True(p.WaitForExit(TimeSpan.FromMinutes(5)), $"{file} did not finish in 5 minutes");
+        return (p.ExitCode, output + err.Result);
+    }
+
+    private (int Code, string Output) AbiCheck(params string[] args) =>
+        Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [CliAssembly, "abicheck", .. args]);
+
+    private static readonly string[] ToolDirectories = ["/usr/bin", "/usr/local/bin"];
+
+    private static string? Tool(string name) => ToolDirectories.Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
+
+    private const string Sum = "u64 (in u64[n], size n)";
+
+    /// <summary>u64 f(const u64 *a, size_t n), correct and broken, written for one convention's argument registers.</summary>
+    private static string Routines(string a, string n, string format) => $$"""
+        bits 64
+        default rel
+        section .text
+        {{(format == "elf64" ? "global good_sum:function, clobber:function, overread:function, dirty_ymm:function, wrong_sum:function" : "global good_sum, clobber, overread, dirty_ymm, wrong_sum\nexport good_sum\nexport clobber\nexport overread\nexport dirty_ymm\nexport wrong_sum")}}
+        good_sum:
+            xor eax, eax
+            test {{n}}, {{n}}
+            jz .done
+        .loop:
+            add rax, [{{a}}]
+            add {{a}}, 8
+            dec {{n}}
+            jnz .loop
+        .done:
+            ret
+        clobber:
+            mov {{(format == "elf64" ? "rbx" : "rsi")}}, {{a}}   ; callee-saved, not saved
+            jmp good_sum
+        overread:
+            test {{n}}, {{n}}
+            jz good_sum
+            movzx eax, byte [{{a}} + 8*{{n}}]   ; one byte past the end
+            jmp good_sum
+        dirty_ymm:
+            vpcmpeqd ymm0, ymm0, ymm0
+            jmp good_sum
+        wrong_sum:                  ; one too many for every non-empty input
+            test {{n}}, {{n}}
+            jz good_sum
+            sub rsp, 8
+            call good_sum
+            add rsp, 8
+            inc rax
+            ret
+        """;
+
+    private string BuildLinux()
+    {
+        string source = Path.Combine(_dir, "routines.asm"), obj = Path.Combine(_dir, "routines.o"), lib = Path.Combine(_dir, "libroutines.so");
+        File.WriteAllText(source, Routines("rdi", "rsi", "elf64"));
+        (int code, string output) = Run(Tool("nasm")!, "-f", "elf64", "-o", obj, source);
+        Assert.True(code == 0, output);
+        (code, output) = Run(Tool("gcc")!, "-shared", "-Wl,-z,noexecstack", "-o", lib, obj);
+        Assert.True(code == 0, output);
+        return lib;
+    }
+
+    [SkippableFact]
+    public void The_librarys_own_kernels_are_clean()
+    {
+        Skip.IfNot(Kernels.NativeLibraryLoaded && OperatingSystem.IsLinux(), "the Linux native library is not loaded");
+        string lib = Kernels.NativeLibraryPath!;
+        var (code, output) = AbiCheck(lib, "--symbol", "asmk_popcount_popcnt", "--signature", Sum);
+        Assert.True(code == 0, output);
+        Assert.Contains("0 violations", output);
+        Skip.IfNot(Kernels.Cpu.Avx2, "this CPU has no AVX2 for the reference comparison");
+        (code, output) = AbiCheck(lib, "--symbol", "asmk_hamming_avx2", "--signature", "u64 (in u64[n], in u64[n], size n)",
+            "--reference", $"{lib}:asmk_hamming_popcnt");
+        Assert.True(code == 0, output);
+        (code, output) = AbiCheck(lib, "--symbol", "asmk_increment_avx2", "--signature", "void (inout i64[n], size n, i64)",
+            "--reference", $"{lib}:asmk_increment_sse2");
+        Assert.True(code == 0, output);
+        (code, output) = AbiCheck(lib, "--symbol", "asmk_crc32c_pclmul", "--signature", "u32 (u32, in u8[n], size n)",
+            "--reference", $"{lib}:asmk_crc32c_sse42");
+        Assert.True(code == 0, output);
+    }
+
+    [SkippableFact]
+    public void Each_broken_routine_is_caught_and_named()
+    {
+        Skip.If(!OperatingSystem.IsLinux() || Tool("nasm") is null || Tool("gcc") is null, "needs Linux, nasm and gcc");
+        string lib = BuildLinux();
+        Assert.Equal(0, AbiCheck(lib, "--symbol", "good_sum", "--signature", Sum).Code);
+
+        var (code, output) = AbiCheck(lib, "--symbol", "clobber", "--signature", Sum);
+        Assert.Equal(1, code);
+        Assert.Contains("callee-saved register rbx changed", output);
+
+        (code, output) = AbiCheck(lib, "--symbol", "overread", "--signature", Sum);
+        Assert.Equal(1, code);
+        Assert.Contains("memory fault 0 bytes past the end of argument 1", output);
+
+        if (Kernels.Cpu.Avx2)
+        {
+            (code, output) = AbiCheck(lib, "--symbol", "dirty_ymm", "--signature", Sum);
+            Assert.Equal(1, code);
+            Assert.Contains("missing vzeroupper", output);
+        }
+
+        (code, output) = AbiCheck(lib, "--symbol", "wrong_sum", "--signature", Sum, "--reference", $"{lib}:good_sum");
+        Assert.Equal(1, code);
+        Assert.Contains("the reference", output);
+        Assert.Contains("count 1,", output); // the first differing case
+    }
+
+    [SkippableFact]
+    public void Bad_signatures_and_missing_symbols_are_named()
+    {
+        Skip.IfNot(Kernels.NativeLibraryLoaded && OperatingSystem.IsLinux(), "the Linux native library is not loaded");
+        string lib = Kernels.NativeLibraryPath!;
+        var (code, output) = AbiCheck(lib, "--symbol", "asmk_popcount_popcnt", "--signature", "u64 (in u64[m], size n)");
+        Assert.Equal(2, code);
+        Assert.Contains("names no size argument", output);
+        (code, output) = AbiCheck(lib, "--symbol", "no_such_routine", "--signature", Sum);
+        Assert.Equal(2, code);
+        Assert.Contains("no_such_routine", output);
+        (code, output) = AbiCheck(lib, "--signature", Sum);
+        Assert.Equal(1, code);
+        Assert.Contains("--symbol", output);
+    }
+
+    [SkippableFact]
+    public void A_win64_dll_is_checked_under_wine_and_a_clobbered_rsi_is_caught()
+    {
+        string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(CliAssembly)!, "..", "..", "..", "..", ".."));
+        string dll = Path.Combine(root, "build", "native-win64", "libasmkernels.dll");
+        string harness = Path.Combine(Path.GetDirectoryName(CliAssembly)!, "asmk-abicheck.exe");
+        string? wine = Tool("wine64") ?? Tool("wine") ?? (File.Exists("/usr/lib/wine/wine64") ? "/usr/lib/wine/wine64" : null);
+        string? mingw = Tool("x86_64-w64-mingw32-gcc");
+        Skip.If(!OperatingSystem.IsLinux() || !File.Exists(dll) || !File.Exists(harness) || wine is null || mingw is null || Tool("nasm") is null,
+            "needs the MinGW-w64 build (libasmkernels.dll, asmk-abicheck.exe), wine and nasm: ./build.sh test builds them");
+        var (code, output) = AbiCheck(dll, "--symbol", "asmk_popcount_popcnt", "--signature", Sum);
+        Assert.True(code == 0, output);
+        Assert.Contains("Win64 convention", output);
+
+        string source = Path.Combine(_dir, "routines.asm"), obj = Path.Combine(_dir, "routines.obj"), broken = Path.Combine(_dir, "routines.dll");
+        File.WriteAllText(source, Routines("rcx", "rdx", "win64"));
+        (code, output) = Run(Tool("nasm")!, "-f", "win64", "-o", obj, source);
+        Assert.True(code == 0, output);
+        (code, output) = Run(mingw, "-shared", "-nostdlib", "-Wl,-e,0", "-o", broken, obj);
+        Assert.True(code == 0, output);
+        (code, output) = AbiCheck(broken, "--symbol", "clobber", "--signature", Sum);
+        Assert.Equal(1, code);
+        Assert.Contains("callee-saved register rsi changed", output);
+    }
+}
