@@ -60,7 +60,8 @@ pack() {
         grep -qx "$entry" <<<"$listing" || die "$PACKAGE lacks $entry"
     done
     listing="$(unzip -Z1 "$FEED/AsmKernels.Cli.$PACK_VERSION.nupkg")"
-    for entry in tools/net10.0/any/AsmKernels.Cli.dll tools/net10.0/any/libasmkernels.so tools/net10.0/any/DotnetToolSettings.xml; do
+    for entry in tools/net10.0/any/AsmKernels.Cli.dll tools/net10.0/any/libasmkernels.so tools/net10.0/any/asmk-abicheck \
+                 tools/net10.0/any/DotnetToolSettings.xml; do
         grep -qx "$entry" <<<"$listing" || die "AsmKernels.Cli.$PACK_VERSION.nupkg lacks $entry"
     done
     say "package: $PACKAGE (and $(basename "$PACKAGE" .nupkg).snupkg), the tool AsmKernels.Cli.$PACK_VERSION.nupkg"
