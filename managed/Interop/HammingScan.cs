@@ -121,6 +121,32 @@ internal static unsafe class HammingScan
     }
 
     /// <summary>
+    /// A one-thread search with pooled buffers: checks the shapes, runs <paramref name="kernel"/>
+    /// over every code keeping the k = <paramref name="indices"/>.Length best below
+    /// <paramref name="threshold"/>, writes them sorted; returns how many it wrote, and in
+    /// <paramref name="total"/> the number below the threshold when <paramref name="countAll"/>.
+    /// </summary>
+    public static int Pooled(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances,
+        ulong threshold, bool countAll, out int total)
+    {
+        CheckResults(indices, distances);
+        CodeCount(query, codes);
+        ulong[] heap = System.Buffers.ArrayPool<ulong>.Shared.Rent(Math.Max(indices.Length, 1));
+        ulong[] hits = System.Buffers.ArrayPool<ulong>.Shared.Rent(BlockCodes);
+        try
+        {
+            var top = new TopK(heap.AsSpan(0, indices.Length));
+            total = Run(kernel, query, codes, 0, ref top, hits, threshold, countAll);
+            return top.WriteSorted(indices, distances);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<ulong>.Shared.Return(hits);
+            System.Buffers.ArrayPool<ulong>.Shared.Return(heap);
+        }
+    }
+
+    /// <summary>
     /// Runs <paramref name="query"/> over all of <paramref name="codes"/> (numbered from
     /// <paramref name="firstIndex"/>) a block at a time, keeping the best in <paramref name="top"/>.
     /// The threshold passed to each block is the k-th best distance so far (below

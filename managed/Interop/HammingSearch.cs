@@ -56,25 +56,8 @@ public static class HammingSearch
     /// <param name="distances">Receives their distances; the same length as <paramref name="indices"/>.</param>
     /// <returns>How many were found: min(k, N).</returns>
     /// <exception cref="ArgumentException">The query is empty, the code set is not a whole number of codes, or the result spans differ in length.</exception>
-    public static int Nearest(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances)
-    {
-        HammingScan.CheckResults(indices, distances);
-        HammingScan.CodeCount(query, codes);
-        int k = indices.Length;
-        ulong[] heap = ArrayPool<ulong>.Shared.Rent(Math.Max(k, 1));
-        ulong[] hits = ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
-        try
-        {
-            var top = new TopK(heap.AsSpan(0, k));
-            HammingScan.Run(query, codes, 0, ref top, hits, HammingScan.Everything);
-            return top.WriteSorted(indices, distances);
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(hits);
-            ArrayPool<ulong>.Shared.Return(heap);
-        }
-    }
+    public static int Nearest(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances) =>
+        HammingScan.Pooled(HammingScan.Bound, query, codes, indices, distances, HammingScan.Everything, countAll: false, out _);
 
     /// <summary>
     /// Finds the k codes nearest to <paramref name="query"/> on several threads: each scans a
@@ -171,23 +154,8 @@ public static class HammingSearch
     /// <exception cref="ArgumentException">The shapes do not fit, as for <see cref="Nearest(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, Span{int}, Span{uint})"/>.</exception>
     public static int WithinRadius(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, uint radius, Span<int> indices, Span<uint> distances)
     {
-        HammingScan.CheckResults(indices, distances);
-        HammingScan.CodeCount(query, codes);
-        int k = indices.Length;
-        ulong[] heap = ArrayPool<ulong>.Shared.Rent(Math.Max(k, 1));
-        ulong[] hits = ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
-        try
-        {
-            var top = new TopK(heap.AsSpan(0, k));
-            int total = HammingScan.Run(query, codes, 0, ref top, hits, (ulong)radius + 1, countAll: true);
-            top.WriteSorted(indices, distances);
-            return total;
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(hits);
-            ArrayPool<ulong>.Shared.Return(heap);
-        }
+        HammingScan.Pooled(HammingScan.Bound, query, codes, indices, distances, (ulong)radius + 1, countAll: true, out int total);
+        return total;
     }
 
     /// <summary>Finds every code within <paramref name="radius"/> of <paramref name="query"/>, nearest first, ties by the lower index.</summary>
@@ -312,25 +280,8 @@ public static partial class Kernels
     /// <returns>How many were found: min(k, N).</returns>
     /// <exception cref="PlatformNotSupportedException">The level cannot run here; the message says why.</exception>
     /// <exception cref="ArgumentException">The shapes do not fit.</exception>
-    public static int HammingNearest(IsaLevel isa, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances)
-    {
-        nint kernel = Dispatch.Require(KernelOperation.HammingScan, isa);
-        HammingScan.CheckResults(indices, distances);
-        HammingScan.CodeCount(query, codes);
-        ulong[] heap = System.Buffers.ArrayPool<ulong>.Shared.Rent(Math.Max(indices.Length, 1));
-        ulong[] hits = System.Buffers.ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
-        try
-        {
-            var top = new TopK(heap.AsSpan(0, indices.Length));
-            HammingScan.Run(kernel, query, codes, 0, ref top, hits, HammingScan.Everything);
-            return top.WriteSorted(indices, distances);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<ulong>.Shared.Return(hits);
-            System.Buffers.ArrayPool<ulong>.Shared.Return(heap);
-        }
-    }
+    public static int HammingNearest(IsaLevel isa, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances) =>
+        HammingScan.Pooled(Dispatch.Require(KernelOperation.HammingScan, isa), query, codes, indices, distances, HammingScan.Everything, countAll: false, out _);
 }
 
 /// <summary>
