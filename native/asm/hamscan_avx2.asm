@@ -1,0 +1,192 @@
+; hamscan_avx2.asm - the Hamming scan with AVX2 (contract in hamscan.inc).
+%include "abi.inc"
+%include "hamscan.inc"
+
+RODATA
+avx2_nibbles: db 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4
+avx2_low:     db 0x0F
+align 32
+avx2_lanes:   dq 0, 1, 2, 3
+avx2_four:    dq 4, 4, 4, 4
+; avx2_pack: for each 4-bit hit mask, the vpermd indices that bring the hit qwords to the front
+avx2_pack:
+%assign m 0
+%rep 16
+    %assign lane 0
+    %assign placed 0
+    %rep 4
+        %if (m >> lane) & 1
+            dd 2 * lane, 2 * lane + 1
+            %assign placed placed + 1
+        %endif
+        %assign lane lane + 1
+    %endrep
+    %rep 4 - placed
+        dd 0, 1
+    %endrep
+    %assign m m + 1
+%endrep
+; avx2_first: for n = 0..4, a vpmaskmovq mask of the first n qwords
+avx2_first:
+%assign n 0
+%rep 5
+    %assign lane 0
+    %rep 4
+        %if lane < n
+            dq -1
+        %else
+            dq 0
+        %endif
+        %assign lane lane + 1
+    %endrep
+    %assign n n + 1
+%endrep
+
+; AVX2: a nibble lookup per byte (vpshufb) and vpsadbw per 8 bytes.
+;
+; size_t asmk_hamscan_avx2(const asmk_scan *scan, const uint64_t *codes, size_t count);
+;
+; W = 4: four codes per step, one ymm register each; unpacks and a 128-bit lane swap add their
+; per-qword counts into one vector of four distances in code order, vpcmpgtq against the
+; threshold gives the hits, vpermd packs their keys to the front (a table row per 4-bit mask) and
+; vpmaskmovq writes exactly those. Any other W, and the last 0-3 codes: one code at a time, 32
+; bytes per step, the last 0-3 words with POPCNT. Saves xmm6-15 on Win64 (with unwind data).
+
+; NIBBLE_SAD x, tmp: x = per-qword set-bit counts of x (ymm13 zero, ymm14 the nibble table,
+; ymm15 the low-nibble mask).
+%macro NIBBLE_SAD 2
+    vpsrlw     %2, %1, 4
+    vpand      %1, %1, ymm15
+    vpand      %2, %2, ymm15
+    vpshufb    %1, ymm14, %1
+    vpshufb    %2, ymm14, %2
+    vpaddb     %1, %1, %2
+    vpsadbw    %1, %1, ymm13
+%endmacro
+
+FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
+    mov        outq, [scanq + SCAN_HITS]
+    test       countq, countq
+    jz         .done
+    mov        qq, [scanq + SCAN_QUERY]
+    mov        indexq, [scanq + SCAN_FIRST]
+    vpxor      ymm13, ymm13, ymm13
+    vbroadcasti128 ymm14, [avx2_nibbles]
+    vpbroadcastb ymm15, [avx2_low]
+    cmp        qword [scanq + SCAN_WORDS], 4
+    jne        .one_code
+    cmp        countq, 4
+    jb         .one_code
+    ; The threshold as a signed 64-bit compare: distances are below 2^32, and a threshold of
+    ; 2^63 or more lets everything through as 2^63 - 1 does.
+    mov        rax, [scanq + SCAN_THRESHOLD]
+    mov        tmpq, rax
+    shr        tmpq, 63
+    jz         .threshold_fits
+    mov        rax, 0x7FFFFFFFFFFFFFFF
+.threshold_fits:
+    vmovq      xmm11, rax
+    vpbroadcastq ymm11, xmm11
+    vmovq      xmm10, indexq
+    vpbroadcastq ymm10, xmm10
+    vpaddq     ymm10, ymm10, [avx2_lanes]   ; the indices of the next four codes
+    vmovdqu    ymm12, [qq]
+.loop4:
+    vpxor      ymm0, ymm12, [codesq]
+    vpxor      ymm1, ymm12, [codesq + 32]
+    vpxor      ymm2, ymm12, [codesq + 64]
+    vpxor      ymm3, ymm12, [codesq + 96]
+    NIBBLE_SAD ymm0, ymm4
+    NIBBLE_SAD ymm1, ymm5
+    NIBBLE_SAD ymm2, ymm6
+    NIBBLE_SAD ymm3, ymm7
+    vpunpcklqdq ymm4, ymm0, ymm1
+    vpunpckhqdq ymm5, ymm0, ymm1
+    vpaddq     ymm0, ymm4, ymm5             ; each 128-bit lane: (code 0, code 1) partial sums
+    vpunpcklqdq ymm4, ymm2, ymm3
+    vpunpckhqdq ymm5, ymm2, ymm3
+    vpaddq     ymm2, ymm4, ymm5             ; (code 2, code 3)
+    vperm2i128 ymm4, ymm0, ymm2, 0x20       ; the low lanes of both
+    vperm2i128 ymm5, ymm0, ymm2, 0x31       ; the high lanes
+    vpaddq     ymm0, ymm4, ymm5             ; codes 0..3
+    vpcmpgtq   ymm1, ymm11, ymm0            ; threshold > distance
+    vmovmskpd  eax, ymm1
+    test       eax, eax
+    jz         .none4
+    vpsllq     ymm0, ymm0, 32
+    vpor       ymm0, ymm0, ymm10            ; (d << 32) | index
+    mov        tmpd, eax
+    shl        tmpd, 5
+    lea        rax, [avx2_pack]
+    vmovdqu    ymm1, [rax + tmpq]           ; the hits' qwords first
+    vpermd     ymm0, ymm1, ymm0
+    shr        tmpd, 5
+    popcnt     tmpd, tmpd
+    shl        tmpd, 5
+    lea        rax, [avx2_first]
+    vmovdqu    ymm1, [rax + tmpq]           ; as many lanes as hits
+    vpmaskmovq [outq], ymm1, ymm0
+    shr        tmpd, 2
+    add        outq, tmpq
+.none4:
+    vpaddq     ymm10, ymm10, [avx2_four]
+    add        indexq, 4
+    sub        codesq, -128
+    sub        countq, 4
+    cmp        countq, 4
+    jae        .loop4
+    test       countq, countq
+    jz         .done
+.one_code:                                  ; any W, a code at a time
+    vpxor      ymm0, ymm0, ymm0
+    xor        offd, offd
+    mov        tmpq, [scanq + SCAN_WORDS]
+    and        tmpq, -4
+    shl        tmpq, 3                      ; bytes of the whole 32-byte chunks
+    jz         .words
+.chunk:
+    vmovdqu    ymm1, [codesq + offq]
+    vpxor      ymm1, ymm1, [qq + offq]
+    NIBBLE_SAD ymm1, ymm2
+    vpaddq     ymm0, ymm0, ymm1
+    add        offq, 32
+    cmp        offq, tmpq
+    jb         .chunk
+.words:
+    vextracti128 xmm1, ymm0, 1
+    vpaddq     xmm0, xmm0, xmm1
+    vpshufd    xmm1, xmm0, 0x4E
+    vpaddq     xmm0, xmm0, xmm1
+    vmovq      rax, xmm0                    ; the whole chunks' count
+    mov        tmpq, [scanq + SCAN_WORDS]
+    lea        tmpq, [8*tmpq]
+.word:                                      ; the last 0-3 words
+    cmp        offq, tmpq
+    jae        .compare
+    mov        tmpq, [codesq + offq]
+    xor        tmpq, [qq + offq]
+    popcnt     tmpq, tmpq
+    add        rax, tmpq
+    add        offq, 8
+    mov        tmpq, [scanq + SCAN_WORDS]
+    lea        tmpq, [8*tmpq]
+    jmp        .word
+.compare:
+    add        codesq, tmpq                 ; the next code
+    cmp        rax, [scanq + SCAN_THRESHOLD]
+    jae        .next
+    shl        rax, 32
+    or         rax, indexq
+    mov        [outq], rax
+    add        outq, 8
+.next:
+    inc        indexq
+    dec        countq
+    jnz        .one_code
+.done:
+    mov        rax, outq
+    sub        rax, [scanq + SCAN_HITS]
+    shr        rax, 3                       ; entries written
+    vzeroupper
+    RET
+ENDFUNC

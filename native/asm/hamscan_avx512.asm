@@ -1,0 +1,223 @@
+; hamscan_avx512.asm - the Hamming scan with AVX-512 VPOPCNTDQ (contract in hamscan.inc).
+%include "abi.inc"
+%include "hamscan.inc"
+
+RODATA
+align 64
+scan_lanes:  dq 0, 1, 2, 3, 4, 5, 6, 7      ; the index of each code of a group of eight
+scan_order4: dq 0, 2, 1, 3, 4, 6, 5, 7      ; TREE4's order of codes, back to code order
+scan_one:    dq 1
+scan_eight:  dq 8
+
+; AVX-512 VPOPCNTDQ: eight codes per step, their distances in one zmm register.
+;
+; size_t asmk_hamscan_avx512(const asmk_scan *scan, const uint64_t *codes, size_t count);
+;
+; Each code's words are XORed with the query and counted with vpopcntq, leaving per-code vectors
+; of per-word counts; a tree of unpacks, 128-bit lane shuffles and adds sums them into one vector
+; of eight distances in code order (TREE8, or TREE4 when a vector holds two 4-word codes). One
+; compare against the threshold gives the hits, vpcompressq packs their keys and a masked store
+; writes them; a group without hits costs one kortest. Bodies: W = 4 (two codes per vector), 8,
+; 16, and any W (a loop over 8-word chunks, the last one masked). The last 0-7 codes go one at a
+; time. zmm16-31 and xmm0-1 only: nothing to save on Win64.
+
+; TREE8: zmm16..zmm23 hold per-word counts of codes 0..7; leaves their sums in zmm16, in order.
+%macro TREE8 0
+    vpunpcklqdq zmm24, zmm16, zmm17
+    vpunpckhqdq zmm25, zmm16, zmm17
+    vpaddq     zmm16, zmm24, zmm25          ; each 128-bit lane: (code 0, code 1) partial sums
+    vpunpcklqdq zmm24, zmm18, zmm19
+    vpunpckhqdq zmm25, zmm18, zmm19
+    vpaddq     zmm18, zmm24, zmm25
+    vpunpcklqdq zmm24, zmm20, zmm21
+    vpunpckhqdq zmm25, zmm20, zmm21
+    vpaddq     zmm20, zmm24, zmm25
+    vpunpcklqdq zmm24, zmm22, zmm23
+    vpunpckhqdq zmm25, zmm22, zmm23
+    vpaddq     zmm22, zmm24, zmm25
+    vshufi64x2 zmm24, zmm16, zmm18, 0x88    ; lanes 0, 2 of each
+    vshufi64x2 zmm25, zmm16, zmm18, 0xDD    ; lanes 1, 3 of each
+    vpaddq     zmm16, zmm24, zmm25          ; lanes: codes (0,1) (0,1) (2,3) (2,3)
+    vshufi64x2 zmm24, zmm20, zmm22, 0x88
+    vshufi64x2 zmm25, zmm20, zmm22, 0xDD
+    vpaddq     zmm20, zmm24, zmm25          ; codes (4,5) (4,5) (6,7) (6,7)
+    vshufi64x2 zmm24, zmm16, zmm20, 0x88
+    vshufi64x2 zmm25, zmm16, zmm20, 0xDD
+    vpaddq     zmm16, zmm24, zmm25          ; codes 0..7
+%endmacro
+
+; TREE4: zmm16..zmm19 hold per-word counts of two 4-word codes each (0,1), (2,3), ...; leaves the
+; eight sums in zmm16, in order (zmm27: scan_order4).
+%macro TREE4 0
+    vpunpcklqdq zmm24, zmm16, zmm17
+    vpunpckhqdq zmm25, zmm16, zmm17
+    vpaddq     zmm16, zmm24, zmm25          ; lanes: codes (0,2) (0,2) (1,3) (1,3)
+    vpunpcklqdq zmm24, zmm18, zmm19
+    vpunpckhqdq zmm25, zmm18, zmm19
+    vpaddq     zmm18, zmm24, zmm25          ; codes (4,6) (4,6) (5,7) (5,7)
+    vshufi64x2 zmm24, zmm16, zmm18, 0x88
+    vshufi64x2 zmm25, zmm16, zmm18, 0xDD
+    vpaddq     zmm16, zmm24, zmm25          ; codes 0, 2, 1, 3, 4, 6, 5, 7
+    vpermq     zmm16, zmm27, zmm16
+%endmacro
+
+; EMIT: zmm16 holds the distances of the next eight codes, zmm30 their indices, zmm31 the
+; threshold: write the keys of the hits, advance out and the indices.
+%macro EMIT 0
+    vpcmpuq    k1, zmm16, zmm31, 1          ; distance < threshold
+    kortestw   k1, k1
+    jz         %%none
+    vpsllq     zmm16, zmm16, 32
+    vporq      zmm16, zmm16, zmm30          ; (d << 32) | index
+    vpcompressq zmm16{k1}{z}, zmm16         ; the hits' keys first, in order
+    kmovw      tmpd, k1
+    popcnt     tmpd, tmpd
+    MASK_LOW_LANES k2, tmpd
+    vmovdqu64  [outq]{k2}, zmm16
+    lea        outq, [outq + 8*tmpq]
+%%none:
+    vpaddq     zmm30, zmm30, [scan_eight]{1to8}
+%endmacro
+
+; CODE_COUNTS dst: per-word counts of the code at codesq against the query, summed over its 8-word
+; chunks: the whole chunks in a loop, the last W % 8 words under k3 (nothing when k3 is 0).
+%macro CODE_COUNTS 1
+    vpxorq     %1, %1, %1
+    xor        eax, eax                     ; byte offset in the code
+    cmp        wordsq, 8
+    jb         %%last
+%%chunk:
+    vmovdqu64  zmm24, [qq + rax]
+    vpxorq     zmm24, zmm24, [codesq + rax]
+    vpopcntq   zmm24, zmm24
+    vpaddq     %1, %1, zmm24
+    add        rax, 64
+    cmp        rax, wholeq
+    jb         %%chunk
+%%last:
+    vmovdqu64  zmm24{k3}{z}, [qq + rax]
+    vmovdqu64  zmm25{k3}{z}, [codesq + rax]
+    vpxorq     zmm24, zmm24, zmm25
+    vpopcntq   zmm24, zmm24
+    vpaddq     %1, %1, zmm24
+%endmacro
+
+FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
+    mov        outq, [scanq + SCAN_HITS]
+    test       countq, countq
+    jz         .done
+    mov        wordsq, [scanq + SCAN_WORDS]
+    mov        qq, [scanq + SCAN_QUERY]
+    mov        wholeq, wordsq
+    and        wholeq, -8
+    shl        wholeq, 3                    ; bytes of a code's whole 8-word chunks
+    mov        tmpd, wordsd
+    and        tmpd, 7
+    MASK_LOW_LANES k3, tmpd                 ; the last chunk's words
+    vpbroadcastq zmm31, [scanq + SCAN_THRESHOLD]
+    vpbroadcastq zmm30, [scanq + SCAN_FIRST]
+    vpaddq     zmm30, zmm30, [scan_lanes]
+    cmp        countq, 8
+    jb         .tail
+    cmp        wordsq, 4
+    je         .w4
+    cmp        wordsq, 8
+    je         .w8
+    cmp        wordsq, 16
+    je         .w16
+.general:
+%assign c 16
+%rep 8
+    CODE_COUNTS zmm %+ c
+    lea        codesq, [codesq + 8*wordsq]
+%assign c c + 1
+%endrep
+    TREE8
+    EMIT
+    sub        countq, 8
+    cmp        countq, 8
+    jae        .general
+    jmp        .tail
+.w4:                                        ; 256-bit codes, two per register
+    vbroadcasti64x4 zmm28, [qq]
+    vmovdqu64  zmm27, [scan_order4]
+.loop4:
+%assign c 0
+%rep 4
+    vpxorq     zmm %+ %eval(16 + c), zmm28, [codesq + 64 * c]
+    vpopcntq   zmm %+ %eval(16 + c), zmm %+ %eval(16 + c)
+%assign c c + 1
+%endrep
+    TREE4
+    EMIT
+    add        codesq, 256
+    sub        countq, 8
+    cmp        countq, 8
+    jae        .loop4
+    jmp        .tail
+.w8:                                        ; 512-bit codes, one per register
+    vmovdqu64  zmm28, [qq]
+.loop8:
+%assign c 0
+%rep 8
+    vpxorq     zmm %+ %eval(16 + c), zmm28, [codesq + 64 * c]
+    vpopcntq   zmm %+ %eval(16 + c), zmm %+ %eval(16 + c)
+%assign c c + 1
+%endrep
+    TREE8
+    EMIT
+    add        codesq, 512
+    sub        countq, 8
+    cmp        countq, 8
+    jae        .loop8
+    jmp        .tail
+.w16:                                       ; 1024-bit codes, two registers each
+    vmovdqu64  zmm28, [qq]
+    vmovdqu64  zmm29, [qq + 64]
+.loop16:
+%assign c 0
+%rep 8
+    vpxorq     zmm %+ %eval(16 + c), zmm28, [codesq + 128 * c]
+    vpxorq     zmm24, zmm29, [codesq + 128 * c + 64]
+    vpopcntq   zmm %+ %eval(16 + c), zmm %+ %eval(16 + c)
+    vpopcntq   zmm24, zmm24
+    vpaddq     zmm %+ %eval(16 + c), zmm %+ %eval(16 + c), zmm24
+%assign c c + 1
+%endrep
+    TREE8
+    EMIT
+    add        codesq, 1024
+    sub        countq, 8
+    cmp        countq, 8
+    jae        .loop16
+.tail:                                      ; the last 0-7 codes, one at a time
+    test       countq, countq
+    jz         .done
+.tail_code:
+    CODE_COUNTS zmm16
+    vextracti64x4 ymm0, zmm16, 1
+    vpaddq     ymm0, ymm0, ymm16
+    vextracti128 xmm1, ymm0, 1
+    vpaddq     xmm0, xmm0, xmm1
+    vpshufd    xmm1, xmm0, 0x4E             ; swap the two qwords
+    vpaddq     xmm0, xmm0, xmm1             ; the distance, in both
+    vpcmpuq    k1, zmm0, zmm31, 1
+    kmovw      tmpd, k1
+    test       tmpd, 1                      ; lane 0: distance < threshold?
+    jz         .tail_next
+    vpsllq     xmm0, xmm0, 32
+    vporq      xmm0, xmm0, xmm30
+    vmovq      [outq], xmm0
+    add        outq, 8
+.tail_next:
+    vpaddq     zmm30, zmm30, [scan_one]{1to8}
+    lea        codesq, [codesq + 8*wordsq]
+    dec        countq
+    jnz        .tail_code
+.done:
+    mov        rax, outq
+    sub        rax, [scanq + SCAN_HITS]
+    shr        rax, 3                       ; entries written
+    vzeroupper
+    RET
+ENDFUNC
