@@ -86,7 +86,7 @@ internal static class KernelTable
     public const int OperationCount = 5;
 
     /// <summary>What <c>asmk_abi_version</c> must return.</summary>
-    public const uint AbiVersion = 5;
+    public const uint AbiVersion = 6;
 
     /// <summary>The export that reports <see cref="AbiVersion"/>.</summary>
     public const string VersionExport = "asmk_abi_version";

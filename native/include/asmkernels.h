@@ -31,18 +31,22 @@ extern "C" {
 
 /* A Hamming scan (asmk_hamscan_*): the query, its length in 64-bit words (W, 1 <= W < 2^26, the
  * length of every code too), the threshold a code's distance must be below to be a hit, the
- * index of the first code (first_index + count <= 2^32), and room for count hits. Each hit is
- * (distance << 32) | index, written in code order; the routine returns how many it wrote. */
+ * index of the first code (first_index + count <= 2^32), room for count hits, and flags:
+ * ASMK_SCAN_STREAM when the codes come from memory rather than cache (a kernel may prefetch
+ * ahead; the result is the same). Each hit is (distance << 32) | index, written in code order;
+ * the routine returns how many it wrote. */
 typedef struct asmk_scan {
     const uint64_t *query;
     uint64_t words;
     uint64_t threshold;
     uint64_t first_index;
     uint64_t *hits;
+    uint64_t flags;
 } asmk_scan;
+#define ASMK_SCAN_STREAM 1
 
 /* The version of this contract the library implements. */
-#define ASMK_ABI_VERSION 5
+#define ASMK_ABI_VERSION 6
 ASMK_API uint32_t asmk_abi_version(void);
 
 /* Population count: the number of set bits in data[0..count). */

@@ -324,7 +324,7 @@ static void check_empty_at_guard(const struct routine *r)
     struct context c = { r, 0, 0, "(pointers into a guard page)", NULL, NULL, 0 };
     uintptr_t guard = (uintptr_t)buf_a.hi, guard_b = (uintptr_t)buf_b.hi;
     int faulted;
-    asmk_scan job = { (const uint64_t *)guard_b, 4, ~0ull, 0, (uint64_t *)buf_c.hi };
+    asmk_scan job = { (const uint64_t *)guard_b, 4, ~0ull, 0, (uint64_t *)buf_c.hi, ASMK_SCAN_STREAM };
     uint64_t got = r->kind == HAMSCAN ? call(&c, (uintptr_t)&job, guard, 0, &faulted)
                  : r->kind == HAMMING ? call(&c, guard, guard_b, 0, &faulted)
                  : r->kind == INCREMENT ? call(&c, guard, 0, 7, &faulted)
@@ -349,7 +349,7 @@ static void check_unwind(const struct routine *r)
     uintptr_t guard = (uintptr_t)buf_a.hi, guard_b = (uintptr_t)buf_b.hi;
     int faulted;
     checkasm_unwind_mismatch = 0;
-    asmk_scan job = { (const uint64_t *)buf_b.lo, 4, ~0ull, 0, (uint64_t *)buf_c.lo };
+    asmk_scan job = { (const uint64_t *)buf_b.lo, 4, ~0ull, 0, (uint64_t *)buf_c.lo, 0 };
     if (r->kind == HAMSCAN) call(&c, (uintptr_t)&job, guard, 256, &faulted);
     else if (r->kind == HAMMING) call(&c, guard, guard_b, 256, &faulted);
     else if (r->kind == INCREMENT) call(&c, guard, 256, 1, &faulted);
@@ -388,7 +388,7 @@ static void known_answers(const struct routine *r)
         /* Three 4-word codes against an alternating query: equal, all ones, all zeros. */
         uint64_t codes[12], query[4] = { alt[0], alt[0], alt[0], alt[0] }, hits[3] = { 0, 0, 0 };
         for (int i = 0; i < 4; i++) { codes[i] = alt[0]; codes[4 + i] = ~0ull; codes[8 + i] = 0; }
-        asmk_scan job = { query, 4, 129, 7, hits };
+        asmk_scan job = { query, 4, 129, 7, hits, 0 };
         uint64_t got = call(&c, (uintptr_t)&job, (uintptr_t)codes, 3, &faulted);
         if (!faulted && (got != 3 || hits[0] != 7 || hits[1] != (128ull << 32 | 8) || hits[2] != (128ull << 32 | 9)))
             violation(&c, KIND_RESULT, "three codes at 0, 128, 128: got %" PRIu64 " hits 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64,
@@ -452,7 +452,9 @@ static void check_scan_case(const struct routine *r, size_t w, size_t count, siz
     unsigned char *codes_before = malloc(bytes_a);
     if (!codes_before) return;
     memcpy(codes_before, wa, bytes_a);
-    asmk_scan job = { (const uint64_t *)query, w, threshold, first, (uint64_t *)hits };
+    /* either way of reading the codes: prefetching ahead (into the guard page, too) must not
+     * change anything */
+    asmk_scan job = { (const uint64_t *)query, w, threshold, first, (uint64_t *)hits, next_random() & ASMK_SCAN_STREAM };
     int faulted;
     uint64_t got = call(&c, (uintptr_t)&job, (uintptr_t)codes, count, &faulted);
     if (!faulted) {
