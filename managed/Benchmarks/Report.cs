@@ -155,6 +155,7 @@ internal static class Report
     private static string Pretty(string method) => method switch
     {
         "TensorPrimitives_" => "TensorPrimitives",
+        "IsaL_" => "ISA-L",
         "JitLoop" => "JIT loop",
         _ => method.Replace("Asm_", "asm ", StringComparison.Ordinal),
     };
