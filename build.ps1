@@ -6,12 +6,13 @@
 #                        ASMKERNELS_MAX_ISA=scalar, sse2, sse4.2, avx2, with the JIT held to 256-bit vectors,
 #                        with its AVX2 off, and with no native library; ends with "tests: N passed, N failed[, N skipped]"
 #   .\build.ps1 run      build, then `asmkernels demo`
-#   .\build.ps1 bench [--quick | --calls | --short | --crc | --cold [N]]
+#   .\build.ps1 bench [--quick | --calls | --short | --crc | --search | --cold [N]]
 #                        BenchmarkDotNet suite; writes docs\benchmarks.md and docs\benchmarks.svg
 #                        (--quick: three sizes, docs\benchmarks-quick.*; --calls: the cost of one
 #                        native call, layer by layer, docs\call-cost.md; --short: 0..16 elements,
 #                        docs\short-inputs.md; --crc: CRC-32C against ISA-L where it is installed (its rows are
 #                        skipped, and said so, where it is not; the stream row against cat needs Linux), docs\crc32c.md;
+#                        --search: Hamming search (FAISS rows where /usr/bin/python3 imports faiss), docs\search.md;
 #                        --cold: first calls in fresh processes, docs\cold-start.md). The plot needs gnuplot and a
 #                        POSIX shell with head and grep (the script filters the CSV through them).
 #   .\build.ps1 disasm [--jit tier1|fullopts] [--size N]

@@ -82,7 +82,8 @@ public static partial class Kernels
 internal static unsafe class Crc32CKernels
 {
     /// <summary>
-    /// From this many bytes the single-chain kernel (<c>asmk_crc32c_sse42</c>) runs. It and the
+    /// From this many bytes the single-chain kernel (<c>asmk_crc32c_sse42</c>, the one that needs no
+    /// carry-less multiply) runs. It and the
     /// managed loop (which the JIT compiles to the same <c>crc32</c> instruction) both run one
     /// dependency chain of 8-byte steps, so below a few hundred bytes the kernel's call costs more
     /// than its shorter chain saves.
@@ -104,7 +105,8 @@ internal static unsafe class Crc32CKernels
 
     /// <summary>From this many bytes <see cref="Checksums.Crc32C(ReadOnlySpan{byte}, uint)"/> calls <see cref="Bound"/>.</summary>
     public static readonly int NativeFrom =
-        Dispatch.SelectedKernel(KernelOperation.Crc32C) is int k && k >= 0 && KernelTable.Name(k) != "asmk_crc32c_sse42"
+        Dispatch.SelectedKernel(KernelOperation.Crc32C) is int k && k >= 0
+            && (KernelTable.Needs(k) & (CpuFeature.Pclmulqdq | CpuFeature.Vpclmulqdq)) != 0 // more than one chain
             ? ParallelNativeFrom : SingleChainNativeFrom;
 
     /// <summary>x^(2^k) mod P for k = 0..65 (8 * a long's bytes is below 2^66), bit-reflected: the squarings <see cref="Shift"/> multiplies together.</summary>

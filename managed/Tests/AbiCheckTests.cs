@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 
 namespace AsmKernels.Tests;
 
@@ -15,8 +14,7 @@ public sealed class AbiCheckTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string CliAssembly =>
-        typeof(AbiCheckTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliAssembly").Value!;
+    private static string CliAssembly => Reference.CliAssembly;
 
     private (int Code, string Output) Run(string file, params string[] args)
     {

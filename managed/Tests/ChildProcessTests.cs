@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 
 namespace AsmKernels.Tests;
 
@@ -9,9 +8,7 @@ namespace AsmKernels.Tests;
 /// </summary>
 public class ChildProcessTests
 {
-    private static string CliAssembly =>
-        typeof(ChildProcessTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "CliAssembly").Value!;
+    private static string CliAssembly => Reference.CliAssembly;
 
     private static string MissingLibrary => Path.Combine(Path.GetTempPath(), "asmk-no-such-dir", Reference.NativeFileName);
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 
 namespace AsmKernels.Tests;
 
@@ -14,9 +13,7 @@ public sealed class PipeTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string CliAssembly =>
-        typeof(PipeTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .Single(a => a.Key == "CliAssembly").Value!;
+    private static string CliAssembly => Reference.CliAssembly;
 
     /// <summary>Runs <paramref name="script"/> with <c>$CLI</c> naming the CLI command; stdout and stderr apart.</summary>
     private (int Code, string Out, string Err) Shell(string script)

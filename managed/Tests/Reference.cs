@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace AsmKernels.Tests;
@@ -5,6 +6,10 @@ namespace AsmKernels.Tests;
 /// <summary>An independent reference (bit by bit, no BitOperations) and the test inputs.</summary>
 internal static class Reference
 {
+    /// <summary>The CLI's assembly (the build writes its path into this assembly's metadata), for tests that run it as a child process.</summary>
+    public static string CliAssembly =>
+        typeof(Reference).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliAssembly").Value!;
+
     /// <summary>The native library's file name on this OS.</summary>
     public static string NativeFileName =>
         OperatingSystem.IsWindows() ? "libasmkernels.dll" : OperatingSystem.IsMacOS() ? "libasmkernels.dylib" : "libasmkernels.so";

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using AsmKernels.Cli.Disasm;
 
 namespace AsmKernels.Tests;
@@ -14,8 +13,7 @@ public sealed class UserDisasmTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string CliAssembly =>
-        typeof(UserDisasmTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliAssembly").Value!;
+    private static string CliAssembly => Reference.CliAssembly;
 
     private static (int Code, string Output) Run(string workDir, string file, params string[] args)
     {

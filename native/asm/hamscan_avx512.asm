@@ -104,9 +104,9 @@ scan_eight:  dq 8
 
 ; STREAM_AHEAD stream, offset: with stream, prefetch the cache line STREAM_DISTANCE bytes past
 ; [codesq + offset]. Streaming a code set from memory, the loads a step can keep in flight do not
-; cover the latency; a prefetch this far ahead does (AMD Zen 4, 1,000,000 256-bit codes: 53
-; against 33 GB/s). For codes already in cache it only costs load slots (-12% at 640 KB), so the
-; caller asks for it (ASMK_SCAN_STREAM) when the codes will come from memory.
+; cover the latency; a prefetch this far ahead does (scripts/hamscan_ab.sh, AMD Zen 4, 32 MB of
+; 256-bit codes: 29-42 -> 51-59 GB/s). For codes already in cache it can only cost load slots, so
+; the caller asks for it (ASMK_SCAN_STREAM) when the codes will come from memory.
 %define STREAM_DISTANCE 16384
 %macro STREAM_AHEAD 2
     %if %1
