@@ -5,13 +5,15 @@ using System.Text;
 namespace AsmKernels;
 
 /// <summary>
-/// What the processor reports through CPUID, combined with the runtime's own checks that the OS
-/// saves the wider register state. Read once per process.
+/// What the processor reports through CPUID and the OS through XCR0 (the register state it saves,
+/// read by XGETBV in the native library), read once per process. This is the hardware's and the
+/// OS's view, the same under the JIT, ReadyToRun and Native AOT; what the managed compiler targets
+/// (and so what the managed vector loops use) is <see cref="ManagedVectorWidth"/>.
 /// </summary>
 public sealed class CpuFeatures
 {
     /// <summary>The features of the processor this process runs on.</summary>
-    public static CpuFeatures Current { get; } = Detect();
+    public static CpuFeatures Current { get; } = Detect(NativeLibraryLoader.Result.Xcr0);
 
     /// <summary><see langword="true"/> in a 64-bit x86 process, where CPUID and the native kernels exist.</summary>
     public bool IsX64 { get; private init; }
@@ -52,11 +54,35 @@ public sealed class CpuFeatures
     /// <summary>VPCLMULQDQ, carry-less multiplication on YMM/ZMM registers (CPUID leaf 7, ECX bit 10).</summary>
     public bool Vpclmulqdq => Has(CpuFeature.Vpclmulqdq);
 
-    /// <summary>The OS saves YMM state and the runtime allows AVX2 (<see cref="System.Runtime.Intrinsics.X86.Avx2.IsSupported"/>).</summary>
+    /// <summary>AVX (CPUID leaf 1, ECX bit 28), which every ymm instruction and <c>vzeroupper</c> need.</summary>
+    public bool Avx { get; private init; }
+
+    /// <summary>The CPU has AVX and the OS saves the YMM state (OSXSAVE, XCR0 bits 1 and 2).</summary>
     public bool OsSavesYmm => Has(CpuFeature.OsYmm);
 
-    /// <summary>The OS saves ZMM state and the runtime allows AVX-512 (<see cref="System.Runtime.Intrinsics.X86.Avx512F.IsSupported"/>).</summary>
+    /// <summary>The CPU has AVX512F and the OS saves the ZMM and mask state (XCR0 bits 5 to 7 too).</summary>
     public bool OsSavesZmm => Has(CpuFeature.OsZmm);
+
+    /// <summary>XCR0 as XGETBV read it (0 when the OS has not enabled XSAVE), or null when it could not be read.</summary>
+    public ulong? Xcr0 { get; private init; }
+
+    /// <summary>
+    /// Where <see cref="OsSavesYmm"/> and <see cref="OsSavesZmm"/> come from: XGETBV through the
+    /// native library, or, when it is not loaded, the runtime's own view (under Native AOT, the
+    /// instruction sets the binary was compiled for, not what the OS enables).
+    /// </summary>
+    public string OsStateSource => Xcr0 is null ? "the runtime's view (no native library to read XCR0)" : "XCR0 (XGETBV)";
+
+    /// <summary>
+    /// The widest vector the managed code of this process runs as hardware instructions: 512, 256,
+    /// 128 or 0 bits (<see cref="System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated"/> and its
+    /// kin). Under Native AOT it is what the binary was compiled for; the native kernels do not
+    /// depend on it.
+    /// </summary>
+    public static int ManagedVectorWidth =>
+        System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 512
+        : System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated ? 256
+        : System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated ? 128 : 0;
 
     /// <summary>Every feature present, as one mask.</summary>
     internal CpuFeature Mask { get; private init; }
@@ -79,15 +105,17 @@ public sealed class CpuFeatures
     /// <summary>Why a kernel that needs <paramref name="feature"/> cannot run here.</summary>
     internal static string Missing(CpuFeature feature) => feature switch
     {
-        CpuFeature.OsYmm => "the OS or the runtime does not enable AVX state (YMM registers)",
-        CpuFeature.OsZmm => "the OS or the runtime does not enable AVX-512 state (ZMM registers)",
+        CpuFeature.OsYmm => Current.Avx ? "the OS does not enable AVX state (YMM registers, XCR0)" : "this CPU has no AVX",
+        CpuFeature.OsZmm => Current.Avx && (Current.Mask & CpuFeature.Avx512F) != 0
+            ? "the OS does not enable AVX-512 state (ZMM and mask registers, XCR0)" : "this CPU has no AVX512F",
         _ => $"this CPU has no {KernelTable.FeatureName(feature).ToUpperInvariant()}",
     };
 
     /// <inheritdoc/>
     public override string ToString() => Mask == 0 ? "(none)" : string.Join(' ', Names);
 
-    private static CpuFeatures Detect()
+    /// <summary>The features from CPUID and <paramref name="xcr0"/> (null: unknown, the runtime's view instead).</summary>
+    internal static CpuFeatures Detect(ulong? xcr0)
     {
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !X86Base.X64.IsSupported)
             return new CpuFeatures();
@@ -109,9 +137,22 @@ public sealed class CpuFeatures
         if (Bit(ebx7, 31)) mask |= CpuFeature.Avx512VL;
         if (Bit(ecx7, 14)) mask |= CpuFeature.Avx512Vpopcntdq;
         if (Bit(ecx7, 10)) mask |= CpuFeature.Vpclmulqdq;
-        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) mask |= CpuFeature.OsYmm;
-        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) mask |= CpuFeature.OsZmm;
-        return new CpuFeatures { IsX64 = true, Mask = mask };
+        bool avx = Bit(ecx1, 28);
+        bool osYmm, osZmm;
+        if (xcr0 is ulong state)
+        {
+            // XCR0 is readable only with OSXSAVE; without it the library returns 0.
+            osYmm = avx && Bit(ecx1, 27) && (state & 0x6) == 0x6;
+            osZmm = osYmm && (mask & CpuFeature.Avx512F) != 0 && (state & 0xE6) == 0xE6;
+        }
+        else
+        {
+            osYmm = System.Runtime.Intrinsics.X86.Avx.IsSupported;
+            osZmm = System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+        }
+        if (osYmm) mask |= CpuFeature.OsYmm;
+        if (osZmm) mask |= CpuFeature.OsZmm;
+        return new CpuFeatures { IsX64 = true, Avx = avx, Mask = mask, Xcr0 = xcr0 };
     }
 
     private static bool Bit(int register, int bit) => (register & (1 << bit)) != 0;

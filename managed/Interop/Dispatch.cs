@@ -21,8 +21,18 @@ internal static class Dispatch
     /// </summary>
     public const int SuppressGCTransitionMaxBytes = 8192;
 
+    public static readonly NativeLoadResult Native = NativeLibraryLoader.Result;
     public static readonly CpuFeatures Cpu = CpuFeatures.Current;
-    public static readonly NativeLoadResult Native = NativeLibraryLoader.Load();
+
+    /// <summary>
+    /// Whether legacy-SSE kernels are entered through their clean entry (vzeroupper first): on a CPU
+    /// with AVX the managed caller may hold a dirty upper state, because .NET emits no vzeroupper
+    /// before a function-pointer call, and legacy SSE code would pay an SSE/AVX transition.
+    /// </summary>
+    public static readonly bool CleanEntries = Cpu.OsSavesYmm;
+
+    /// <summary>The address managed code calls for kernel <paramref name="k"/>: its clean entry where <see cref="CleanEntries"/>.</summary>
+    public static nint EntryOf(int k) => CleanEntries ? Native.CleanAddress(k) : Native.Address(k);
     public static readonly string? MaxIsaSetting = Environment.GetEnvironmentVariable(MaxIsaVariable);
     public static readonly IsaLevel Cap = ParseCap(MaxIsaSetting);
 
@@ -39,7 +49,7 @@ internal static class Dispatch
     public static nint SelectedAddress(KernelOperation op)
     {
         int k = SelectedKernel(op);
-        return k < 0 ? 0 : Native.Address(k);
+        return k < 0 ? 0 : EntryOf(k);
     }
 
     /// <summary>The <see cref="KernelTable"/> row selected for <paramref name="op"/>, or -1.</summary>
@@ -101,7 +111,7 @@ internal static class Dispatch
                 continue;
             if (WhyNot(k) is { } why)
                 throw new PlatformNotSupportedException($"{name} cannot run here: {why}.");
-            nint address = Native.Address(k);
+            nint address = EntryOf(k);
             s_lastKernel = new NamedKernel(name, op, address);
             return address;
         }
@@ -131,7 +141,7 @@ internal static class Dispatch
                 for (int isa = 0; isa < LevelCount; isa++)
                 {
                     bool runs = WhyNot((KernelOperation)op, (IsaLevel)isa) is null;
-                    addresses[op * LevelCount + isa] = !runs ? -1 : isa == 0 ? 0 : Native.Address(KernelAt((KernelOperation)op, (IsaLevel)isa));
+                    addresses[op * LevelCount + isa] = !runs ? -1 : isa == 0 ? 0 : EntryOf(KernelAt((KernelOperation)op, (IsaLevel)isa));
                 }
             }
             return addresses;

@@ -4,18 +4,29 @@ using System.Runtime.InteropServices;
 namespace AsmKernels;
 
 /// <summary>
-/// The outcome of looking for the native library: a handle, where it came from and every kernel's
-/// address (by <see cref="KernelTable"/> row), or why not.
+/// The outcome of looking for the native library: a handle, where it came from, every kernel's
+/// address (by <see cref="KernelTable"/> row) and each legacy-SSE kernel's clean entry, and the OS's
+/// XCR0, or why not.
 /// </summary>
-internal sealed class NativeLoadResult(nint handle, string? path, string? error, nint[]? addresses = null)
+internal sealed class NativeLoadResult(nint handle, string? path, string? error, nint[]? addresses = null,
+    nint[]? cleanEntries = null, ulong xcr0 = 0)
 {
     public nint Handle { get; } = handle;
     public string? Path { get; } = path;
     public string? Error { get; } = error;
     public bool Loaded => Handle != 0;
 
+    /// <summary>XCR0 as <c>asmk_os_xcr0</c> read it (0 without OSXSAVE), or null when the library is not loaded.</summary>
+    public ulong? Xcr0 => Loaded ? xcr0 : null;
+
     /// <summary>The address of a kernel (a <see cref="KernelTable"/> row), or 0 when the library is not loaded.</summary>
     public nint Address(int kernel) => addresses is null ? 0 : addresses[kernel];
+
+    /// <summary>
+    /// The address of a kernel's clean entry (<see cref="KernelTable.CleanEntry"/>: vzeroupper, then
+    /// the kernel), or its plain address when it has none (a VEX kernel) or the library is not loaded.
+    /// </summary>
+    public nint CleanAddress(int kernel) => cleanEntries is not null && cleanEntries[kernel] != 0 ? cleanEntries[kernel] : Address(kernel);
 }
 
 /// <summary>
@@ -24,11 +35,14 @@ internal sealed class NativeLoadResult(nint handle, string? path, string? error,
 /// application directory and the assembly's directory, then <c>runtimes/&lt;rid&gt;/native/</c> under
 /// each. A library is accepted only when <c>asmk_abi_version</c> returns
 /// <see cref="KernelTable.AbiVersion"/> and every kernel of the table is exported; their addresses
-/// are resolved then, once.
+/// (and the clean entries of the legacy-SSE kernels) are resolved then, once, and XCR0 is read.
 /// </summary>
 internal static unsafe class NativeLibraryLoader
 {
     public const string PathVariable = "ASMKERNELS_NATIVE_PATH";
+
+    /// <summary>The process's one load, made on first use (by CPU detection or dispatch).</summary>
+    public static NativeLoadResult Result { get; } = Load();
 
     public static string FileName =>
         OperatingSystem.IsWindows() ? "libasmkernels.dll"
@@ -107,24 +121,31 @@ internal static unsafe class NativeLibraryLoader
         }
 
         var addresses = new nint[KernelTable.Count];
-        string? error = Validate(handle, file, addresses);
+        var cleanEntries = new nint[KernelTable.Count];
+        string? error = Validate(handle, file, addresses, cleanEntries, out ulong xcr0);
         if (error is null)
-            return new NativeLoadResult(handle, file, null, addresses);
+            return new NativeLoadResult(handle, file, null, addresses, cleanEntries, xcr0);
         NativeLibrary.Free(handle);
         return new NativeLoadResult(0, null, error);
     }
 
-    private static string? Validate(nint handle, string file, nint[] addresses)
+    private static string? Validate(nint handle, string file, nint[] addresses, nint[] cleanEntries, out ulong xcr0)
     {
+        xcr0 = 0;
         if (!NativeLibrary.TryGetExport(handle, KernelTable.VersionExport, out nint versionFn))
-            return $"{file} has no asmk_abi_version export; it is not an AsmKernels library";
+            return $"{file} has no {KernelTable.VersionExport} export; it is not an AsmKernels library";
         uint version = ((delegate* unmanaged<uint>)versionFn)();
         if (version != KernelTable.AbiVersion)
             return $"{file} implements native ABI version {version}; this assembly needs version {KernelTable.AbiVersion}";
+        if (!NativeLibrary.TryGetExport(handle, KernelTable.Xcr0Export, out nint xcr0Fn))
+            return $"{file} lacks the export {KernelTable.Xcr0Export}";
+        xcr0 = ((delegate* unmanaged<ulong>)xcr0Fn)();
         for (int k = 0; k < KernelTable.Count; k++)
         {
             if (!NativeLibrary.TryGetExport(handle, KernelTable.Name(k), out addresses[k]))
                 return $"{file} lacks the export {KernelTable.Name(k)}";
+            if (KernelTable.CleanEntry(k) is { } clean && !NativeLibrary.TryGetExport(handle, clean, out cleanEntries[k]))
+                return $"{file} lacks the export {clean}";
         }
         return null;
     }

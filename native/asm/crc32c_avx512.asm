@@ -150,7 +150,7 @@ FUNC asmk_crc32c_avx512, 3, 4, 4, crc, src, count, tmp
     vpternlogq zmm21, zmm22, zmm0, 0x96     ; lane 3 of the products is zero
     vextracti64x4 ymm1, zmm21, 1
     vpxorq     ymm1, ymm1, ymm21
-    vextracti128 xmm0, ymm1, 1
+    vextracti32x4 xmm0, ymm1, 1
     vpxor      xmm0, xmm0, xmm1
     vmovdqa    xmm2, [avx512_fold128]
 .loop16:
@@ -169,7 +169,6 @@ FUNC asmk_crc32c_avx512, 3, 4, 4, crc, src, count, tmp
     crc32      rax, tmpq                    ; (H*x^64 + L) * x^32 mod P
     vpextrq    tmpq, xmm0, 1
     crc32      rax, tmpq
-    vzeroupper
     CRC32_BYTES rax, eax, srcq, countq
     RET
 .short:

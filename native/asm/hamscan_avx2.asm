@@ -187,6 +187,5 @@ FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
     mov        rax, outq
     sub        rax, [scanq + SCAN_HITS]
     shr        rax, 3                       ; entries written
-    vzeroupper
     RET
 ENDFUNC

@@ -239,7 +239,7 @@ FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
     CODE_COUNTS zmm16
     vextracti64x4 ymm0, zmm16, 1
     vpaddq     ymm0, ymm0, ymm16
-    vextracti128 xmm1, ymm0, 1
+    vextracti32x4 xmm1, ymm0, 1
     vpaddq     xmm0, xmm0, xmm1
     vpshufd    xmm1, xmm0, 0x4E             ; swap the two qwords
     vpaddq     xmm0, xmm0, xmm1             ; the distance, in both
@@ -260,6 +260,5 @@ FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
     mov        rax, outq
     sub        rax, [scanq + SCAN_HITS]
     shr        rax, 3                       ; entries written
-    vzeroupper
     RET
 ENDFUNC

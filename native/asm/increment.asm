@@ -103,7 +103,6 @@ FUNC asmk_increment_avx2, 3, 4, 5, data, count, value, end
     sub     countq, 4
     jmp     .vec4
 .scalar:
-    vzeroupper
     test    countq, countq
     jz      .done
 .loop1:
@@ -140,7 +139,7 @@ FUNC asmk_increment_avx512, 3, 5, 5, data, count, value, end, tmp
     vmovdqu64 [dataq]{k1}, zmm1
     lea     dataq, [dataq + 8*tmpq]
     sub     countq, tmpq
-    jz      .zeroupper
+    jz      .done
 .aligned:
     BLOCKS   endq, dataq, countq, 32
     cmp     dataq, endq
@@ -167,12 +166,10 @@ FUNC asmk_increment_avx512, 3, 5, 5, data, count, value, end, tmp
     jmp     .vec8
 .tail:
     test    countq, countq
-    jz      .zeroupper
+    jz      .done
     MASK_LOW_LANES k1, countd       ; the remaining elements
     vpaddq  zmm1{k1}{z}, zmm0, [dataq]
     vmovdqu64 [dataq]{k1}, zmm1
-.zeroupper:
-    vzeroupper
 .done:
     RET
 ENDFUNC

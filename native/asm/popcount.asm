@@ -235,7 +235,6 @@ low_nibbles:   times 16 db 0x0f
     vpshufd  xmm4, xmm2, 0x4e                ; swap the two qwords
     vpaddq   xmm2, xmm2, xmm4
     vmovq    rax, xmm2
-    vzeroupper
     WORDS_TAIL
 %endmacro
 
@@ -331,7 +330,6 @@ ENDFUNC
     vpshufd  zmm1, zmm0, 0x4e                ; swap qwords within lanes
     vpaddq   zmm0, zmm0, zmm1
     vmovq    rax, xmm0
-    vzeroupper
     RET
 %endmacro
 

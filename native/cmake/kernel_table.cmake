@@ -5,8 +5,16 @@
 #   KernelTable.g.cs    the managed table and bindings (the committed managed/Interop copy too)
 #   asmkernels.map      ELF version script: exactly the table's exports
 #   asmkernels.def      PE export list: the same names
-#   checkasm_kernels.h  checkasm's registry: ASMK_KERNEL(name, op, features) per kernel
+#   checkasm_kernels.h  checkasm's registry: ASMK_KERNEL(name, op, features) per kernel, and
+#                       ASMK_CLEAN_ENTRY(name, op, features) per legacy-SSE kernel's clean entry
+#   kernels.inc         the asm layer's view (abi.inc includes it): ASMK_F_* feature bits and
+#                       ASMK_NEEDS_<kernel> per kernel, so FUNC knows the ISA of the kernel it opens
 #   exports.txt         every export, one per line (the release checks compare against it)
+#
+# A kernel whose features hold neither os_ymm nor os_zmm is encoded in legacy SSE (no VEX). FUNC
+# gives each such kernel a second entry, <kernel>${ASMK_CLEAN_ENTRY_SUFFIX}, that runs vzeroupper
+# first: a caller that may hold a dirty upper vector state (a .NET function-pointer call) enters
+# it there on a CPU with AVX, and pays no SSE/AVX transition. Those entries are exported too.
 # and sets ASMK_ABI_VERSION in the caller's scope.
 #
 # As a script: cmake -DTABLE=<kernels.txt> -DOUT=<dir> -P kernel_table.cmake does the same.
@@ -24,6 +32,13 @@ foreach(f IN LISTS ASMK_FEATURES)
   string(REPLACE "." "" c "${c}")
   list(APPEND ASMK_FEATURES_C ${c})
 endforeach()
+
+# The suffix of a legacy-SSE kernel's clean entry (abi.inc's FUNC emits it; the managed loader
+# binds it on CPUs with AVX).
+set(ASMK_CLEAN_ENTRY_SUFFIX _vzeroupper)
+
+# Non-kernel exports: the version, and XCR0 (the OS-enabled register state, read by XGETBV).
+set(ASMK_SERVICE_EXPORTS asmk_abi_version asmk_os_xcr0)
 
 # C parameter and return types, and their blittable C# counterparts.
 set(ASMK_CTYPES "uint64_t" "int64_t" "uint32_t" "size_t" "void" "const uint64_t *" "uint64_t *" "int64_t *" "const int64_t *" "const void *" "const uint8_t *" "uint8_t *" "uint32_t *" "const asmk_scan *")
@@ -122,6 +137,10 @@ function(asmk_kernel_table table outdir)
       if(needs MATCHES "avx2|vpclmulqdq" AND NOT needs MATCHES "os_ymm|os_zmm")
         _asmk_fail("${line}" "a kernel with ymm registers needs os_ymm")
       endif()
+      set(k_legacy_${k} 1)
+      if("os_ymm" IN_LIST needs OR "os_zmm" IN_LIST needs)
+        set(k_legacy_${k} 0)
+      endif()
       list(JOIN needs ", " k_needs_${k})
       list(JOIN cmask " | " k_cmask_${k})
       list(JOIN csmask " | " k_csmask_${k})
@@ -162,10 +181,14 @@ function(asmk_kernel_table table outdir)
     foreach(k IN LISTS op_kernels_${op})
       string(REGEX MATCH "^([a-z0-9_]+) \\((.*)\\)$" m "${k_sig_${k}}")
       string(APPEND decls "ASMK_API ${CMAKE_MATCH_1} ${k}(${CMAKE_MATCH_2}); /* ${k_needs_${k}}: ${k_doc_${k}} */\n")
+      if(k_legacy_${k})
+        string(APPEND decls "ASMK_API ${CMAKE_MATCH_1} ${k}${ASMK_CLEAN_ENTRY_SUFFIX}(${CMAKE_MATCH_2}); /* the same, through vzeroupper (needs AVX too) */\n")
+      endif()
     endforeach()
   endforeach()
   set(ASMK_ABI_VERSION ${abi})
   set(ASMK_DECLARATIONS "${decls}")
+  set(ASMK_CLEAN_SUFFIX "${ASMK_CLEAN_ENTRY_SUFFIX}")
   get_filename_component(native_dir "${table}" DIRECTORY)
   configure_file("${native_dir}/asmkernels.h.in" "${outdir}/asmkernels.h.tmp" @ONLY)
   file(READ "${outdir}/asmkernels.h.tmp" header)
@@ -173,7 +196,13 @@ function(asmk_kernel_table table outdir)
   _asmk_write_if_changed("${outdir}/asmkernels.h" "${header}")
 
   # Export lists.
-  set(all asmk_abi_version ${kernels})
+  set(all ${ASMK_SERVICE_EXPORTS})
+  foreach(k IN LISTS kernels)
+    list(APPEND all ${k})
+    if(k_legacy_${k})
+      list(APPEND all ${k}${ASMK_CLEAN_ENTRY_SUFFIX})
+    endif()
+  endforeach()
   list(JOIN all "\n" names)
   _asmk_write_if_changed("${outdir}/exports.txt" "${names}\n")
   list(JOIN all ";\n    " map)
@@ -183,25 +212,33 @@ function(asmk_kernel_table table outdir)
   _asmk_write_if_changed("${outdir}/asmkernels.def" "; Generated from kernels.txt.\nEXPORTS\n    ${def}\n")
 
   # checkasm's registry.
-  set(c "/* Generated from native/kernels.txt: ASMK_KERNEL(name, operation, features) per kernel. */\n")
+  set(c "/* Generated from native/kernels.txt: ASMK_KERNEL(name, operation, features) per kernel,\n * ASMK_CLEAN_ENTRY(name, operation, features) per clean entry of a legacy-SSE kernel. */\n")
+  set(inc "; Generated from native/kernels.txt by native/cmake/kernel_table.cmake: the kernels' features,\n; for abi.inc's FUNC (ASMK_NEEDS_<kernel>) and its instruction guards (ASMK_F_*).\n%define ASMK_CLEAN_ENTRY_SUFFIX ${ASMK_CLEAN_ENTRY_SUFFIX}\n")
   list(LENGTH ASMK_FEATURES nf)
   math(EXPR last "${nf} - 1")
   foreach(i RANGE ${last})
     list(GET ASMK_FEATURES_C ${i} cf)
     math(EXPR bit "1 << ${i}")
     string(APPEND c "#define ASMK_F_${cf} ${bit}u\n")
+    string(APPEND inc "%define ASMK_F_${cf} ${bit}\n")
   endforeach()
-  string(APPEND c "#define ASMK_KERNELS(ASMK_KERNEL) \\\n")
+  string(APPEND c "#define ASMK_CLEAN_ENTRY_SUFFIX \"${ASMK_CLEAN_ENTRY_SUFFIX}\"\n")
+  string(APPEND c "#define ASMK_KERNELS(ASMK_KERNEL, ASMK_CLEAN_ENTRY) \\\n")
   foreach(k IN LISTS kernels)
     string(TOUPPER "${k_op_${k}}" opu)
     string(APPEND c "    ASMK_KERNEL(${k}, ${opu}, ${k_cmask_${k}}) \\\n")
+    if(k_legacy_${k})
+      string(APPEND c "    ASMK_CLEAN_ENTRY(${k}${ASMK_CLEAN_ENTRY_SUFFIX}, ${opu}, ${k_cmask_${k}}) \\\n")
+    endif()
+    string(APPEND inc "%define ASMK_NEEDS_${k} (${k_cmask_${k}})\n")
   endforeach()
   string(APPEND c "    /* end */\n")
+  _asmk_write_if_changed("${outdir}/kernels.inc" "${inc}")
   _asmk_write_if_changed("${outdir}/checkasm_kernels.h" "${c}")
 
   # The managed table.
   list(LENGTH kernels count)
-  set(cs "// <auto-generated>\n// Generated from native/kernels.txt by native/cmake/kernel_table.cmake; edit those, not this.\n// </auto-generated>\n\n")
+  set(cs "// <auto-generated>\n// Generated from native/kernels.txt by native/cmake/kernel_table.cmake; edit those, not this.\n// </auto-generated>\n#nullable enable\n\n")
   foreach(op IN LISTS ops)
     if(NOT op_kernels_${op} STREQUAL "")
       string(APPEND cs "// ${op_cs_${op}}: ${op_sig_${op}}\n")
@@ -237,24 +274,32 @@ function(asmk_kernel_table table outdir)
   string(APPEND cs "    /// <summary>The name of one feature, as <c>native/kernels.txt</c> spells it.</summary>\n    public static string FeatureName(CpuFeature feature) => feature switch\n    {\n${names}        _ => $\"0x{(uint)feature:x}\",\n    };\n\n")
   string(APPEND cs "    /// <summary>The number of <see cref=\"KernelOperation\"/> values.</summary>\n    public const int OperationCount = ${nops};\n\n")
   string(APPEND cs "    /// <summary>What <c>asmk_abi_version</c> must return.</summary>\n    public const uint AbiVersion = ${abi};\n\n")
-  string(APPEND cs "    /// <summary>The export that reports <see cref=\"AbiVersion\"/>.</summary>\n    public const string VersionExport = \"asmk_abi_version\";\n\n")
+  list(GET ASMK_SERVICE_EXPORTS 0 version_export)
+  list(GET ASMK_SERVICE_EXPORTS 1 xcr0_export)
+  string(APPEND cs "    /// <summary>The export that reports <see cref=\"AbiVersion\"/>.</summary>\n    public const string VersionExport = \"${version_export}\";\n\n")
+  string(APPEND cs "    /// <summary>The export that returns XCR0 (the register state the OS saves), or 0 without OSXSAVE.</summary>\n    public const string Xcr0Export = \"${xcr0_export}\";\n\n")
   string(APPEND cs "    /// <summary>The number of kernels; they are numbered 0 to <c>Count - 1</c>.</summary>\n    public const int Count = ${count};\n\n")
   set(names "")
   set(opsw "")
   set(needsw "")
   set(docsw "")
+  set(cleansw "")
   set(i 0)
   foreach(k IN LISTS kernels)
     string(APPEND names "        ${i} => \"${k}\",\n")
     string(APPEND opsw "        ${i} => KernelOperation.${op_cs_${k_op_${k}}},\n")
     string(APPEND needsw "        ${i} => ${k_csmask_${k}},\n")
     string(APPEND docsw "        ${i} => \"${k_doc_${k}}\",\n")
+    if(k_legacy_${k})
+      string(APPEND cleansw "        ${i} => \"${k}${ASMK_CLEAN_ENTRY_SUFFIX}\",\n")
+    endif()
     set(k_index_${k} ${i})
     math(EXPR i "${i} + 1")
   endforeach()
   string(APPEND cs "    /// <summary>The export name of a kernel.</summary>\n    public static string Name(int kernel) => kernel switch\n    {\n${names}        _ => throw new ArgumentOutOfRangeException(nameof(kernel)),\n    };\n\n")
   string(APPEND cs "    /// <summary>The operation a kernel implements.</summary>\n    public static KernelOperation Operation(int kernel) => kernel switch\n    {\n${opsw}        _ => throw new ArgumentOutOfRangeException(nameof(kernel)),\n    };\n\n")
   string(APPEND cs "    /// <summary>The CPU and OS features a kernel needs.</summary>\n    public static CpuFeature Needs(int kernel) => kernel switch\n    {\n${needsw}        _ => throw new ArgumentOutOfRangeException(nameof(kernel)),\n    };\n\n")
+  string(APPEND cs "    /// <summary>The export of a legacy-SSE kernel's clean entry (vzeroupper, then the kernel), or null for a VEX kernel.</summary>\n    public static string? CleanEntry(int kernel) => kernel switch\n    {\n${cleansw}        _ => null,\n    };\n\n")
   string(APPEND cs "    /// <summary>A kernel's strategy, in a few words.</summary>\n    public static string Strategy(int kernel) => kernel switch\n    {\n${docsw}        _ => throw new ArgumentOutOfRangeException(nameof(kernel)),\n    };\n\n")
   set(ofsw "")
   foreach(op IN LISTS ops)

@@ -51,35 +51,41 @@ struct routine {
     enum kind kind;
     unsigned needs; /* ASMK_F_* */
     const void *fn;
+    int clean_entry; /* a legacy-SSE kernel's vzeroupper entry: entered dirty, must return clean */
 };
 
 #define DECLARE_BROKEN(prefix)                                   \
     uint64_t prefix##broken_clobber_rbx(const uint64_t *, size_t);   \
     uint64_t prefix##broken_no_vzeroupper(const uint64_t *, size_t); \
     uint64_t prefix##broken_overread(const uint64_t *, size_t);       \
-    uint64_t prefix##broken_push_no_unwind(const uint64_t *, size_t);
+    uint64_t prefix##broken_push_no_unwind(const uint64_t *, size_t); \
+    uint64_t prefix##broken_unclean_entry(const uint64_t *, size_t);
 #define BROKEN(abi, prefix)                                                                       \
-    { "broken_clobber_rbx", abi, POPCOUNT, ASMK_F_POPCNT, (const void *)prefix##broken_clobber_rbx },  \
-    { "broken_no_vzeroupper", abi, POPCOUNT, ASMK_F_AVX2 | ASMK_F_OS_YMM, (const void *)prefix##broken_no_vzeroupper }, \
-    { "broken_overread", abi, POPCOUNT, ASMK_F_POPCNT, (const void *)prefix##broken_overread },        \
-    { "broken_push_no_unwind", abi, POPCOUNT, ASMK_F_POPCNT, (const void *)prefix##broken_push_no_unwind }
+    { "broken_clobber_rbx", abi, POPCOUNT, ASMK_F_POPCNT, (const void *)prefix##broken_clobber_rbx, 0 },  \
+    { "broken_no_vzeroupper", abi, POPCOUNT, ASMK_F_AVX2 | ASMK_F_OS_YMM, (const void *)prefix##broken_no_vzeroupper, 0 }, \
+    { "broken_overread", abi, POPCOUNT, ASMK_F_POPCNT, (const void *)prefix##broken_overread, 0 },        \
+    { "broken_push_no_unwind", abi, POPCOUNT, ASMK_F_POPCNT, (const void *)prefix##broken_push_no_unwind, 0 }, \
+    { "broken_unclean_entry", abi, POPCOUNT, ASMK_F_POPCNT | ASMK_F_OS_YMM, (const void *)prefix##broken_unclean_entry, 1 }
 
 #ifdef _WIN32
 /* The DLL's exports are the Win64 routines; the harness is a Win64 program. */
-#define WIN64_ROUTINE(name, kind, needs) { #name, ABI_WIN64, kind, needs, (const void *)name },
+#define WIN64_ROUTINE(name, kind, needs) { #name, ABI_WIN64, kind, needs, (const void *)name, 0 },
+#define WIN64_CLEAN(name, kind, needs) { #name, ABI_WIN64, kind, (needs) | ASMK_F_OS_YMM, (const void *)name, 1 },
 DECLARE_BROKEN()
-static const struct routine routines[] = { ASMK_KERNELS(WIN64_ROUTINE) };
+static const struct routine routines[] = { ASMK_KERNELS(WIN64_ROUTINE, WIN64_CLEAN) };
 static const struct routine broken[] = { BROKEN(ABI_WIN64, ) };
 #else
 /* The library is System V; the w64_ objects are the same sources assembled for Win64. The
  * declared types only give the symbols an address: every call goes through a trampoline. */
 #define DECLARE_W64(name, kind, needs) void w64_##name(void);
-#define SYSV_ROUTINE(name, kind, needs) { #name, ABI_SYSV, kind, needs, (const void *)name },
-#define WIN64_ROUTINE(name, kind, needs) { #name, ABI_WIN64, kind, needs, (const void *)w64_##name },
-ASMK_KERNELS(DECLARE_W64)
+#define SYSV_ROUTINE(name, kind, needs) { #name, ABI_SYSV, kind, needs, (const void *)name, 0 },
+#define SYSV_CLEAN(name, kind, needs) { #name, ABI_SYSV, kind, (needs) | ASMK_F_OS_YMM, (const void *)name, 1 },
+#define WIN64_ROUTINE(name, kind, needs) { #name, ABI_WIN64, kind, needs, (const void *)w64_##name, 0 },
+#define WIN64_CLEAN(name, kind, needs) { #name, ABI_WIN64, kind, (needs) | ASMK_F_OS_YMM, (const void *)w64_##name, 1 },
+ASMK_KERNELS(DECLARE_W64, DECLARE_W64)
 DECLARE_BROKEN()
 DECLARE_BROKEN(w64_)
-static const struct routine routines[] = { ASMK_KERNELS(SYSV_ROUTINE) ASMK_KERNELS(WIN64_ROUTINE) };
+static const struct routine routines[] = { ASMK_KERNELS(SYSV_ROUTINE, SYSV_CLEAN) ASMK_KERNELS(WIN64_ROUTINE, WIN64_CLEAN) };
 static const struct routine broken[] = { BROKEN(ABI_SYSV, ), BROKEN(ABI_WIN64, w64_) };
 #endif
 
@@ -202,6 +208,7 @@ static uint64_t call(const struct context *c, uint64_t a0, uint64_t a1, uint64_t
     for (size_t i = 0; i < COUNT(checkasm_preload); i++)
         checkasm_preload[i] = next_random();
     checkasm_faulted = 0;
+    checkasm_dirty_upper = (uint32_t)c->r->clean_entry;
     checkasm_in_call = 1;
 #ifdef _WIN32
     uint64_t ret = checkasm_call_win64(c->r->fn, a0, a1, a2); /* every routine is Win64 here */
@@ -532,18 +539,18 @@ static int selftest(void)
     /* The defect's kind, and a kind it may also show: clobbering rbx without saving it also
      * makes the unwound rbx wrong. */
     static const char *const want[][2] = { { KIND_REG, KIND_UNWIND }, { KIND_YMM, NULL }, { KIND_FAULT, NULL },
-                                           { KIND_UNWIND, NULL } };
+                                           { KIND_UNWIND, NULL }, { KIND_YMM, NULL } };
     int bad = 0, ran = 0;
     quiet = 1;
     for (size_t i = 0; i < COUNT(broken); i++) {
         const struct routine *r = &broken[i];
         const char *expect = want[i % COUNT(want)][0], *also = want[i % COUNT(want)][1];
         if (expect == KIND_UNWIND && !UNWIND_CHECKED) {
-            printf("%-22s %-5s skipped: unwinding is checked in the Windows build\n", r->name, abi_names[r->abi]);
+            printf("%-30s %-5s skipped: unwinding is checked in the Windows build\n", r->name, abi_names[r->abi]);
             continue;
         }
         if (!cpu_has(r->needs) || (expect == KIND_YMM && !checkasm_use_xgetbv)) {
-            printf("%-22s %-5s skipped: this CPU cannot run or observe it\n", r->name, abi_names[r->abi]);
+            printf("%-30s %-5s skipped: this CPU cannot run or observe it\n", r->name, abi_names[r->abi]);
             continue;
         }
         memset(violation_kinds, 0, sizeof violation_kinds);
@@ -552,7 +559,7 @@ static int selftest(void)
         int caught = 0, other = 0;
         for (size_t k = 0; k < COUNT(violation_kinds) && violation_kinds[k]; k++)
             if (violation_kinds[k] == expect) caught = 1; else if (violation_kinds[k] != also) other = 1;
-        printf("%-22s %-5s %s: %llu violations (%s)%s\n", r->name, abi_names[r->abi],
+        printf("%-30s %-5s %s: %llu violations (%s)%s\n", r->name, abi_names[r->abi],
                caught && !other ? "caught" : "NOT CAUGHT AS EXPECTED", violations - before, expect,
                other ? ", and other kinds too" : "");
         bad += !(caught && !other);
@@ -584,14 +591,14 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < COUNT(routines); i++) {
         const struct routine *r = &routines[i];
         if (!cpu_has(r->needs)) {
-            printf("%-22s %-5s skipped: this CPU (or OS) lacks its instruction set\n", r->name, abi_names[r->abi]);
+            printf("%-30s %-5s skipped: this CPU (or OS) lacks its instruction set\n", r->name, abi_names[r->abi]);
             skipped++;
             continue;
         }
         unsigned long long before = cases, failed = violations;
         run(r);
         ran++;
-        printf("%-22s %-5s %6llu cases, %llu violations\n", r->name, abi_names[r->abi], cases - before, violations - failed);
+        printf("%-30s %-5s %6llu cases, %llu violations\n", r->name, abi_names[r->abi], cases - before, violations - failed);
     }
     printf("checkasm: %llu routine x ABI x length x offset cases checked (%llu calls) over %u routine x ABI pairs"
            " (%u skipped), %llu violations\n", cases, calls, ran, skipped, violations);

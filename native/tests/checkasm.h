@@ -19,6 +19,7 @@ extern uint64_t checkasm_preload[8 + 20];
 extern uint32_t checkasm_clobbered; /* bit n: register n of CHECKASM_REG_NAMES changed */
 extern uint32_t checkasm_xinuse;    /* nonzero: the upper YMM state was left in use */
 extern uint32_t checkasm_use_xgetbv;
+extern uint32_t checkasm_dirty_upper; /* nonzero: enter the callee with the upper YMM state in use */
 extern uint64_t checkasm_saved_rsp; /* the trampoline's rsp at its call */
 extern uint64_t checkasm_arg3;      /* the callee's fourth argument (rcx / r9) */
 

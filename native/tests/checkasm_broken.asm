@@ -1,6 +1,6 @@
 ; checkasm_broken.asm - deliberately broken routines, built only into the
 ; harness, for its self-test (`checkasm --selftest`): each must be caught. All
-; four count bits correctly, so only the harness's ABI and memory checks can
+; five count bits correctly, so only the harness's ABI and memory checks can
 ; tell them apart from a good routine.
 %include "abi.inc"
 
@@ -20,6 +20,7 @@
 
 ; uint64_t broken_clobber_rbx(const uint64_t *data, size_t count);
 ; Defect: writes rbx, which both conventions make callee-saved.
+ISA POPCNT
 FUNC broken_clobber_rbx, 2, 3, 0, src, count, tmp
     mov      rbx, srcq
     COUNT_WORDS
@@ -28,6 +29,9 @@ ENDFUNC
 
 ; uint64_t broken_no_vzeroupper(const uint64_t *data, size_t count);
 ; Defect: leaves the upper halves of ymm0 in use (no vzeroupper before ret).
+; `ISA any`: the layer would add the vzeroupper to a VEX routine's RET, so this
+; one stands for a routine written without it.
+ISA any
 FUNC broken_no_vzeroupper, 2, 3, 1, src, count, tmp
     vcmpps   ymm0, ymm0, ymm0, 15                ; predicate TRUE: all ones, upper half too
     COUNT_WORDS
@@ -36,6 +40,7 @@ ENDFUNC
 
 ; uint64_t broken_overread(const uint64_t *data, size_t count);
 ; Defect: reads the word just past the end (and src[0] when count is 0).
+ISA POPCNT
 FUNC broken_overread, 2, 3, 0, src, count, tmp
     COUNT_WORDS
     mov      tmpq, [srcq]                         ; one word past the end
@@ -45,9 +50,20 @@ ENDFUNC
 ; uint64_t broken_push_no_unwind(const uint64_t *data, size_t count);
 ; Defect: pushes rbx (and restores it) without unwind data, so on Win64 a
 ; stack walk from inside it takes the saved rbx for the return address.
+ISA POPCNT
 FUNC broken_push_no_unwind, 2, 3, 0, src, count, tmp
     push     rbx
     COUNT_WORDS
     pop      rbx
+    RET
+ENDFUNC
+
+; uint64_t broken_unclean_entry(const uint64_t *data, size_t count);
+; Defect: checkasm registers it as a legacy kernel's clean entry (entered with a
+; dirty upper state, as a .NET function-pointer call enters), but it runs no
+; vzeroupper, so the dirty state is still there when it returns.
+ISA POPCNT
+FUNC broken_unclean_entry, 2, 3, 0, src, count, tmp
+    COUNT_WORDS
     RET
 ENDFUNC

@@ -14,6 +14,8 @@
 ;   checkasm_clobbered  out: bit n set when register n of CHECKASM_REG_NAMES changed
 ;   checkasm_xinuse     out: XGETBV(1) & 4 after the call (AVX upper state in use)
 ;   checkasm_use_xgetbv in: nonzero when the CPU has XGETBV with ECX=1
+;   checkasm_dirty_upper in: nonzero to enter the callee with the upper YMM state in use (as a
+;                       .NET function-pointer call may), for the legacy kernels' clean entries
 ;   checkasm_saved_rsp  the trampoline's stack pointer at the call, for the fault path
 ;   checkasm_arg3       in: the callee's fourth argument (abicheck; 0 for checkasm's routines)
 ;   checkasm_return_win64  the Win64 trampoline's return address: where unwinding
@@ -26,12 +28,13 @@
 %define BIT_RSP 18                           ; after the 8 GPRs and 10 xmm registers
 
 section .bss
-global checkasm_preload, checkasm_clobbered, checkasm_xinuse, checkasm_use_xgetbv, checkasm_saved_rsp, checkasm_arg3
+global checkasm_preload, checkasm_clobbered, checkasm_xinuse, checkasm_use_xgetbv, checkasm_dirty_upper, checkasm_saved_rsp, checkasm_arg3
 alignb 16
 checkasm_preload:    resq 8 + 20
 checkasm_clobbered:  resd 1
 checkasm_xinuse:     resd 1
 checkasm_use_xgetbv: resd 1
+checkasm_dirty_upper: resd 1
 alignb 8
 checkasm_saved_rsp:  resq 1
 checkasm_arg3:       resq 1                  ; a fourth argument (rcx / r9), for abicheck
@@ -148,6 +151,9 @@ global checkasm_return_win64
     cmp      dword [checkasm_use_xgetbv], 0
     je       %%clean
     vzeroupper                               ; start from a clean AVX state
+    cmp      dword [checkasm_dirty_upper], 0
+    je       %%clean
+    vpcmpeqd ymm0, ymm0, ymm0                ; all ones, upper half too: XINUSE bit 2 set
 %%clean:
     PRELOAD  %1
 %if %1
@@ -182,16 +188,19 @@ checkasm_return_win64:
 %endmacro
 
 %ifdef ASMK_ABI_SYSV
+ISA any
 FUNC checkasm_call_sysv, 4, 4, 0, fn, a0, a1, a2
     CALL_CHECKED 0
 ENDFUNC
 %endif
 
+ISA any
 FUNC checkasm_call_win64, 4, 4, 0, fn, a0, a1, a2
     CALL_CHECKED 1
 ENDFUNC
 
 ; The fault handler resumes here: back to the trampoline's frame, result 0.
+ISA any
 FUNC checkasm_fault_resume, 0, 0, 0
     mov      rsp, [checkasm_saved_rsp]
     mov      dword [checkasm_clobbered], 0
