@@ -206,14 +206,16 @@ count() {
 }
 
 # Real CPU models under qemu-user, whose CPUID lacks the features: `info` must pick exactly these
-# kernels (the managed path with its reason where none can run), and `selftest` must pass.
+# kernels, each shown with its own features and its entry (legacy-SSE kernels through vzeroupper on
+# a CPU with AVX), or the managed path with its reason where none can run; `selftest` must pass.
+# A spec: the model, then `info`'s rows with runs of spaces as " | ", then "!reason" lines.
 # DOTNET_INTERNAL_ThreadSuspendInjection=0: under qemu-user the runtime's suspension of a thread by
 # signal injection (for a GC) can kill a multi-threaded process with SIGSEGV; without injection the
 # runtime suspends threads at safe points only.
 CPU_MODELS=(
-    "core2duo|PopCount=managed:this CPU has no POPCNT|HammingDistance=managed|IncrementBy=asmk_increment_sse2|Crc32C=managed:this CPU has no SSE4.2|HammingScan=managed"
-    "Nehalem|PopCount=asmk_popcount_popcnt|HammingDistance=asmk_hamming_popcnt|IncrementBy=asmk_increment_sse2|Crc32C=asmk_crc32c_sse42|HammingScan=asmk_hamscan_popcnt"
-    "Haswell-v4|PopCount=asmk_popcount_avx2|HammingDistance=asmk_hamming_avx2|IncrementBy=asmk_increment_avx2|Crc32C=asmk_crc32c_pclmul|HammingScan=asmk_hamscan_avx2"
+    "core2duo;PopCount | scalar | managed | -;HammingDistance | scalar | managed | -;IncrementBy | sse2 | asmk_increment_sse2 (sse2) | direct;Crc32C | scalar | managed | -;HammingScan | scalar | managed | -;!this CPU has no POPCNT;!this CPU has no SSE4.2"
+    "Nehalem;PopCount | sse4.2 | asmk_popcount_popcnt (popcnt) | direct;HammingDistance | sse4.2 | asmk_hamming_popcnt (popcnt) | direct;IncrementBy | sse2 | asmk_increment_sse2 (sse2) | direct;Crc32C | sse4.2 | asmk_crc32c_sse42 (sse4.2) | direct;HammingScan | sse4.2 | asmk_hamscan_popcnt (popcnt) | direct"
+    "Haswell-v4;PopCount | avx2 | asmk_popcount_avx2 (popcnt, avx2, os_ymm) | direct;HammingDistance | avx2 | asmk_hamming_avx2 (popcnt, avx2, os_ymm) | direct;IncrementBy | avx2 | asmk_increment_avx2 (avx2, os_ymm) | direct;Crc32C | sse4.2 | asmk_crc32c_pclmul (sse4.2, pclmulqdq) | vzeroupper first (legacy SSE);HammingScan | avx2 | asmk_hamscan_avx2 (popcnt, avx2, os_ymm) | direct"
 )
 test_cpu_models() {
     if ! command -v qemu-x86_64 >/dev/null && ! apt_install qemu-user; then
@@ -221,24 +223,22 @@ test_cpu_models() {
         SKIPPED=$((SKIPPED + 1)); SKIP_REASONS+=("CPU models under qemu-user: qemu-user not installed (apt-get install -y qemu-user)")
         return
     fi
-    local dotnet model spec rc out op want reason
+    local dotnet model spec rc out rows want
     dotnet="$(readlink -f "$(command -v dotnet)")"
     for spec in "${CPU_MODELS[@]}"; do
-        IFS='|' read -r model rest <<<"$spec"
+        IFS=';' read -ra wants <<<"$spec"
+        model="${wants[0]}"
         say "CPU model $model (qemu-user): info"
         rc=0
         out="$(DOTNET_INTERNAL_ThreadSuspendInjection=0 ASMKERNELS_MAX_ISA= ASMKERNELS_NATIVE_PATH= \
             qemu-x86_64 -cpu "$model" "$dotnet" "$CLI_DLL" info 2>&1)" || rc=$?
-        printf '%s\n' "$out" | sed -n '/^operation/,$p' 
-        IFS='|' read -ra checks <<<"$rest"
-        for check in "${checks[@]}"; do
-            op="${check%%=*}"; want="${check#*=}"; reason=""
-            [[ $want == *:* ]] && { reason="${want#*:}"; want="${want%%:*}"; }
-            if ! grep -qE "^$op +[a-z0-9.]+ +$want( |\$)" <<<"$out"; then
-                say "$model: expected $op -> $want"; rc=1
-            fi
-            if [[ -n $reason ]] && ! grep -qF "managed fallback because $reason" <<<"$out"; then
-                say "$model: expected the reason '$reason'"; rc=1
+        printf '%s\n' "$out" | sed -n '/^operation/,$p'
+        rows="$(sed -E 's/ +$//; s/  +/ | /g' <<<"$out")"
+        for want in "${wants[@]:1}"; do
+            if [[ $want == !* ]]; then
+                grep -qxF "managed fallback because ${want#!}" <<<"$out" || { say "$model: expected the reason '${want#!}'"; rc=1; }
+            else
+                grep -qxF "$want" <<<"$rows" || { say "$model: expected the row '$want'"; rc=1; }
             fi
         done
         count "CPU model $model: info picks the expected kernels" $rc

@@ -18,7 +18,7 @@ internal static class DemoCommand
     private static (KernelInfo Seed, bool Native, string Note) Seed(KernelOperation op)
     {
         KernelInfo seed = Kernels.GetKernels(op)[0];
-        string? why = Kernels.GetUnsupportedReason(op, seed.Level);
+        string? why = Kernels.GetUnsupportedReason(seed.Name);
         return (seed, why is null, why is null ? "" : $" (native unavailable: {why})");
     }
 
@@ -32,14 +32,14 @@ internal static class DemoCommand
         var (seed, native, note) = Seed(KernelOperation.PopCount);
         Console.WriteLine($"PopCount of [{Hex(words)}]{note}");
         ulong scalar = Kernels.PopCount(IsaLevel.Scalar, words);
-        ulong asm = native ? Kernels.PopCount(seed.Level, words) : scalar;
+        ulong asm = native ? Kernels.PopCount(seed.Name, words) : scalar;
         ok &= Report(seed.Name, asm, scalar, native);
 
         (seed, native, note) = Seed(KernelOperation.HammingDistance);
         Console.WriteLine($"HammingDistance of [{Hex(words)}]{note}");
         Console.WriteLine($"               and [{Hex(other)}]");
         scalar = Kernels.HammingDistance(IsaLevel.Scalar, words, other);
-        asm = native ? Kernels.HammingDistance(seed.Level, words, other) : scalar;
+        asm = native ? Kernels.HammingDistance(seed.Name, words, other) : scalar;
         ok &= Report(seed.Name, asm, scalar, native);
 
         (seed, native, note) = Seed(KernelOperation.IncrementBy);
@@ -48,7 +48,7 @@ internal static class DemoCommand
         Kernels.IncrementBy(IsaLevel.Scalar, byScalar, 1);
         long[] byAsm = (long[])values.Clone();
         if (native)
-            Kernels.IncrementBy(seed.Level, byAsm, 1);
+            Kernels.IncrementBy(seed.Name, byAsm, 1);
         else
             byAsm = byScalar;
         bool same = byAsm.AsSpan().SequenceEqual(byScalar);
@@ -59,7 +59,7 @@ internal static class DemoCommand
         byte[] check = "123456789"u8.ToArray();
         Console.WriteLine($"Crc32C of \"123456789\" (the check value is 0xE3069283){note}");
         uint crcManaged = Kernels.Crc32C(IsaLevel.Scalar, check);
-        uint crcAsm = native ? Kernels.Crc32C(seed.Level, check) : crcManaged;
+        uint crcAsm = native ? Kernels.Crc32C(seed.Name, check) : crcManaged;
         bool crcOk = crcAsm == crcManaged && crcAsm == 0xE3069283;
         Console.WriteLine($"  {seed.Name} -> 0x{crcAsm:X8}{(native ? "" : " (managed)")}, managed -> 0x{crcManaged:X8}: {(crcOk ? "agree" : "DISAGREE")}");
         return ok && crcOk;
@@ -80,8 +80,8 @@ internal static class DemoCommand
             Console.WriteLine("timing skipped: no native kernel can run in this process");
             return;
         }
-        IsaLevel popSeed = Seed(KernelOperation.PopCount).Seed.Level, hamSeed = Seed(KernelOperation.HammingDistance).Seed.Level;
-        IsaLevel incSeed = Seed(KernelOperation.IncrementBy).Seed.Level, crcSeed = Seed(KernelOperation.Crc32C).Seed.Level;
+        string popSeed = Seed(KernelOperation.PopCount).Seed.Name, hamSeed = Seed(KernelOperation.HammingDistance).Seed.Name;
+        string incSeed = Seed(KernelOperation.IncrementBy).Seed.Name, crcSeed = Seed(KernelOperation.Crc32C).Seed.Name;
         bool crcNative = Seed(KernelOperation.Crc32C).Native;
         Console.WriteLine("time per call, median of 7 rounds (ratio = JIT loop time / kernel time; above 1 the kernel is faster)");
         var table = new TextTable("operation", "elements", "JIT loop", "asm seed", "ratio", "public API", "ratio");

@@ -1,4 +1,3 @@
-using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 
 namespace AsmKernels.Cli;
@@ -18,22 +17,24 @@ internal static class InfoCommand
             to.WriteLine($"warning: {problem}");
         to.WriteLine($"CPU:            {(cpu.Brand.Length > 0 ? cpu.Brand : "(unknown)")}{(cpu.Vendor.Length > 0 ? $" [{cpu.Vendor}]" : "")}");
         to.WriteLine($"process:        {RuntimeInformation.ProcessArchitecture}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
-        to.WriteLine($"features:       {cpu}");
-        to.WriteLine($"JIT vectors:    {(Vector512.IsHardwareAccelerated ? "512" : Vector256.IsHardwareAccelerated ? "256" : Vector128.IsHardwareAccelerated ? "128" : "none")}-bit (the managed vector loop)");
+        to.WriteLine($"features:       {cpu} (CPUID; OS state: {cpu.OsStateSource})");
+        int width = CpuFeatures.ManagedVectorWidth;
+        to.WriteLine($"managed SIMD:   {(width == 0 ? "none" : $"{width}-bit")} vectors (the managed loops follow the runtime's compile target; the native kernels do not)");
         to.WriteLine($"native library: {(Kernels.NativeLibraryLoaded ? Kernels.NativeLibraryPath : $"not loaded: {Kernels.NativeLibraryError}")}");
         if (Kernels.MaxIsaSetting is { } max)
             to.WriteLine($"ASMKERNELS_MAX_ISA: {max}");
         to.WriteLine();
 
-        var table = new TextTable("operation", "ISA level", "implementation");
+        var table = new TextTable("operation", "ISA level", "implementation", "entry");
         var reasons = new List<string>();
         foreach (KernelOperation op in IsaLevels.Operations)
         {
-            IsaLevel isa = Kernels.GetSelectedIsa(op);
-            string impl = Kernels.GetImplementationName(op, isa) ?? "-";
-            if (isa != IsaLevel.Scalar)
-                impl += $" ({string.Join(", ", Kernels.GetKernels(op).First(k => k.Level == isa).Needs)})";
-            table.Add(op.ToString(), IsaLevels.Name(isa), impl);
+            KernelInfo? kernel = Kernels.GetSelectedKernel(op);
+            if (kernel is null)
+                table.Add(op.ToString(), IsaLevels.Name(IsaLevel.Scalar), "managed", "-");
+            else
+                table.Add(op.ToString(), IsaLevels.Name(kernel.Level), $"{kernel.Name} ({string.Join(", ", kernel.Needs)})",
+                    Kernels.IsEnteredThroughVzeroupper(kernel.Name) ? "vzeroupper first (legacy SSE)" : "direct");
             if (Kernels.GetFallbackReason(op) is { } reason && !reasons.Contains(reason))
                 reasons.Add(reason);
         }

@@ -31,8 +31,14 @@ internal static class Dispatch
     /// </summary>
     public static readonly bool CleanEntries = Cpu.OsSavesYmm;
 
-    /// <summary>The address managed code calls for kernel <paramref name="k"/>: its clean entry where <see cref="CleanEntries"/>.</summary>
-    public static nint EntryOf(int k) => CleanEntries ? Native.CleanAddress(k) : Native.Address(k);
+    /// <summary>The address managed code calls for kernel <paramref name="k"/>.</summary>
+    public static nint EntryOf(int k) => Bind(Native.Address(k), Native.CleanAddress(k));
+
+    /// <summary>
+    /// How every routine is bound: its clean entry (<paramref name="clean"/>, 0 for a VEX routine,
+    /// which has none) where <see cref="CleanEntries"/>, else its plain entry.
+    /// </summary>
+    public static nint Bind(nint plain, nint clean) => CleanEntries && clean != 0 ? clean : plain;
     public static readonly string? MaxIsaSetting = Environment.GetEnvironmentVariable(MaxIsaVariable);
     public static readonly IsaLevel Cap = ParseCap(MaxIsaSetting);
 
@@ -163,8 +169,18 @@ internal static class Dispatch
         return WhyNot(k);
     }
 
+    /// <summary>The <see cref="KernelTable"/> row of the kernel named <paramref name="name"/>; throws when there is none.</summary>
+    public static int KernelNamed(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        for (int k = 0; k < KernelTable.Count; k++)
+            if (KernelTable.Name(k) == name)
+                return k;
+        throw new ArgumentException($"'{name}' is not a kernel of this library (see Kernels.GetKernels).", nameof(name));
+    }
+
     /// <summary>Why kernel <paramref name="k"/> cannot run here, or null.</summary>
-    private static string? WhyNot(int k)
+    public static string? WhyNot(int k)
     {
         if (!Native.Loaded)
             return $"the native library is not loaded: {Native.Error}";

@@ -63,6 +63,20 @@ public static partial class Kernels
         nint kernel = Dispatch.Require(KernelOperation.HammingDistance, isa);
         return kernel == 0 ? HammingKernels.Scalar(a, b) : HammingKernels.Native(kernel, a, b);
     }
+
+    /// <summary>Computes the Hamming distance of <paramref name="a"/> and <paramref name="b"/> with one named kernel (see <see cref="GetKernels(KernelOperation)"/>). For comparing kernels.</summary>
+    /// <param name="kernel">The kernel's export name, e.g. <c>asmk_hamming_popcnt</c>.</param>
+    /// <param name="a">The first array.</param>
+    /// <param name="b">The second array, as long as the first.</param>
+    /// <returns>The number of bits that differ.</returns>
+    /// <exception cref="ArgumentException">The lengths differ, or <paramref name="kernel"/> is not a HammingDistance kernel of this library.</exception>
+    /// <exception cref="PlatformNotSupportedException">The kernel cannot run here; the message says why.</exception>
+    public static ulong HammingDistance(string kernel, ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        if (a.Length != b.Length)
+            BitOps.ThrowLengthMismatch(a.Length, b.Length);
+        return HammingKernels.Native(Dispatch.RequireKernel(KernelOperation.HammingDistance, kernel), a, b);
+    }
 }
 
 /// <summary>

@@ -282,6 +282,18 @@ public static partial class Kernels
     /// <exception cref="ArgumentException">The shapes do not fit.</exception>
     public static int HammingNearest(IsaLevel isa, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances) =>
         HammingScan.Pooled(Dispatch.Require(KernelOperation.HammingScan, isa), query, codes, indices, distances, HammingScan.Everything, countAll: false, out _);
+
+    /// <summary>Finds the k codes nearest to <paramref name="query"/> with one named scan kernel (see <see cref="GetKernels(KernelOperation)"/>). For comparing kernels.</summary>
+    /// <param name="kernel">The kernel's export name, e.g. <c>asmk_hamscan_popcnt</c>.</param>
+    /// <param name="query">The query: W words, W at least 1.</param>
+    /// <param name="codes">N codes of W words each.</param>
+    /// <param name="indices">Receives the indices of the nearest codes, nearest first, ties by the lower index.</param>
+    /// <param name="distances">Receives their distances; the same length as <paramref name="indices"/>.</param>
+    /// <returns>How many were found: min(k, N).</returns>
+    /// <exception cref="PlatformNotSupportedException">The kernel cannot run here; the message says why.</exception>
+    /// <exception cref="ArgumentException">The shapes do not fit, or <paramref name="kernel"/> is not a HammingScan kernel of this library.</exception>
+    public static int HammingNearest(string kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances) =>
+        HammingScan.Pooled(Dispatch.RequireKernel(KernelOperation.HammingScan, kernel), query, codes, indices, distances, HammingScan.Everything, countAll: false, out _);
 }
 
 /// <summary>

@@ -67,6 +67,15 @@ public static partial class Kernels
         else
             IncrementKernels.Native(kernel, data, value);
     }
+
+    /// <summary>Adds <paramref name="value"/> to every element of <paramref name="data"/> with one named kernel (see <see cref="GetKernels(KernelOperation)"/>). For comparing kernels.</summary>
+    /// <param name="kernel">The kernel's export name, e.g. <c>asmk_increment_sse2</c>.</param>
+    /// <param name="data">The elements to update in place.</param>
+    /// <param name="value">The value to add, wrapping.</param>
+    /// <exception cref="ArgumentException"><paramref name="kernel"/> is not an IncrementBy kernel of this library.</exception>
+    /// <exception cref="PlatformNotSupportedException">The kernel cannot run here; the message says why.</exception>
+    public static void IncrementBy(string kernel, Span<long> data, long value) =>
+        IncrementKernels.Native(Dispatch.RequireKernel(KernelOperation.IncrementBy, kernel), data, value);
 }
 
 /// <summary>

@@ -92,6 +92,9 @@ internal static class KernelTable
     /// <summary>The export that reports <see cref="AbiVersion"/>.</summary>
     public const string VersionExport = "asmk_abi_version";
 
+    /// <summary>The suffix of a legacy-SSE kernel's clean entry: <c>&lt;kernel&gt;_vzeroupper</c> runs vzeroupper, then the kernel.</summary>
+    public const string CleanEntrySuffix = "_vzeroupper";
+
     /// <summary>The export that returns XCR0 (the register state the OS saves), or 0 without OSXSAVE.</summary>
     public const string Xcr0Export = "asmk_os_xcr0";
 

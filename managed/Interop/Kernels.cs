@@ -75,12 +75,42 @@ public static partial class Kernels
     {
         var list = new List<KernelInfo>();
         foreach (byte k in KernelTable.Of(operation))
-        {
-            list.Add(new KernelInfo(KernelTable.Name(k), operation, IsaLevels.Of(KernelTable.Needs(k)),
-                CpuFeatures.NamesOf(KernelTable.Needs(k)), KernelTable.Strategy(k)));
-        }
+            list.Add(Info(k));
         return list;
     }
+
+    /// <summary>
+    /// The kernel <see cref="BitOps"/>, <see cref="Int64Ops"/>, <see cref="Checksums"/> and
+    /// <see cref="HammingSearch"/> run for <paramref name="operation"/> on long inputs in this
+    /// process, as its row of the kernel table, or <see langword="null"/> when managed code runs it
+    /// (<see cref="GetFallbackReason"/> says why).
+    /// </summary>
+    /// <param name="operation">The operation.</param>
+    /// <returns>The selected kernel: its name, its level and the features it needs.</returns>
+    public static KernelInfo? GetSelectedKernel(KernelOperation operation) =>
+        Dispatch.SelectedKernel(operation) is var k and >= 0 ? Info(k) : null;
+
+    /// <summary>Why the kernel named <paramref name="kernel"/> cannot run here, or <see langword="null"/> when it can.</summary>
+    /// <param name="kernel">An export name of <see cref="GetKernels"/>, such as <c>asmk_crc32c_sse42</c>.</param>
+    /// <returns>A sentence naming the cause.</returns>
+    /// <exception cref="ArgumentException"><paramref name="kernel"/> is not a kernel of this library.</exception>
+    public static string? GetUnsupportedReason(string kernel) => Dispatch.WhyNot(Dispatch.KernelNamed(kernel));
+
+    /// <summary>
+    /// Whether the kernel named <paramref name="kernel"/> is entered through its clean entry here:
+    /// a legacy-SSE kernel on a CPU with AVX runs <c>vzeroupper</c> first, because .NET makes no
+    /// such transition before a function-pointer call and legacy SSE code entered with a dirty
+    /// upper state pays an SSE/AVX transition.
+    /// </summary>
+    /// <param name="kernel">An export name of <see cref="GetKernels"/>.</param>
+    /// <returns><see langword="true"/> when calls go through <c>&lt;kernel&gt;_vzeroupper</c>.</returns>
+    /// <exception cref="ArgumentException"><paramref name="kernel"/> is not a kernel of this library.</exception>
+    public static bool IsEnteredThroughVzeroupper(string kernel) =>
+        Dispatch.CleanEntries && KernelTable.CleanEntry(Dispatch.KernelNamed(kernel)) is not null;
+
+    private static KernelInfo Info(int k) =>
+        new(KernelTable.Name(k), KernelTable.Operation(k), IsaLevels.Of(KernelTable.Needs(k)),
+            CpuFeatures.NamesOf(KernelTable.Needs(k)), KernelTable.Strategy(k));
 }
 
 /// <summary>One native kernel, as the kernel table describes it.</summary>

@@ -24,9 +24,9 @@ internal sealed class NativeLoadResult(nint handle, string? path, string? error,
 
     /// <summary>
     /// The address of a kernel's clean entry (<see cref="KernelTable.CleanEntry"/>: vzeroupper, then
-    /// the kernel), or its plain address when it has none (a VEX kernel) or the library is not loaded.
+    /// the kernel), or 0 when it has none (a VEX kernel) or the library is not loaded.
     /// </summary>
-    public nint CleanAddress(int kernel) => cleanEntries is not null && cleanEntries[kernel] != 0 ? cleanEntries[kernel] : Address(kernel);
+    public nint CleanAddress(int kernel) => cleanEntries is null ? 0 : cleanEntries[kernel];
 }
 
 /// <summary>

@@ -47,6 +47,15 @@ public static partial class Kernels
         nint kernel = Dispatch.Require(KernelOperation.PopCount, isa);
         return kernel == 0 ? PopCountKernels.Scalar(data) : PopCountKernels.Native(kernel, data);
     }
+
+    /// <summary>Counts the set bits in <paramref name="data"/> with one named kernel (see <see cref="GetKernels(KernelOperation)"/>). For comparing kernels.</summary>
+    /// <param name="kernel">The kernel's export name, e.g. <c>asmk_popcount_popcnt</c>.</param>
+    /// <param name="data">The words to count.</param>
+    /// <returns>The number of 1 bits.</returns>
+    /// <exception cref="ArgumentException"><paramref name="kernel"/> is not a PopCount kernel of this library.</exception>
+    /// <exception cref="PlatformNotSupportedException">The kernel cannot run here; the message says why.</exception>
+    public static ulong PopCount(string kernel, ReadOnlySpan<ulong> data) =>
+        PopCountKernels.Native(Dispatch.RequireKernel(KernelOperation.PopCount, kernel), data);
 }
 
 /// <summary>

@@ -10,8 +10,8 @@ Console.WriteLine(Kernels.NativeLibraryLoaded
     : $"native library: not loaded ({Kernels.NativeLibraryError})");
 foreach (KernelOperation op in Enum.GetValues<KernelOperation>())
 {
-    IsaLevel isa = Kernels.GetSelectedIsa(op);
-    Console.WriteLine($"{op}: {Kernels.GetImplementationName(op, isa) ?? "managed"} ({IsaLevels.Name(isa)})"
+    KernelInfo? kernel = Kernels.GetSelectedKernel(op);
+    Console.WriteLine($"{op}: {kernel?.Name ?? "managed"} ({IsaLevels.Name(kernel?.Level ?? IsaLevel.Scalar)})"
         + (Kernels.GetFallbackReason(op) is { } why ? $", managed fallback because {why}" : ""));
 }
 
