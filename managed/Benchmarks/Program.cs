@@ -100,8 +100,8 @@ else if (shortInputs)
 }
 else if (calls)
 {
-    summaries = [BenchmarkRunner.Run<CallCostBenchmarks>(config)];
-    string callsMarkdown = Report.WriteCallCost(summaries[0], iterations);
+    summaries = [BenchmarkRunner.Run<CallCostBenchmarks>(config), BenchmarkRunner.Run<TransitionBenchmarks>(config)];
+    string callsMarkdown = Report.WriteCallCost(summaries[0], iterations) + Report.WriteTransition(summaries[1]);
     File.WriteAllText(Path.Combine(outDir, "call-cost.md"), callsMarkdown);
     Console.WriteLine(callsMarkdown);
 }

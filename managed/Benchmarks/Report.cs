@@ -78,6 +78,36 @@ internal static class Report
         return md.ToString();
     }
 
+    /// <summary>The transition rows of <c>--calls</c>: a legacy-SSE kernel after Vector256 code, against the target (within 1.3× of the same call alone).</summary>
+    public static string WriteTransition(Summary summary)
+    {
+        const double target = 1.3;
+        var md = new StringBuilder();
+        md.AppendLine();
+        md.AppendLine("## A legacy-SSE kernel after managed Vector256 code");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{TransitionBenchmarks.Kernel} on 8 elements, called in a loop alone and after a Vector256 operation in the same method (.NET emits no vzeroupper before a function-pointer call). The library's binding enters it through its clean entry (vzeroupper first) on this CPU: {(Kernels.IsEnteredThroughVzeroupper(TransitionBenchmarks.Kernel) ? "yes" : "no")}. The plain entry is the kernel itself, as a function pointer to it would call it.");
+        md.AppendLine();
+        md.AppendLine("| path | median | × alone |");
+        md.AppendLine("|---|---:|---:|");
+        var medians = summary.Reports.Where(r => r.ResultStatistics is not null)
+            .ToDictionary(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name, r => r.ResultStatistics!.Median);
+        foreach ((string alone, string after) in new[] { (nameof(TransitionBenchmarks.Binding_Alone), nameof(TransitionBenchmarks.Binding_AfterVector256)),
+                                                         (nameof(TransitionBenchmarks.PlainEntry_Alone), nameof(TransitionBenchmarks.PlainEntry_AfterVector256)) })
+        {
+            if (!medians.TryGetValue(alone, out double a) || !medians.TryGetValue(after, out double b))
+                continue;
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {alone.Replace('_', ' ')} | {a:F2} ns | 1.00 |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {after.Replace('_', ' ')} | {b:F2} ns | {b / a:F2} |");
+        }
+        if (medians.TryGetValue(nameof(TransitionBenchmarks.Binding_Alone), out double x) && medians.TryGetValue(nameof(TransitionBenchmarks.Binding_AfterVector256), out double y))
+        {
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"Target: the binding after Vector256 code within {target:F1}× of the binding alone: {y / x:F2}× — {(y / x <= target ? "met" : "NOT met")} on this CPU.");
+        }
+        return md.ToString();
+    }
+
     internal static void Header(StringBuilder md, string title)
     {
         CpuFeatures cpu = Kernels.Cpu;
