@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using AsmKernels.Cli.Disasm;
 
 namespace AsmKernels.Cli;
 
@@ -117,7 +118,47 @@ internal static class AbiCheckCommand
             Console.WriteLine(line.TrimEnd('\r'));
         child.WaitForExit();
         Console.Error.Write(stderr.Result.Replace("\r", "", StringComparison.Ordinal));
+        if (child.ExitCode is 0 or 1)
+            LegacySseNote(library, symbol);
         return child.ExitCode is 0 or 1 or 2 ? child.ExitCode : 2;
+    }
+
+    /// <summary>
+    /// The instructions of the routine in legacy SSE encoding (not VEX or EVEX, on xmm registers),
+    /// from its disassembly, or null when it cannot be read.
+    /// </summary>
+    internal static List<string>? LegacySseInstructions(string library, string symbol)
+    {
+        Listing? listing;
+        try
+        {
+            listing = UserDisasm.Native($"{library}:{symbol}", out _);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException)
+        {
+            return null;
+        }
+        if (listing is null)
+            return null;
+        return listing.Lines
+            .Where(l => l.Kind == LineKind.Instruction && !l.Mnemonic.StartsWith('v') && l.Operands.Contains("xmm", StringComparison.Ordinal))
+            .Select(l => l.Mnemonic).ToList();
+    }
+
+    /// <summary>What a routine in legacy SSE encoding costs a .NET caller, and how to avoid it.</summary>
+    private static void LegacySseNote(string library, string symbol)
+    {
+        List<string>? legacy = LegacySseInstructions(library, symbol);
+        if (legacy is null || legacy.Count == 0)
+            return;
+        Console.WriteLine($"note: {symbol} has {legacy.Count} legacy-SSE instruction{(legacy.Count == 1 ? "" : "s")} (not VEX-encoded: {string.Join(", ", legacy.Distinct().Take(6))}).");
+        Console.WriteLine("  Entered with a dirty upper vector state, such code pays an SSE/AVX transition on some Intel CPUs");
+        Console.WriteLine("  (hundreds of ns per call; AMD CPUs and VEX code pay nothing): the 'upper state' line above is that");
+        Console.WriteLine("  cost measured here. .NET's function-pointer calls (delegate* unmanaged) enter a routine with the");
+        Console.WriteLine("  upper state managed code left, dirty after any Vector256/Vector512 code; P/Invoke ([DllImport],");
+        Console.WriteLine("  [LibraryImport]) runs vzeroupper first. To avoid it: call through an entry that runs vzeroupper");
+        Console.WriteLine("  first (abi.inc's FUNC gives every routine whose ISA has neither OS_YMM nor OS_ZMM one, NAME_vzeroupper,");
+        Console.WriteLine("  bound on CPUs with AVX), or encode the routine with VEX (the v- forms; needs AVX), or use P/Invoke.");
     }
 
     private static bool IsPe(string path)

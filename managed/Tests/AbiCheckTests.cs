@@ -107,6 +107,25 @@ public sealed class AbiCheckTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_legacy_SSE_routine_is_told_what_a_dirty_upper_state_costs_it_and_how_to_avoid_it()
+    {
+        Skip.IfNot(Kernels.NativeLibraryLoaded && OperatingSystem.IsLinux(), "the Linux native library is not loaded");
+        Skip.IfNot(Kernels.Cpu.OsSavesYmm, "this CPU has no AVX state to dirty");
+        string lib = Kernels.NativeLibraryPath!;
+        var (code, output) = AbiCheck(lib, "--symbol", "asmk_increment_sse2", "--signature", "void (inout i64[n], size n, i64)");
+        Assert.True(code == 0, output);
+        Assert.Matches(@"upper state: entered dirty [0-9.]+ ns per call, clean [0-9.]+ ns", output);
+        Assert.Contains("legacy-SSE instructions (not VEX-encoded: movq, pshufd, movdqu, paddq)", output);
+        Assert.Contains("delegate* unmanaged", output);
+        Assert.Contains("_vzeroupper", output);
+        Skip.IfNot(Kernels.Cpu.Avx2, "this CPU has no AVX2 for the VEX counterpart");
+        (code, output) = AbiCheck(lib, "--symbol", "asmk_increment_avx2", "--signature", "void (inout i64[n], size n, i64)");
+        Assert.True(code == 0, output);
+        Assert.Contains("upper state: entered dirty", output);
+        Assert.DoesNotContain("legacy-SSE", output);
+    }
+
+    [SkippableFact]
     public void Each_broken_routine_is_caught_and_named()
     {
         Skip.If(!OperatingSystem.IsLinux() || Tool("nasm") is null || Tool("gcc") is null, "needs Linux, nasm and gcc");
