@@ -11,11 +11,24 @@ rev="${1:?usage: scripts/kernel_ab.sh REV [popcnt|avx2|avx512] [--misaligned]}"
 isa="${2:-avx2}"
 case "$isa" in popcnt|avx2|avx512) ;; *) echo "kernel_ab: unknown ISA level '$isa' (popcnt, avx2, avx512)" >&2; exit 1 ;; esac
 out="$ROOT/build/kernel-ab"
-mkdir -p "$out/old"
-git -C "$ROOT" show "$rev:native/asm/popcount.asm" > "$out/old/popcount.asm"
-git -C "$ROOT" show "$rev:native/asm/abi.inc" > "$out/old/abi.inc"
-nasm -Werror -f elf64 -I"$out/old/" -DASMK_PREFIX=old_ -o "$out/old.o" "$out/old/popcount.asm"
-nasm -Werror -f elf64 -I"$ROOT/native/asm/" -o "$out/new.o" "$ROOT/native/asm/popcount.asm"
+rm -rf "$out" && mkdir -p "$out/old" "$out/new"
+git -C "$ROOT" archive "$rev" native | tar -x -C "$out/old"
+
+# assemble TREE PREFIX OUT: the popcount kernels of ISA from one native/ tree: popcount_ISA.asm in
+# the one-file-per-variant layout, popcount.asm before it; the kernel table's kernels.inc where
+# that tree's asm layer includes it.
+assemble() {
+    local tree="$1" prefix="$2" obj="$3" gen="$1/generated"
+    if grep -q 'kernels.inc' "$tree/asm/abi.inc"; then
+        cmake -DTABLE="$tree/kernels.txt" -DOUT="$gen" -P "$tree/cmake/kernel_table.cmake" >/dev/null
+    fi
+    local src="$tree/asm/popcount_$isa.asm"
+    [[ -e $src ]] || src="$tree/asm/popcount.asm"
+    nasm -Werror -f elf64 -I"$tree/asm/" -I"$gen/" ${prefix:+-DASMK_PREFIX=$prefix} -o "$obj" "$src"
+}
+cp -r "$ROOT/native/." "$out/new/"
+assemble "$out/old/native" old_ "$out/old.o"
+assemble "$out/new" "" "$out/new.o"
 gcc -O2 -Wall -Wextra -Werror -DISA="$isa" -o "$out/kernel_ab" "$ROOT/native/bench/kernel_ab.c" "$out/old.o" "$out/new.o"
 echo "asmk_popcount_$isa / asmk_hamming_$isa: $rev (old) against the working tree (new)${3:+, inputs one word off alignment}"
 "$out/kernel_ab" ${3:-}

@@ -9,7 +9,7 @@ namespace AsmKernels;
 /// closer than a threshold as keys (distance &lt;&lt; 32) | index, which sort by distance, ties by
 /// index. The native kernel (<c>asmk_hamscan_*</c>, bound once) or the managed loop below.
 /// </summary>
-internal static unsafe class HammingScan
+internal static unsafe partial class HammingScan
 {
     /// <summary>Codes per kernel call, and the hits buffer's size (64 KiB): few enough calls that
     /// the managed work between them does not stall the stream of loads.</summary>
@@ -24,20 +24,7 @@ internal static unsafe class HammingScan
     /// <summary>The kernel dispatch selected, bound once; 0 when the managed loop runs.</summary>
     public static readonly nint Bound = Dispatch.SelectedAddress(KernelOperation.HammingScan);
 
-    /// <summary>The native layout of <c>asmk_scan</c> (asmkernels.h).</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    public struct ScanJob
-    {
-        public ulong* Query;
-        public ulong Words;
-        public ulong Threshold;
-        public ulong FirstIndex;
-        public ulong* Hits;
-        public ulong Flags;
-    }
-
-    /// <summary><c>ASMK_SCAN_STREAM</c>: the codes come from memory; the kernel may prefetch ahead.</summary>
-    public const ulong Stream = 1;
+    // ScanJob (asmk_scan) and Stream (ASMK_SCAN_STREAM) are generated from the kernel table: KernelTable.g.cs.
 
     /// <summary>
     /// From this many bytes of codes a scan is told that they stream from memory: beyond the

@@ -208,3 +208,27 @@ internal static class KernelTable
         _ => [],
     };
 }
+
+internal static unsafe partial class HammingScan
+{
+    /// <summary>The native layout of <c>asmk_scan</c> (asmkernels.h): A Hamming scan's job (asmk_hamscan_*): each hit the kernel writes is (distance &lt;&lt; 32) | index, in code order, and it returns how many it wrote.</summary>
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    public struct ScanJob
+    {
+        /// <summary>the query: W 64-bit words</summary>
+        public ulong* Query;
+        /// <summary>W, 1 &lt;= W &lt; 2^26: the words of the query and of every code</summary>
+        public ulong Words;
+        /// <summary>a code is a hit when its distance is below this</summary>
+        public ulong Threshold;
+        /// <summary>the index of codes[0], with first_index + count &lt;= 2^32</summary>
+        public ulong FirstIndex;
+        /// <summary>room for count hits</summary>
+        public ulong* Hits;
+        /// <summary>ASMK_SCAN_STREAM or 0</summary>
+        public ulong Flags;
+    }
+
+    /// <summary><c>ASMK_SCAN_STREAM</c>: asmk_scan.flags: the codes come from memory, not from cache, and a kernel may prefetch ahead (never faulting, never changing the result)</summary>
+    public const ulong Stream = 1;
+}

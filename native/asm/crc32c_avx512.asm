@@ -1,8 +1,8 @@
 ; crc32c_avx512.asm - CRC-32C by carry-less multiplication on 64-byte registers (AVX-512 with
 ; VPCLMULQDQ): each zmm register folds four 16-byte lanes at once. The constants and the algebra
-; of a fold are in crc32c_fold.inc.
+; of a fold are in crc32c.inc.
 %include "abi.inc"
-%include "crc32c_fold.inc"
+%include "crc32c.inc"
 
 ; A fused step: SCALAR bytes through a crc32 chain, then 256 bytes folded into the four zmm
 ; accumulators. Folding costs two carry-less multiplies per 32 bytes; the crc32 unit, beside the

@@ -1,10 +1,11 @@
 ; hamscan_avx2.asm - the Hamming scan with AVX2 (contract in hamscan.inc).
 %include "abi.inc"
 %include "hamscan.inc"
+%include "bitcount.inc"
+
+NIBBLE_TABLE scan_nibbles
 
 RODATA
-avx2_nibbles: db 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4
-avx2_low:     db 0x0F
 align 32
 avx2_lanes:   dq 0, 1, 2, 3
 avx2_four:    dq 4, 4, 4, 4
@@ -52,34 +53,28 @@ avx2_first:
 ; vpmaskmovq writes exactly those. Any other W, and the last 0-3 codes: one code at a time, 32
 ; bytes per step, the last 0-3 words with POPCNT. Saves xmm6-15 on Win64 (with unwind data).
 
-; NIBBLE_SAD x, tmp: x = per-qword set-bit counts of x (ymm13 zero, ymm14 the nibble table,
-; ymm15 the low-nibble mask).
-%macro NIBBLE_SAD 2
-    vpsrlw     %2, %1, 4
-    vpand      %1, %1, ymm15
-    vpand      %2, %2, ymm15
-    vpshufb    %1, ymm14, %1
-    vpshufb    %2, ymm14, %2
-    vpaddb     %1, %1, %2
-    vpsadbw    %1, %1, ymm13
+; SAD x, tmp: bitcount.inc's NIBBLE_SAD with ymm13 zero, ymm14 the nibble table, ymm15 the low-nibble
+; mask: x = per-qword set-bit counts of x.
+%macro SAD 2
+    NIBBLE_SAD %1, %2, ymm14, ymm15, ymm13
 %endmacro
 
 FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
-    mov        outq, [scanq + SCAN_HITS]
+    mov        outq, [scanq + ASMK_SCAN_HITS]
     test       countq, countq
     jz         .done
-    mov        qq, [scanq + SCAN_QUERY]
-    mov        indexq, [scanq + SCAN_FIRST]
+    mov        qq, [scanq + ASMK_SCAN_QUERY]
+    mov        indexq, [scanq + ASMK_SCAN_FIRST_INDEX]
     vpxor      ymm13, ymm13, ymm13
-    vbroadcasti128 ymm14, [avx2_nibbles]
-    vpbroadcastb ymm15, [avx2_low]
-    cmp        qword [scanq + SCAN_WORDS], 4
+    vbroadcasti128 ymm14, [scan_nibbles]
+    vbroadcasti128 ymm15, [scan_nibbles + 16]
+    cmp        qword [scanq + ASMK_SCAN_WORDS], 4
     jne        .one_code
     cmp        countq, 4
     jb         .one_code
     ; The threshold as a signed 64-bit compare: distances are below 2^32, and a threshold of
     ; 2^63 or more lets everything through as 2^63 - 1 does.
-    mov        rax, [scanq + SCAN_THRESHOLD]
+    mov        rax, [scanq + ASMK_SCAN_THRESHOLD]
     mov        tmpq, rax
     shr        tmpq, 63
     jz         .threshold_fits
@@ -96,10 +91,10 @@ FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
     vpxor      ymm1, ymm12, [codesq + 32]
     vpxor      ymm2, ymm12, [codesq + 64]
     vpxor      ymm3, ymm12, [codesq + 96]
-    NIBBLE_SAD ymm0, ymm4
-    NIBBLE_SAD ymm1, ymm5
-    NIBBLE_SAD ymm2, ymm6
-    NIBBLE_SAD ymm3, ymm7
+    SAD        ymm0, ymm4
+    SAD        ymm1, ymm5
+    SAD        ymm2, ymm6
+    SAD        ymm3, ymm7
     vpunpcklqdq ymm4, ymm0, ymm1
     vpunpckhqdq ymm5, ymm0, ymm1
     vpaddq     ymm0, ymm4, ymm5             ; each 128-bit lane: (code 0, code 1) partial sums
@@ -140,25 +135,22 @@ FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
 .one_code:                                  ; any W, a code at a time
     vpxor      ymm0, ymm0, ymm0
     xor        offd, offd
-    mov        tmpq, [scanq + SCAN_WORDS]
+    mov        tmpq, [scanq + ASMK_SCAN_WORDS]
     and        tmpq, -4
     shl        tmpq, 3                      ; bytes of the whole 32-byte chunks
     jz         .words
 .chunk:
     vmovdqu    ymm1, [codesq + offq]
     vpxor      ymm1, ymm1, [qq + offq]
-    NIBBLE_SAD ymm1, ymm2
+    SAD        ymm1, ymm2
     vpaddq     ymm0, ymm0, ymm1
     add        offq, 32
     cmp        offq, tmpq
     jb         .chunk
 .words:
-    vextracti128 xmm1, ymm0, 1
-    vpaddq     xmm0, xmm0, xmm1
-    vpshufd    xmm1, xmm0, 0x4E
-    vpaddq     xmm0, xmm0, xmm1
+    HSUM_YMM_Q 0, 1
     vmovq      rax, xmm0                    ; the whole chunks' count
-    mov        tmpq, [scanq + SCAN_WORDS]
+    mov        tmpq, [scanq + ASMK_SCAN_WORDS]
     lea        tmpq, [8*tmpq]
 .word:                                      ; the last 0-3 words
     cmp        offq, tmpq
@@ -168,12 +160,12 @@ FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
     popcnt     tmpq, tmpq
     add        rax, tmpq
     add        offq, 8
-    mov        tmpq, [scanq + SCAN_WORDS]
+    mov        tmpq, [scanq + ASMK_SCAN_WORDS]
     lea        tmpq, [8*tmpq]
     jmp        .word
 .compare:
     add        codesq, tmpq                 ; the next code
-    cmp        rax, [scanq + SCAN_THRESHOLD]
+    cmp        rax, [scanq + ASMK_SCAN_THRESHOLD]
     jae        .next
     shl        rax, 32
     or         rax, indexq
@@ -185,7 +177,7 @@ FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
     jnz        .one_code
 .done:
     mov        rax, outq
-    sub        rax, [scanq + SCAN_HITS]
+    sub        rax, [scanq + ASMK_SCAN_HITS]
     shr        rax, 3                       ; entries written
     RET
 ENDFUNC

@@ -1,6 +1,7 @@
 ; hamscan_avx512.asm - the Hamming scan with AVX-512 VPOPCNTDQ (contract in hamscan.inc).
 %include "abi.inc"
 %include "hamscan.inc"
+%include "bitcount.inc"
 
 RODATA
 align 64
@@ -19,7 +20,7 @@ scan_eight:  dq 8
 ; compare against the threshold gives the hits, vpcompressq packs their keys and a masked store
 ; writes them; a group without hits costs one kortest. Bodies: W = 4 (two codes per vector), 8,
 ; 16, and any W (a loop over 8-word chunks, the last one masked). The last 0-7 codes go one at a
-; time. zmm16-31 and xmm0-1 only: nothing to save on Win64.
+; time. zmm16-31 only: nothing to save on Win64.
 
 ; TREE8: zmm16..zmm23 hold per-word counts of codes 0..7; leaves their sums in zmm16, in order.
 %macro TREE8 0
@@ -174,19 +175,19 @@ scan_eight:  dq 8
 %endmacro
 
 FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
-    mov        outq, [scanq + SCAN_HITS]
+    mov        outq, [scanq + ASMK_SCAN_HITS]
     test       countq, countq
     jz         .done
-    mov        wordsq, [scanq + SCAN_WORDS]
-    mov        qq, [scanq + SCAN_QUERY]
+    mov        wordsq, [scanq + ASMK_SCAN_WORDS]
+    mov        qq, [scanq + ASMK_SCAN_QUERY]
     mov        wholeq, wordsq
     and        wholeq, -8
     shl        wholeq, 3                    ; bytes of a code's whole 8-word chunks
     mov        tmpd, wordsd
     and        tmpd, 7
     MASK_LOW_LANES k3, tmpd                 ; the last chunk's words
-    vpbroadcastq zmm31, [scanq + SCAN_THRESHOLD]
-    vpbroadcastq zmm30, [scanq + SCAN_FIRST]
+    vpbroadcastq zmm31, [scanq + ASMK_SCAN_THRESHOLD]
+    vpbroadcastq zmm30, [scanq + ASMK_SCAN_FIRST_INDEX]
     vpaddq     zmm30, zmm30, [scan_lanes]
     cmp        countq, 8
     jb         .tail
@@ -212,14 +213,14 @@ FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
 .w4:                                        ; 256-bit codes, two per register
     vbroadcasti64x4 zmm28, [qq]
     vmovdqu64  zmm27, [scan_order4]
-    test       byte [scanq + SCAN_FLAGS], ASMK_SCAN_STREAM
+    test       byte [scanq + ASMK_SCAN_FLAGS], ASMK_SCAN_STREAM
     jnz        .loop4_stream
     LOOP4      0, .loop4
 .loop4_stream:
     LOOP4      1, .loop4_stream
 .w8:                                        ; 512-bit codes, one per register
     vmovdqu64  zmm28, [qq]
-    test       byte [scanq + SCAN_FLAGS], ASMK_SCAN_STREAM
+    test       byte [scanq + ASMK_SCAN_FLAGS], ASMK_SCAN_STREAM
     jnz        .loop8_stream
     LOOP8      0, .loop8
 .loop8_stream:
@@ -227,7 +228,7 @@ FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
 .w16:                                       ; 1024-bit codes, two registers each
     vmovdqu64  zmm28, [qq]
     vmovdqu64  zmm29, [qq + 64]
-    test       byte [scanq + SCAN_FLAGS], ASMK_SCAN_STREAM
+    test       byte [scanq + ASMK_SCAN_FLAGS], ASMK_SCAN_STREAM
     jnz        .loop16_stream
     LOOP16     0, .loop16
 .loop16_stream:
@@ -237,19 +238,14 @@ FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
     jz         .done
 .tail_code:
     CODE_COUNTS zmm16
-    vextracti64x4 ymm0, zmm16, 1
-    vpaddq     ymm0, ymm0, ymm16
-    vextracti32x4 xmm1, ymm0, 1
-    vpaddq     xmm0, xmm0, xmm1
-    vpshufd    xmm1, xmm0, 0x4E             ; swap the two qwords
-    vpaddq     xmm0, xmm0, xmm1             ; the distance, in both
-    vpcmpuq    k1, zmm0, zmm31, 1
+    HSUM_ZMM_Q zmm16, zmm17                 ; the distance, in every lane
+    vpcmpuq    k1, zmm16, zmm31, 1
     kmovw      tmpd, k1
     test       tmpd, 1                      ; lane 0: distance < threshold?
     jz         .tail_next
-    vpsllq     xmm0, xmm0, 32
-    vporq      xmm0, xmm0, xmm30
-    vmovq      [outq], xmm0
+    vpsllq     xmm16, xmm16, 32
+    vporq      xmm16, xmm16, xmm30
+    vmovq      [outq], xmm16
     add        outq, 8
 .tail_next:
     vpaddq     zmm30, zmm30, [scan_one]{1to8}
@@ -258,7 +254,7 @@ FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
     jnz        .tail_code
 .done:
     mov        rax, outq
-    sub        rax, [scanq + SCAN_HITS]
+    sub        rax, [scanq + ASMK_SCAN_HITS]
     shr        rax, 3                       ; entries written
     RET
 ENDFUNC

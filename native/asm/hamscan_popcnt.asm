@@ -11,16 +11,16 @@
 ; for a threshold of 2^32 or more), which is the same test as d < threshold; -W and that bound
 ; wait in xmm0 and xmm1 for want of general-purpose registers.
 FUNC asmk_hamscan_popcnt, 3, 8, 2, scan, codes, count, j, out, qend, index, tmp
-    mov      outq, [scanq + SCAN_HITS]
+    mov      outq, [scanq + ASMK_SCAN_HITS]
     test     countq, countq
     jz       .done
-    mov      rax, [scanq + SCAN_WORDS]
-    mov      qendq, [scanq + SCAN_QUERY]
+    mov      rax, [scanq + ASMK_SCAN_WORDS]
+    mov      qendq, [scanq + ASMK_SCAN_QUERY]
     lea      qendq, [qendq + 8*rax]         ; one past the query
     lea      codesq, [codesq + 8*rax]       ; one past the first code
     neg      rax
     movq     xmm0, rax                      ; -W
-    mov      rax, [scanq + SCAN_THRESHOLD]
+    mov      rax, [scanq + ASMK_SCAN_THRESHOLD]
     mov      tmpq, rax
     shr      tmpq, 32                       ; nonzero for a threshold of 2^32 or more
     shl      rax, 32
@@ -28,7 +28,7 @@ FUNC asmk_hamscan_popcnt, 3, 8, 2, scan, codes, count, j, out, qend, index, tmp
     mov      tmpq, -1
     cmovnz   rax, tmpq                      ; then every code is a hit
     movq     xmm1, rax
-    mov      indexq, [scanq + SCAN_FIRST]
+    mov      indexq, [scanq + ASMK_SCAN_FIRST_INDEX]
 .code:
     movq     jq, xmm0
     xor      eax, eax
@@ -55,7 +55,7 @@ FUNC asmk_hamscan_popcnt, 3, 8, 2, scan, codes, count, j, out, qend, index, tmp
     jnz      .code
 .done:
     mov      rax, outq
-    sub      rax, [scanq + SCAN_HITS]
+    sub      rax, [scanq + ASMK_SCAN_HITS]
     shr      rax, 3                         ; entries written
     RET
 ENDFUNC

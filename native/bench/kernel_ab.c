@@ -1,6 +1,6 @@
 /*
  * kernel_ab.c - times two builds of the popcount and Hamming kernels of one ISA
- * level side by side in one process: "old_" (popcount.asm of an earlier
+ * level side by side in one process: "old_" (popcount_<isa>.asm of an earlier
  * revision, assembled with -DASMK_PREFIX=old_) and the current one. Built and
  * run by scripts/kernel_ab.sh; ISA is a compile-time suffix (popcnt, avx2,
  * avx512). Inputs are 64-byte aligned, or one word off with --misaligned.

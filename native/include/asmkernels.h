@@ -37,20 +37,16 @@ extern "C" {
 #define ASMK_API
 #endif
 
-/* A Hamming scan (asmk_hamscan_*): the query, its length in 64-bit words (W, 1 <= W < 2^26, the
- * length of every code too), the threshold a code's distance must be below to be a hit, the
- * index of the first code (first_index + count <= 2^32), room for count hits, and flags:
- * ASMK_SCAN_STREAM when the codes come from memory rather than cache (a kernel may prefetch
- * ahead; the result is the same). Each hit is (distance << 32) | index, written in code order;
- * the routine returns how many it wrote. */
+/* A Hamming scan's job (asmk_hamscan_*): each hit the kernel writes is (distance << 32) | index, in code order, and it returns how many it wrote. */
 typedef struct asmk_scan {
-    const uint64_t *query;
-    uint64_t words;
-    uint64_t threshold;
-    uint64_t first_index;
-    uint64_t *hits;
-    uint64_t flags;
+    const uint64_t *query; /* the query: W 64-bit words */
+    uint64_t words; /* W, 1 <= W < 2^26: the words of the query and of every code */
+    uint64_t threshold; /* a code is a hit when its distance is below this */
+    uint64_t first_index; /* the index of codes[0], with first_index + count <= 2^32 */
+    uint64_t *hits; /* room for count hits */
+    uint64_t flags; /* ASMK_SCAN_STREAM or 0 */
 } asmk_scan;
+/* asmk_scan.flags: the codes come from memory, not from cache, and a kernel may prefetch ahead (never faulting, never changing the result) */
 #define ASMK_SCAN_STREAM 1
 
 /* The version of this contract the library implements. */

@@ -1,13 +1,13 @@
-; crc32c_clmul.asm - CRC-32C by three interleaved crc32 chains, merged by carry-less multiply
+; crc32c_pclmul.asm - CRC-32C by three interleaved crc32 chains, merged by carry-less multiply
 ; (SSE4.2 and PCLMULQDQ, no wider registers).
 ;
 ; One crc32 waits 3 cycles for the one before, but a core starts one every cycle: three
 ; independent chains over three consecutive parts of a block keep it busy. The three CRC registers
 ; are then merged, each moved to the end of the block by a multiply modulo P (SHIFT_CONST in
-; crc32c_fold.inc). Folding 16-byte lanes with PCLMULQDQ would need two multiplies per 16 bytes,
+; crc32c.inc). Folding 16-byte lanes with PCLMULQDQ would need two multiplies per 16 bytes,
 ; which on CPUs that start one multiply every other cycle is slower than the chains.
 %include "abi.inc"
-%include "crc32c_fold.inc"
+%include "crc32c.inc"
 
 RODATA
 align 16
