@@ -5,7 +5,7 @@ namespace AsmKernels.Cli;
 
 /// <summary>
 /// <c>asmkernels abicheck LIBRARY --symbol NAME --signature SIG [--reference LIBRARY:NAME]</c>: the
-/// project's checkasm engine (native/tests/abicheck.c, shipped beside the CLI as
+/// project's checkasm core (native/tests/checkasm/abicheck.c on core.c, shipped beside the CLI as
 /// <c>asmk-abicheck</c>) on any routine of any library. An ELF library is checked with the System V
 /// convention by the Linux harness; a PE DLL with Win64 by the Windows harness
 /// (<c>asmk-abicheck.exe</c>), under wine on Linux. Exit 0 clean, 1 with violations (each named),

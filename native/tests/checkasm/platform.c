@@ -1,5 +1,5 @@
 /*
- * checkasm_platform.c - guarded buffers and fault recovery, for POSIX and
+ * platform.c - guarded buffers and fault recovery, for POSIX and
  * Windows. A buffer is mapped with an inaccessible page on each side, so one
  * byte read or written outside it faults. A fault during a checked call is
  * recorded and the routine abandoned: the handler points the instruction

@@ -1,4 +1,4 @@
-; checkasm_call.asm - the harness's call trampolines. Each one calls a routine
+; call.asm - the harness's call trampolines. Each one calls a routine
 ; with every register the callee must preserve preloaded with a known random
 ; value, then reports which of them came back changed.
 ;
@@ -9,7 +9,7 @@
 ; call fn(a0, a1, a2) in the convention of their name. They save every register
 ; either convention calls callee-saved, so they are safe to call from both.
 ;
-; Globals shared with checkasm.c:
+; Globals shared with the core (core.c):
 ;   checkasm_preload    rbx rbp r12 r13 r14 r15 rdi rsi, then xmm6..xmm15 (2 qwords each)
 ;   checkasm_clobbered  out: bit n set when register n of CHECKASM_REG_NAMES changed
 ;   checkasm_xinuse     out: XGETBV(1) & 4 after the call (AVX upper state in use)
@@ -22,7 +22,7 @@
 ;                       from inside a routine must arrive
 ;
 ; checkasm_fault_resume is where the fault handler sends a routine that faulted:
-; it restores the trampoline's frame and returns 0; checkasm.c knows why.
+; it restores the trampoline's frame and returns 0; the core knows why.
 %include "abi.inc"
 
 %define BIT_RSP 18                           ; after the 8 GPRs and 10 xmm registers

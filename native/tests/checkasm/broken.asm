@@ -1,7 +1,8 @@
-; checkasm_broken.asm - deliberately broken routines, built only into the
-; harness, for its self-test (`checkasm --selftest`): each must be caught. All
-; five count bits correctly, so only the harness's ABI and memory checks can
-; tell them apart from a good routine.
+; broken.asm - deliberately broken routines, built only into the
+; harness, for its self-test (`checkasm --selftest`): each must be caught. The
+; five popcount routines count bits correctly and the CRC one computes CRC-32C,
+; so only the harness's ABI, memory and argument checks can tell them apart from
+; a good routine.
 %include "abi.inc"
 
 ; Scalar popcount of src[0..count): the correct part of every broken routine.
@@ -65,5 +66,22 @@ ENDFUNC
 ISA POPCNT
 FUNC broken_unclean_entry, 2, 3, 0, src, count, tmp
     COUNT_WORDS
+    RET
+ENDFUNC
+
+; uint32_t broken_crc_wide_arg(uint32_t crc, const void *data, size_t count);
+; Defect: takes the 32-bit argument crc as a 64-bit register, so for count 0 whatever the caller
+; left in its upper half comes back in rax (the harness dirties it); otherwise a correct CRC-32C.
+ISA SSE42
+FUNC broken_crc_wide_arg, 3, 3, 0, crc, src, count
+    mov      rax, crcq                           ; should be: mov eax, crcd
+    test     countq, countq
+    jz       .done
+.loop:
+    crc32    eax, byte [srcq]
+    inc      srcq
+    dec      countq
+    jnz      .loop
+.done:
     RET
 ENDFUNC

@@ -1,0 +1,252 @@
+/*
+ * core.c - the harness core (see checkasm.h): seeded random numbers, the checked call, placement
+ * against the guard pages, the windows around each range, the sweep of lengths and offsets, the
+ * unwind check, and the violation report. checkasm.c and abicheck.c run on it.
+ */
+#define __USE_MINGW_ANSI_STDIO 1 /* C99 printf (%zu) on Windows */
+#include <cpuid.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "checkasm.h"
+
+const char *const checkasm_abi_names[] = { "sysv", "win64" };
+const char CHECKASM_FAULT[] = "memory fault", CHECKASM_REG[] = "callee-saved register changed",
+           CHECKASM_YMM[] = "upper YMM state left dirty (missing vzeroupper)",
+           CHECKASM_RESULT[] = "wrong result", CHECKASM_WRITE[] = "write outside the range",
+           CHECKASM_UNWIND[] = "wrong caller state after unwinding from inside the routine";
+
+struct guarded checkasm_buf[4];
+unsigned char *checkasm_expected;
+unsigned long long checkasm_cases, checkasm_calls, checkasm_violations;
+const char *checkasm_violation_kinds[8];
+int checkasm_quiet;
+static unsigned report_count;
+static uint64_t rng;
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+uint64_t checkasm_random(void)
+{
+    rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; /* xorshift64 */
+    return rng;
+}
+
+void checkasm_fill_random(unsigned char *p, size_t bytes)
+{
+    for (size_t i = 0; i < bytes; i++) p[i] = (unsigned char)checkasm_random();
+}
+
+uint64_t checkasm_load(const unsigned char *p, size_t i)
+{
+    uint64_t v;
+    memcpy(&v, p + 8 * i, 8);
+    return v;
+}
+
+uint64_t checkasm_bits(uint64_t v)
+{
+    uint64_t n = 0;
+    for (; v; v &= v - 1) n++;
+    return n;
+}
+
+void checkasm_count_case(void) { checkasm_cases++; }
+
+void checkasm_violation(const struct checkasm_context *c, const char *kind, const char *fmt, ...)
+{
+    checkasm_violations++;
+    for (size_t i = 0; i < COUNT(checkasm_violation_kinds); i++)
+        if (!checkasm_violation_kinds[i] || checkasm_violation_kinds[i] == kind) { checkasm_violation_kinds[i] = kind; break; }
+    if (checkasm_quiet || ++report_count > 30)
+        return;
+    fprintf(stderr, "FAIL %s (%s) len=%zu offset=%zu %s: %s: ", c->r->name, checkasm_abi_names[c->r->abi],
+            c->len, c->offset, c->placement, kind);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+uint64_t checkasm_call(const struct checkasm_context *c, const uint64_t args[4], int clean_narrow, int *faulted)
+{
+    static const char *const reg_names[] = CHECKASM_REG_NAMES;
+    uint64_t a[4];
+    for (int i = 0; i < 4; i++) {
+        a[i] = args[i];
+        if (!clean_narrow && (c->r->op->narrow_args & (1u << i)))
+            a[i] = (a[i] & 0xFFFFFFFFull) | (checkasm_random() << 32); /* the callee must ignore these bits */
+    }
+    for (size_t i = 0; i < COUNT(checkasm_preload); i++)
+        checkasm_preload[i] = checkasm_random();
+    checkasm_arg3 = a[3];
+    checkasm_faulted = 0;
+    checkasm_dirty_upper = (uint32_t)c->r->clean_entry;
+    checkasm_in_call = 1;
+#ifdef _WIN32
+    uint64_t ret = checkasm_call_win64(c->r->fn, a[0], a[1], a[2]); /* every routine is Win64 here */
+#else
+    uint64_t ret = c->r->abi == ABI_WIN64 ? checkasm_call_win64(c->r->fn, a[0], a[1], a[2])
+                                          : checkasm_call_sysv(c->r->fn, a[0], a[1], a[2]);
+#endif
+    checkasm_in_call = 0;
+    checkasm_dirty_upper = 0;
+    checkasm_calls++;
+    *faulted = checkasm_faulted;
+    if (*faulted && c->expect_fault)
+        return 0;
+    if (*faulted) {
+        uintptr_t at = checkasm_fault_address;
+        for (int i = 0; i < 4; i++) {
+            if (!c->range[i]) continue;
+            uintptr_t lo = (uintptr_t)c->range[i], hi = lo + c->range_bytes[i];
+            if (at >= hi && at < hi + 8192) {
+                checkasm_violation(c, CHECKASM_FAULT, "at %zu bytes past the end of argument %d (%zu bytes)", (size_t)(at - hi), i + 1, c->range_bytes[i]);
+                return 0;
+            }
+            if (at < lo && at + 8192 > lo) {
+                checkasm_violation(c, CHECKASM_FAULT, "at %zu bytes before argument %d", (size_t)(lo - at), i + 1);
+                return 0;
+            }
+        }
+        checkasm_violation(c, CHECKASM_FAULT, "at address %p", (void *)at);
+        return 0;
+    }
+    for (unsigned bit = 0; bit < COUNT(reg_names); bit++)
+        if (checkasm_clobbered & (1u << bit))
+            checkasm_violation(c, CHECKASM_REG, "%s", reg_names[bit]);
+    if (checkasm_xinuse)
+        checkasm_violation(c, CHECKASM_YMM, "XINUSE bit 2 set after return%s", c->r->clean_entry ? " (entered dirty through the clean entry)" : "");
+    return ret;
+}
+
+unsigned char *checkasm_place(const struct guarded *g, size_t bytes, size_t offset, int back)
+{
+    if (!back)
+        return g->lo + offset;
+    unsigned char *base = g->hi - bytes;
+    return base - (((uintptr_t)base - offset) & 63);
+}
+
+void checkasm_window(const struct guarded *g, const unsigned char *start, size_t bytes, unsigned char **lo, size_t *window_bytes)
+{
+    unsigned char *w = (unsigned char *)start - 64 < g->lo ? g->lo : (unsigned char *)start - 64;
+    unsigned char *end = (unsigned char *)start + bytes + 64 > g->hi ? g->hi : (unsigned char *)start + bytes + 64;
+    *lo = w;
+    *window_bytes = (size_t)(end - w);
+    checkasm_fill_random(w, *window_bytes);
+}
+
+void checkasm_check_unchanged(const struct checkasm_context *c, const unsigned char *w, size_t bytes)
+{
+    if (memcmp(w, checkasm_expected, bytes) != 0) {
+        size_t at = 0;
+        while (w[at] == checkasm_expected[at]) at++;
+        checkasm_violation(c, CHECKASM_WRITE, "first changed byte %zu bytes into the checked window", at);
+    }
+}
+
+/* count = 0 with every pointer into an inaccessible page: nothing may be touched. */
+static void check_empty_at_guard(const struct checkasm_routine *r)
+{
+    struct checkasm_context c = { .r = r, .placement = "(pointers into a guard page)" };
+    uint64_t args[4] = { 0, 0, 0, 0 };
+    int faulted, has_result;
+    r->op->empty_args(args);
+    uint64_t got = checkasm_call(&c, args, 0, &faulted);
+    uint64_t want = r->op->empty_want(args, &has_result);
+    checkasm_cases++;
+    if (!faulted && has_result && got != want)
+        checkasm_violation(&c, CHECKASM_RESULT, "got 0x%" PRIx64 " for no input, want 0x%" PRIx64, got, want);
+}
+
+#ifdef _WIN32
+/* A fault in the main loop (the op's fault_args: the input starts in an inaccessible page).
+ * Unwinding the faulting context must arrive at the trampoline's call site with its rsp and every
+ * callee-saved register as the trampoline set them: the routine's .pdata unwind data (or, without
+ * any, the leaf rule) must describe exactly what its prolog did. */
+static void check_unwind(const struct checkasm_routine *r)
+{
+    static const char *const reg_names[] = CHECKASM_REG_NAMES;
+    struct checkasm_context c = { .r = r, .len = 256, .placement = "(fault in an inaccessible page)", .expect_fault = 1 };
+    uint64_t args[4] = { 0, 0, 0, 0 };
+    int faulted;
+    checkasm_unwind_mismatch = 0;
+    r->op->fault_args(args);
+    checkasm_call(&c, args, 0, &faulted);
+    checkasm_cases++;
+    if (!faulted) {
+        checkasm_violation(&c, CHECKASM_UNWIND, "nothing to unwind: reading an inaccessible page did not fault");
+        return;
+    }
+    for (unsigned bit = 0; bit < COUNT(reg_names); bit++)
+        if (checkasm_unwind_mismatch & (1u << bit))
+            checkasm_violation(&c, CHECKASM_UNWIND, "%s differs", reg_names[bit]);
+}
+#endif
+
+void checkasm_run(const struct checkasm_routine *r)
+{
+    const struct checkasm_op *op = r->op;
+    if (op->known)
+        op->known(r);
+    if (op->empty_args)
+        check_empty_at_guard(r);
+#ifdef _WIN32
+    if (op->fault_args)
+        check_unwind(r);
+#endif
+    if (op->sweep) {
+        op->sweep(r);
+        return;
+    }
+    /* The one sweep: every length 0..every at every start offset 0..63, each against the front
+     * and the back guard; the large lengths at the offsets 0, 3, 11, ..., 59. */
+    for (size_t offset = 0; offset < 64; offset++)
+        for (size_t i = 0; i <= op->every + op->nlarge; i++) {
+            size_t n = i <= op->every ? i : op->large[i - op->every - 1];
+            if (i > op->every && offset % 8 != 3 && offset != 0)
+                continue;
+            op->check(r, n, offset, 0);
+            op->check(r, n, offset, 1);
+            checkasm_cases++;
+        }
+}
+
+/* XGETBV with ECX=1 (XINUSE) exists when CPUID.(0xD,1):EAX bit 2 is set and the OS enabled XSAVE. */
+static int has_xgetbv1(void)
+{
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27)))
+        return 0;
+    return __get_cpuid_count(0xD, 1, &a, &b, &c, &d) && (a & 4);
+}
+
+uint64_t checkasm_seed_from(const char *text)
+{
+    if (text) {
+        char *end;
+        uint64_t seed = strtoull(text, &end, 0);
+        return *text && !*end && seed ? seed : 0;
+    }
+    uint64_t t = (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ull ^ (uint64_t)clock();
+    return t ? t : 1;
+}
+
+int checkasm_init(uint64_t seed)
+{
+    rng = seed;
+    for (size_t i = 0; i < COUNT(checkasm_buf); i++)
+        if (guarded_alloc(&checkasm_buf[i], CHECKASM_MAX_BYTES))
+            return -1;
+    if (!(checkasm_expected = malloc(CHECKASM_MAX_BYTES + 256)))
+        return -1;
+    fault_handler_install();
+    checkasm_use_xgetbv = (uint32_t)has_xgetbv1();
+    return 0;
+}
