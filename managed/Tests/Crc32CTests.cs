@@ -8,33 +8,12 @@ public class Crc32CTests
     /// <summary>The levels with a CRC32C implementation: the managed loop and each kernel's.</summary>
     public static TheoryData<IsaLevel> Levels => AsmKernels.Tests.Levels.Of(KernelOperation.Crc32C);
 
-    /// <summary>CRC-32C bit by bit: reflected polynomial 0x82F63B78, inverted on entry and exit.</summary>
-    private static uint Bitwise(ReadOnlySpan<byte> data, uint crc = 0)
-    {
-        crc = ~crc;
-        foreach (byte b in data)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-                crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1)));
-        }
-        return ~crc;
-    }
+    private static uint Bitwise(ReadOnlySpan<byte> data, uint crc = 0) => Cli.Reference.Crc32CBitwise(data, crc);
 
     /// <summary>The CRC-32C kernels of the table, by export name.</summary>
     public static TheoryData<string> KernelNames => new(Kernels.GetKernels(KernelOperation.Crc32C).Select(k => k.Name));
 
-    /// <summary>The bitwise reference a byte at a time: a table of the bitwise step over each byte value.</summary>
-    private static readonly uint[] ByteTable = Enumerable.Range(0, 256).Select(b => ~Bitwise([(byte)b], ~0u)).ToArray();
-
-    /// <summary><see cref="Bitwise"/>, eight times faster, for the long sweeps.</summary>
-    private static uint Table(ReadOnlySpan<byte> data, uint crc = 0)
-    {
-        crc = ~crc;
-        foreach (byte b in data)
-            crc = (crc >> 8) ^ ByteTable[(byte)(crc ^ b)];
-        return ~crc;
-    }
+    private static uint Table(ReadOnlySpan<byte> data, uint crc = 0) => Cli.Reference.Crc32C(data, crc);
 
     private static void SkipUnlessRuns(string kernel)
     {
@@ -61,7 +40,7 @@ public class Crc32CTests
         SkipUnlessRuns(kernel);
         byte[] buffer = Reference.RandomBuffer(14, 8300);
         var random = new Random(15);
-        int[] lengths = [.. Enumerable.Range(0, 1025), 4095, 4096, 4097, 65535, 65536, 65537];
+        int[] lengths = [.. Cli.Sweep.Lengths(bytes: true)];
         for (int offset = 0; offset < 64; offset++)
         {
             foreach (int n in lengths)

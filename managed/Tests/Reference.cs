@@ -11,49 +11,19 @@ internal static class Reference
         typeof(Reference).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliAssembly").Value!;
 
     /// <summary>The native library's file name on this OS.</summary>
-    public static string NativeFileName =>
-        OperatingSystem.IsWindows() ? "libasmkernels.dll" : OperatingSystem.IsMacOS() ? "libasmkernels.dylib" : "libasmkernels.so";
+    public static string NativeFileName => NativeLibraryLoader.FileName;
 
-    /// <summary>0..300 covers every unroll boundary of every kernel several times; then a few large ones.</summary>
-    public static IEnumerable<int> Lengths => Enumerable.Range(0, 301).Concat([1000, 4096, 65537]);
+    /// <summary>The sweep's word lengths (<see cref="Cli.Sweep"/>, the native harness's).</summary>
+    public static IEnumerable<int> Lengths => Cli.Sweep.Lengths();
 
     /// <summary>Start offsets in bytes: every offset within a cache line.</summary>
-    public static IEnumerable<int> Offsets => Enumerable.Range(0, 64);
+    public static IEnumerable<int> Offsets => Cli.Sweep.Offsets;
 
-    public static ulong Bits(ulong v)
-    {
-        ulong n = 0;
-        for (; v != 0; v &= v - 1) n++;
-        return n;
-    }
-
-    public static ulong PopCount(ReadOnlySpan<ulong> data)
-    {
-        ulong total = 0;
-        foreach (ulong w in data) total += Bits(w);
-        return total;
-    }
-
-    public static ulong PopCount(ReadOnlySpan<byte> data)
-    {
-        ulong total = 0;
-        foreach (byte b in data) total += Bits(b);
-        return total;
-    }
-
-    public static ulong Hamming(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
-    {
-        ulong total = 0;
-        for (int i = 0; i < a.Length; i++) total += Bits(a[i] ^ b[i]);
-        return total;
-    }
-
-    public static ulong Hamming(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
-    {
-        ulong total = 0;
-        for (int i = 0; i < a.Length; i++) total += Bits((ulong)(a[i] ^ b[i]));
-        return total;
-    }
+    public static ulong Bits(ulong v) => Cli.Reference.Bits(v);
+    public static ulong PopCount(ReadOnlySpan<ulong> data) => Cli.Reference.PopCount(data);
+    public static ulong PopCount(ReadOnlySpan<byte> data) => Cli.Reference.PopCount(data);
+    public static ulong Hamming(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b) => Cli.Reference.Hamming(a, b);
+    public static ulong Hamming(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => Cli.Reference.Hamming(a, b);
 
     /// <summary>Random bytes with room for the largest length at any offset 0..63.</summary>
     public static byte[] RandomBuffer(int seed, int words = 65537)
@@ -70,14 +40,8 @@ internal static class Reference
     public static Span<long> Longs(byte[] buffer, int offset, int count) =>
         MemoryMarshal.Cast<byte, long>(buffer.AsSpan(offset, count * 8));
 
-    /// <summary>Large lengths are checked at a few offsets only, to keep the suite fast.</summary>
-    public static IEnumerable<(int Offset, int Length)> Cases()
-    {
-        foreach (int offset in Offsets)
-            foreach (int n in Lengths)
-                if (n <= 300 || offset is 0 or 1 or 63)
-                    yield return (offset, n);
-    }
+    /// <summary>The sweep's (offset, length) cases: every length to 300 at every offset, the large ones at the native harness's offsets.</summary>
+    public static IEnumerable<(int Offset, int Length)> Cases() => Cli.Sweep.Cases();
 }
 
 /// <summary>

@@ -3,14 +3,13 @@ using System.Runtime.InteropServices;
 namespace AsmKernels.Cli;
 
 /// <summary>
-/// Runs every API at every ISA level this process supports over lengths 0..300 and a few large
-/// ones, at every start offset 0..63 bytes, against a bit-by-bit reference, and checks that
+/// Runs every API at every ISA level this process supports over the sweep of lengths and offsets
+/// the native harness uses (<see cref="Sweep"/>), against a bit-by-bit reference, and checks that
 /// increments write nothing outside their range. Exit code 1 on any mismatch. Meant for places
 /// where the xunit suite does not run: another process configuration, another OS, wine.
 /// </summary>
 internal static class SelfTestCommand
 {
-    private static readonly int[] LargeLengths = [1000, 4096, 65537];
     private static long _checks, _failures;
 
     public static int Run()
@@ -30,7 +29,7 @@ internal static class SelfTestCommand
                     continue;
                 }
                 long before = _checks, failedBefore = _failures;
-                Sweep(op, isa);
+                SweepLevel(op, isa);
                 Console.WriteLine($"{op} at {IsaLevels.Name(isa)}: {_checks - before} checks, {_failures - failedBefore} failed");
             }
         }
@@ -42,13 +41,6 @@ internal static class SelfTestCommand
         return _failures == 0 ? 0 : 1;
     }
 
-    private static ulong Bits(ulong v)
-    {
-        ulong n = 0;
-        for (; v != 0; v &= v - 1) n++;
-        return n;
-    }
-
     private static void Expect(bool ok, string what)
     {
         _checks++;
@@ -57,27 +49,15 @@ internal static class SelfTestCommand
             Console.WriteLine($"FAIL {what}");
     }
 
-    private static IEnumerable<(int Offset, int Length)> Cases()
-    {
-        for (int offset = 0; offset < 64; offset++)
-        {
-            for (int n = 0; n <= 300; n++)
-                yield return (offset, n);
-            if (offset is 0 or 3 or 61)
-                foreach (int n in LargeLengths)
-                    yield return (offset, n);
-        }
-    }
-
-    private static void Sweep(KernelOperation op, IsaLevel isa)
+    private static void SweepLevel(KernelOperation op, IsaLevel isa)
     {
         var random = new Random(1234 + (int)op * 10 + (int)isa);
-        byte[] bufA = new byte[65537 * 8 + 128], bufB = new byte[bufA.Length], saved = new byte[bufA.Length];
+        byte[] bufA = new byte[Sweep.LargeWords.Max() * 8 + 128], bufB = new byte[bufA.Length], saved = new byte[bufA.Length];
         random.NextBytes(bufA);
         random.NextBytes(bufB);
-        long[] values = [1, -1, 0, long.MaxValue, long.MinValue, 0x0123456789ABCDEF];
+        long[] values = Sweep.Increments;
 
-        foreach ((int offset, int n) in Cases())
+        foreach ((int offset, int n) in Sweep.Cases(bytes: op == KernelOperation.Crc32C))
         {
             var a = MemoryMarshal.Cast<byte, ulong>(bufA.AsSpan(offset, n * 8));
             var b = MemoryMarshal.Cast<byte, ulong>(bufB.AsSpan((offset * 7 + 5) % 64, n * 8));
@@ -86,16 +66,14 @@ internal static class SelfTestCommand
             {
                 case KernelOperation.PopCount:
                 {
-                    ulong want = 0;
-                    foreach (ulong w in a) want += Bits(w);
+                    ulong want = Reference.PopCount(a);
                     ulong got = Kernels.PopCount(isa, a);
                     Expect(got == want, $"{where}: got {got}, want {want}");
                     break;
                 }
                 case KernelOperation.HammingDistance:
                 {
-                    ulong want = 0;
-                    for (int i = 0; i < n; i++) want += Bits(a[i] ^ b[i]);
+                    ulong want = Reference.Hamming(a, b);
                     ulong got = Kernels.HammingDistance(isa, a, b);
                     Expect(got == want, $"{where}: got {got}, want {want}");
                     break;
@@ -125,7 +103,7 @@ internal static class SelfTestCommand
                     int found = Kernels.HammingNearest(isa, query, codes, idx, dist);
                     var keys = new ulong[codeCount];
                     for (int i = 0; i < codeCount; i++)
-                        keys[i] = HammingOf(query, codes.Slice(i * w, w)) << 32 | (uint)i;
+                        keys[i] = Reference.Hamming(query, codes.Slice(i * w, w)) << 32 | (uint)i;
                     Array.Sort(keys);
                     int[] order = keys.Take(k).Select(key => (int)(uint)key).ToArray();
                     Expect(found == order.Length && idx.AsSpan(0, found).SequenceEqual(order), $"{where}, W {w}, k {k}: wrong nearest codes");
@@ -135,32 +113,12 @@ internal static class SelfTestCommand
                 {
                     ReadOnlySpan<byte> bytes = bufA.AsSpan(offset, n);
                     uint seed = (uint)(n * 2654435761u);
-                    uint want = Crc32CBitwise(bytes, seed), got = Kernels.Crc32C(isa, bytes, seed);
+                    uint want = Reference.Crc32C(bytes, seed), got = Kernels.Crc32C(isa, bytes, seed);
                     Expect(got == want, $"{where}, continuing from 0x{seed:X8}: got 0x{got:X8}, want 0x{want:X8}");
                     break;
                 }
             }
         }
-    }
-
-    private static ulong HammingOf(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
-    {
-        ulong d = 0;
-        for (int i = 0; i < a.Length; i++) d += Bits(a[i] ^ b[i]);
-        return d;
-    }
-
-    /// <summary>CRC-32C bit by bit (reflected polynomial 0x82F63B78, inverted on entry and exit).</summary>
-    private static uint Crc32CBitwise(ReadOnlySpan<byte> data, uint crc)
-    {
-        crc = ~crc;
-        foreach (byte b in data)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-                crc = (crc >> 1) ^ (0x82F63B78u & (0u - (crc & 1)));
-        }
-        return ~crc;
     }
 
     private static void PublicApi()
@@ -175,13 +133,13 @@ internal static class SelfTestCommand
             {
                 ReadOnlySpan<byte> a = x.AsSpan(offset, n), b = y.AsSpan(7 - offset, n);
                 ulong wantPop = 0, wantHam = 0;
-                for (int i = 0; i < n; i++) { wantPop += Bits(a[i]); wantHam += Bits((ulong)(a[i] ^ b[i])); }
+                wantPop = Reference.PopCount(a);
+                wantHam = Reference.Hamming(a, b);
                 Expect(BitOps.PopCount(a) == wantPop, $"BitOps.PopCount(bytes) length {n} offset {offset}");
                 Expect(BitOps.HammingDistance(a, b) == wantHam, $"BitOps.HammingDistance(bytes) length {n} offset {offset}");
 
                 var words = MemoryMarshal.Cast<byte, ulong>(a);
-                ulong wantWords = 0;
-                foreach (ulong w in words) wantWords += Bits(w);
+                ulong wantWords = Reference.PopCount(words);
                 Expect(BitOps.PopCount(words) == wantWords, $"BitOps.PopCount(words) length {words.Length}");
 
                 long[] longs = MemoryMarshal.Cast<byte, long>(a).ToArray();
@@ -192,7 +150,7 @@ internal static class SelfTestCommand
         }
 
         Expect(Checksums.Crc32C("123456789"u8) == 0xE3069283, "CRC-32C check value of \"123456789\"");
-        Expect(Checksums.Crc32C(x) == Crc32CBitwise(x, 0), "Checksums.Crc32C of 5000 bytes");
+        Expect(Checksums.Crc32C(x) == Reference.Crc32C(x), "Checksums.Crc32C of 5000 bytes");
         Expect(Checksums.Crc32C(x.AsSpan(1000), Checksums.Crc32C(x.AsSpan(0, 1000))) == Checksums.Crc32C(x), "Crc32C continued in two pieces");
 
         long[] edges = [long.MaxValue, long.MinValue, -1, 0];
