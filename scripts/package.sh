@@ -47,7 +47,8 @@ pack() {
     if git -C "$ROOT" rev-parse HEAD >/dev/null 2>&1; then
         args+=(-p:RepositoryCommit="$(git -C "$ROOT" rev-parse HEAD)")
         local url; url="$(git -C "$ROOT" remote get-url origin 2>/dev/null || true)"
-        [[ -z $url ]] || args+=(-p:RepositoryUrl="$url")
+        # Only a remote others can reach: a local path or file:// URL means nothing in a package.
+        [[ $url =~ ^(https?://|git@|ssh://) ]] && args+=(-p:RepositoryUrl="$url")
     fi
     dotnet pack "$ROOT/managed/Interop/AsmKernels.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo
     dotnet pack "$ROOT/managed/Cli/Cli.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo

@@ -10,6 +10,7 @@
 #   kernels.inc         the asm layer's view (abi.inc includes it): ASMK_F_* feature bits and
 #                       ASMK_NEEDS_<kernel> per kernel, so FUNC knows the ISA of the kernel it opens
 #   exports.txt         every export, one per line (the release checks compare against it)
+#   kernels.md          the kernel list for people (the committed docs/kernels.md must equal it)
 #
 # A kernel whose features hold neither os_ymm nor os_zmm is encoded in legacy SSE (no VEX). FUNC
 # gives each such kernel a second entry, <kernel>${ASMK_CLEAN_ENTRY_SUFFIX}, that runs vzeroupper
@@ -402,6 +403,23 @@ function(asmk_kernel_table table outdir)
   string(APPEND cs "    /// <summary>The kernels of an operation, in table order (later rows are preferred).</summary>\n    public static ReadOnlySpan<byte> Of(KernelOperation operation) => operation switch\n    {\n${ofsw}        _ => [],\n    };\n}\n${cs_types}")
   _asmk_write_if_changed("${outdir}/KernelTable.g.cs" "${cs}")
 
+  # The kernel list for people.
+  set(md "<!-- Generated from native/kernels.txt by native/cmake/kernel_table.cmake; edit those, not this. -->\n# The kernels\n\n")
+  string(APPEND md "Every native kernel of the library (native ABI version ${abi}), by operation; dispatch runs the last one of an operation whose features this CPU and OS have. A kernel that needs neither os_ymm nor os_zmm is legacy SSE and also has an entry `<kernel>${ASMK_CLEAN_ENTRY_SUFFIX}` that runs vzeroupper first (bound on CPUs with AVX). The features: see native/kernels.txt.\n")
+  foreach(op IN LISTS ops)
+    string(APPEND md "\n## ${op_cs_${op}}\n\n${op_doc_${op}}\n\n`${op_sig_${op}}`\n\n| kernel | needs | strategy | clean entry |\n|---|---|---|---|\n")
+    foreach(k IN LISTS op_kernels_${op})
+      if(k_legacy_${k})
+        set(clean "`${k}${ASMK_CLEAN_ENTRY_SUFFIX}`")
+      else()
+        set(clean "-")
+      endif()
+      string(REPLACE "|" "\\|" strategy "${k_doc_${k}}")
+      string(APPEND md "| `${k}` | ${k_needs_${k}} | ${strategy} | ${clean} |\n")
+    endforeach()
+  endforeach()
+  _asmk_write_if_changed("${outdir}/kernels.md" "${md}")
+
   set(ASMK_ABI_VERSION ${abi} PARENT_SCOPE)
 endfunction()
 
@@ -411,8 +429,9 @@ if(CMAKE_SCRIPT_MODE_FILE STREQUAL CMAKE_CURRENT_LIST_FILE)
   endif()
   file(MAKE_DIRECTORY "${OUT}")
   asmk_kernel_table("${TABLE}" "${OUT}")
-  # -DCOMPARE_HEADER=<file> -DCOMPARE_CS=<file>: fail unless the committed copies are current.
-  foreach(pair "asmkernels.h;${COMPARE_HEADER}" "KernelTable.g.cs;${COMPARE_CS}")
+  # -DCOMPARE_HEADER=<file> -DCOMPARE_CS=<file> -DCOMPARE_MD=<file>: fail unless the committed
+  # copies are current.
+  foreach(pair "asmkernels.h;${COMPARE_HEADER}" "KernelTable.g.cs;${COMPARE_CS}" "kernels.md;${COMPARE_MD}")
     list(GET pair 0 name)
     list(GET pair 1 committed)
     if(committed STREQUAL "")
