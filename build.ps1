@@ -5,7 +5,7 @@
 #                        xunit (managed), and the public-API tests again under
 #                        ASMKERNELS_MAX_ISA=scalar, sse2, sse4.2, avx2, with the JIT held to 256-bit vectors,
 #                        with its AVX2 off, and with no native library; ends with "tests: N passed, N failed[, N skipped]"
-#   .\build.ps1 run      build, then `asmkernels demo`
+#   .\build.ps1 run      build, then `asmkernels-lab demo`
 #   .\build.ps1 bench [--quick | --calls | --short | --crc | --search | --cold [N]]
 #                        BenchmarkDotNet suite; writes docs\benchmarks.md and docs\benchmarks.svg
 #                        (--quick: three sizes, docs\benchmarks-quick.*; --calls: the cost of one
@@ -16,7 +16,7 @@
 #                        --cold: first calls in fresh processes, docs\cold-start.md). The plot needs gnuplot and a
 #                        POSIX shell with head and grep (the script filters the CSV through them).
 #   .\build.ps1 disasm [--jit tier1|fullopts] [--size N]
-#                        writes docs\disasm\<op>.md: each kernel beside the JIT's code (asmkernels disasm --all)
+#                        writes docs\disasm\<op>.md: each kernel beside the JIT's code (asmkernels-lab disasm --all)
 #   .\build.ps1 clean    remove every build output
 #
 # Needs on PATH: nasm, cmake (with ctest), a C toolchain (MinGW-w64 gcc, or MSVC from a developer
@@ -31,7 +31,7 @@ $Root = $PSScriptRoot
 $Build = Join-Path $Root 'build'
 $NativeDir = Join-Path $Build 'native'
 $Config = 'Release'
-$Cli = Join-Path $Root "managed/Cli/bin/$Config/net10.0/asmkernels.exe"
+$Lab = Join-Path $Root "managed/Lab/bin/$Config/net10.0/asmkernels-lab.exe"   # demo, crossover, cold, disasm <op>
 $env:DOTNET_NOLOGO = '1'
 $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 
@@ -127,13 +127,13 @@ function Invoke-Tests {
 switch ($Verb) {
     'build' { Invoke-Build }
     'test' { Invoke-Tests }
-    'run' { Invoke-Build; & $Cli demo; exit $LASTEXITCODE }
+    'run' { Invoke-Build; & $Lab demo; exit $LASTEXITCODE }
     'bench' {
         Invoke-Build
         if ($Rest.Count -gt 0 -and $Rest[0] -eq '--cold') {
             # Fresh processes with the runtime's default tiering: no DOTNET_TC_*/DOTNET_TieredPGO here.
             $processes = if ($Rest.Count -gt 1) { $Rest[1] } else { '5' }
-            & $Cli cold --processes $processes --out (Join-Path $Root 'docs/cold-start.md')
+            & $Lab cold --processes $processes --out (Join-Path $Root 'docs/cold-start.md')
             exit $LASTEXITCODE
         }
         if (-not (Have 'gnuplot')) { Say 'gnuplot not found: the tables are written, the plot is not' }
@@ -149,7 +149,7 @@ switch ($Verb) {
     'disasm' {
         Invoke-Build
         Say 'disasm: every kernel beside the JIT''s code, docs\disasm\'
-        & $Cli disasm --all --out (Join-Path $Root 'docs/disasm') @Rest
+        & $Lab disasm --all --out (Join-Path $Root 'docs/disasm') @Rest
         exit $LASTEXITCODE
     }
     'clean' {

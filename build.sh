@@ -12,7 +12,7 @@
 #                       under qemu-user (installed when missing, as root); then pack, and samples/Consumer from the local feed: on Linux, with the
 #                       native library removed, trimmed, Native AOT, and win-x64 under wine;
 #                       ends with "tests: N passed, N failed[, N skipped]"
-#   ./build.sh run      build, then `asmkernels demo`
+#   ./build.sh run      build, then `asmkernels-lab demo`
 #   ./build.sh bench [--quick | --calls | --short | --crc | --search | --cold [N]]
 #                       BenchmarkDotNet suite; writes docs/benchmarks.md and docs/benchmarks.svg
 #                       (Intel ISA-L, the CRC-32C peer, is installed when missing, as root;
@@ -26,7 +26,7 @@
 #                        --short: 0..16 elements, per call and in a search loop, docs/short-inputs.md)
 #   ./build.sh disasm [--jit tier1|fullopts] [--size N]
 #                       writes docs/disasm/<op>.md: each kernel beside the JIT's code, with summaries
-#                       and timings (asmkernels disasm --all)
+#                       and timings (asmkernels-lab disasm --all)
 #   ./build.sh pack     build/feed/AsmKernels.<version>.nupkg (+ .snupkg): the assembly, XML docs,
 #                       libasmkernels.so and libasmkernels.dll (cross-built with MinGW-w64)
 #   ./build.sh clean    remove every build output
@@ -35,8 +35,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 BUILD="$ROOT/build"
 CONFIG=Release
-CLI="$ROOT/managed/Cli/bin/$CONFIG/net10.0/asmkernels"
-CLI_DLL="$ROOT/managed/Cli/bin/$CONFIG/net10.0/AsmKernels.Cli.dll"
+CLI_DLL="$ROOT/managed/Cli/bin/$CONFIG/net10.0/AsmKernels.Cli.dll"              # asmkernels: the tool users install
+LAB="$ROOT/managed/Lab/bin/$CONFIG/net10.0/asmkernels-lab"                    # demo, crossover, cold, disasm <op>
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '==> %s\n' "$*"; }
@@ -169,14 +169,17 @@ test_windows() {
     cross_build_windows
     WINDOWS_DLL_BUILT=1
     run_ctest "$BUILD/native-win64" "Windows DLL under wine ($WINE)"
-    # The CLI's output takes the Windows abicheck harness just built (asmkernels abicheck on a DLL).
-    dotnet build "$ROOT/managed/Cli/Cli.csproj" -c $CONFIG -v quiet -nologo >/dev/null
+    # asmtools' output takes the Windows abicheck harness just built (asmtools abicheck on a DLL).
+    dotnet build "$ROOT/managed/AsmTools/AsmTools.csproj" -c $CONFIG -v quiet -nologo >/dev/null
 
-    say "managed: self-contained win-x64 CLI, selftest under wine"
-    local out="$BUILD/win-x64/cli" rc=0
-    dotnet publish "$ROOT/managed/Cli/Cli.csproj" -c $CONFIG -r win-x64 --self-contained \
-        --artifacts-path "$BUILD/win-x64/artifacts" -o "$out" \
-        -p:AsmkNativeDir="$BUILD/native-win64/" -v quiet -nologo >/dev/null || rc=$?
+    say "managed: self-contained win-x64 asmkernels and lab, selftest under wine"
+    local out="$BUILD/win-x64/cli" lab="$BUILD/win-x64/lab" rc=0
+    local project
+    for project in Cli Lab; do
+        dotnet publish "$ROOT/managed/$project/$project.csproj" -c $CONFIG -r win-x64 --self-contained \
+            --artifacts-path "$BUILD/win-x64/artifacts-$project" -o "$BUILD/win-x64/${project,,}" \
+            -p:AsmkNativeDir="$BUILD/native-win64/" -v quiet -nologo >/dev/null || rc=$?
+    done
     if ((rc == 0)); then
         "$WINE" "$out/AsmKernels.Cli.exe" selftest | tail -4 || rc=$?
     fi
@@ -186,7 +189,7 @@ test_windows() {
     say "managed: win-x64 disasm under wine"
     local listing
     rc=0
-    listing="$("$WINE" "$out/AsmKernels.Cli.exe" disasm popcount --isa popcnt --jit fullopts)" || rc=$?
+    listing="$("$WINE" "$lab/AsmKernels.Lab.exe" disasm popcount --isa popcnt --jit fullopts)" || rc=$?
     if ((rc == 0)) && ! grep -q 'native PE, sized to its last return' <<<"$listing"; then
         echo "$listing"; rc=1
     fi
@@ -283,7 +286,7 @@ bench() {
     if [[ ${1:-} == --cold ]]; then
         # Fresh processes with the runtime's default tiering: no DOTNET_TC_*/DOTNET_TieredPGO here.
         say "cold start: first calls in fresh processes, docs/cold-start.md"
-        "$CLI" cold --processes "${2:-5}" --out "$ROOT/docs/cold-start.md"
+        "$LAB" cold --processes "${2:-5}" --out "$ROOT/docs/cold-start.md"
         return
     fi
     if ! command -v gnuplot >/dev/null; then
@@ -323,7 +326,7 @@ source "$ROOT/scripts/package.sh"
 disasm() {
     build
     say "disasm: every kernel beside the JIT's code, docs/disasm/"
-    "$CLI" disasm --all --out "$ROOT/docs/disasm" "$@"
+    "$LAB" disasm --all --out "$ROOT/docs/disasm" "$@"
 }
 
 clean() {
@@ -334,7 +337,7 @@ clean() {
 case "${1:-build}" in
     build) build ;;
     test) test_all ;;
-    run) build; "$CLI" demo ;;
+    run) build; "$LAB" demo ;;
     bench) shift; bench "$@" ;;
     disasm) shift; disasm "$@" ;;
     pack) build; pack ;;

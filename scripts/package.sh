@@ -52,6 +52,7 @@ pack() {
     fi
     dotnet pack "$ROOT/managed/Interop/AsmKernels.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo
     dotnet pack "$ROOT/managed/Cli/Cli.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo
+    dotnet pack "$ROOT/managed/AsmTools/AsmTools.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo
     printf '%s\n' "$PACK_VERSION" > "$FEED/VERSION"
     command -v unzip >/dev/null || apt_install unzip || die "pack checks the package with unzip: apt-get install -y unzip"
     local entry listing
@@ -61,11 +62,16 @@ pack() {
         grep -qx "$entry" <<<"$listing" || die "$PACKAGE lacks $entry"
     done
     listing="$(unzip -Z1 "$FEED/AsmKernels.Cli.$PACK_VERSION.nupkg")"
-    for entry in tools/net10.0/any/AsmKernels.Cli.dll tools/net10.0/any/libasmkernels.so tools/net10.0/any/asmk-abicheck \
-                 tools/net10.0/any/DotnetToolSettings.xml; do
+    for entry in tools/net10.0/any/AsmKernels.Cli.dll tools/net10.0/any/libasmkernels.so tools/net10.0/any/DotnetToolSettings.xml; do
         grep -qx "$entry" <<<"$listing" || die "AsmKernels.Cli.$PACK_VERSION.nupkg lacks $entry"
     done
-    say "package: $PACKAGE (and $(basename "$PACKAGE" .nupkg).snupkg), the tool AsmKernels.Cli.$PACK_VERSION.nupkg"
+    if grep -qE 'Iced|asmk-abicheck' <<<"$listing"; then die "AsmKernels.Cli.$PACK_VERSION.nupkg carries the assembly tools"; fi
+    listing="$(unzip -Z1 "$FEED/AsmKernels.AsmTools.$PACK_VERSION.nupkg")"
+    for entry in tools/net10.0/any/AsmKernels.AsmTools.dll tools/net10.0/any/asmk-abicheck tools/net10.0/any/asmk-abicheck.exe \
+                 tools/net10.0/any/DotnetToolSettings.xml; do
+        grep -qx "$entry" <<<"$listing" || die "AsmKernels.AsmTools.$PACK_VERSION.nupkg lacks $entry"
+    done
+    say "package: $PACKAGE (and $(basename "$PACKAGE" .nupkg).snupkg), the tools AsmKernels.Cli.$PACK_VERSION.nupkg and AsmKernels.AsmTools.$PACK_VERSION.nupkg"
 }
 
 # consumer_publish NAME [dotnet publish args...] -- publishes samples/Consumer from the local feed
@@ -100,7 +106,7 @@ test_package() {
     local out rc
     if ! windows_dll; then
         say "package suites skipped: $WINDOWS_WHY"
-        SKIPPED=$((SKIPPED + 5)); SKIP_REASONS+=("package and consumer (5 suites): $WINDOWS_WHY"); return
+        SKIPPED=$((SKIPPED + 7)); SKIP_REASONS+=("package, consumers and tools (7 suites): $WINDOWS_WHY"); return
     fi
     pack
     mkdir -p "$BUILD/consumer"
@@ -140,18 +146,26 @@ test_package() {
     expect "consumer win-x64 under wine" "$rc" "$out" "${NATIVE_USED[@]}" 'libasmkernels\.dll'
 }
 
-# The CLI as a .NET tool: installed from the feed into an empty tool path (and a packages folder of
-# its own), then `asmkernels info` from there must pick native kernels, not the fallback.
+# The two .NET tools: installed from the feed into an empty tool path (and a packages folder of
+# its own); then `asmkernels info` from there must pick native kernels, not the fallback, and
+# `asmtools abicheck` must find the tool's own native library clean.
 test_tool() {
-    local out rc=0 tools="$BUILD/tool"
-    rm -rf "$tools" "$BUILD/tool-packages"
-    NUGET_PACKAGES="$BUILD/tool-packages" dotnet tool install AsmKernels.Cli --tool-path "$tools" \
-        --add-source "$FEED" --version "$PACK_VERSION" >"$BUILD/tool.log" 2>&1 || rc=$?
+    local out rc=0 tools="$BUILD/tool" tool
+    rm -rf "$tools" "$BUILD/tool-packages" "$BUILD/tool.log"
+    for tool in AsmKernels.Cli AsmKernels.AsmTools; do
+        NUGET_PACKAGES="$BUILD/tool-packages" dotnet tool install "$tool" --tool-path "$tools" \
+            --add-source "$FEED" --version "$PACK_VERSION" >>"$BUILD/tool.log" 2>&1 || rc=$?
+    done
     ((rc == 0)) || cat "$BUILD/tool.log"
     out="$( ((rc == 0)) && "$tools/asmkernels" info 2>&1)" || rc=$?
     expect "the CLI as a .NET tool (dotnet tool install, then asmkernels info)" "$rc" "$out" \
         'native library: .*libasmkernels\.so' 'PopCount +[a-z0-9.]+ +asmk_popcount_' 'Crc32C +[a-z0-9.]+ +asmk_crc32c_' \
         'HammingScan +[a-z0-9.]+ +asmk_hamscan_'
+    local lib
+    lib="$(find "$tools/.store" -name libasmkernels.so -path '*asmkernels.cli*' | head -1)"
+    rc=0
+    out="$( [[ -n $lib ]] && "$tools/asmtools" abicheck "$lib" --symbol asmk_popcount_popcnt --signature 'u64 (in u64[n], size n)' 2>&1)" || rc=$?
+    expect "the assembly tools as a .NET tool (asmtools abicheck on the installed library)" "$rc" "$out" ' 0 violations' 'upper state: '
 }
 
 # Native AOT: needs clang (installed as root when missing) and the NativeAOT runtime pack from the

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using AsmKernels.Cli;
+using AsmKernels.Lab;
 using BenchmarkDotNet.Attributes;
 
 namespace AsmKernels.Benchmarks;

@@ -1,5 +1,5 @@
 using System.Numerics;
-using AsmKernels.Cli;
+using AsmKernels.Lab;
 using BenchmarkDotNet.Attributes;
 
 namespace AsmKernels.Benchmarks;

@@ -18,12 +18,20 @@ internal static class FileCommands
     public const int BlockBytes = 4 << 20;
     public const int Ok = 0, BadUsage = 1, IoError = 2;
 
-    private sealed record Options(List<string> Files, bool Json, bool Pad, bool Progress);
+    /// <summary>A file command's arguments, bound from the parse result (<see cref="CommandLine"/>).</summary>
+    internal sealed record Options(IReadOnlyList<string> Files, bool Json, bool Pad, bool Progress);
 
-    public static int PopCount(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary><c>popcount</c> with these arguments, through the command-line grammar.</summary>
+    public static int PopCount(string[] args, TextWriter stdout, TextWriter stderr) => CommandLine.Run(["popcount", .. args], stdout, stderr);
+
+    /// <summary><c>hamming</c> with these arguments, through the command-line grammar.</summary>
+    public static int Hamming(string[] args, TextWriter stdout, TextWriter stderr) => CommandLine.Run(["hamming", .. args], stdout, stderr);
+
+    /// <summary><c>crc32c</c> with these arguments, through the command-line grammar.</summary>
+    public static int Crc32C(string[] args, TextWriter stdout, TextWriter stderr) => CommandLine.Run(["crc32c", .. args], stdout, stderr);
+
+    public static int PopCount(Options o, TextWriter stdout, TextWriter stderr)
     {
-        if (Parse(args, 1, "popcount <file|-> [--json] [--progress]", stderr, allowPad: false) is not { } o)
-            return BadUsage;
         try
         {
             using FileInput input = FileInput.Open(o.Files[0]);
@@ -42,16 +50,9 @@ internal static class FileCommands
         }
     }
 
-    public static int Hamming(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Hamming(Options o, TextWriter stdout, TextWriter stderr)
     {
-        if (Parse(args, 2, "hamming <fileA|-> <fileB|-> [--pad] [--json] [--progress]", stderr, allowPad: true) is not { } o)
-            return BadUsage;
         string pathA = o.Files[0], pathB = o.Files[1];
-        if (pathA == "-" && pathB == "-")
-        {
-            stderr.WriteLine("asmkernels: only one of the two inputs can be standard input (-)");
-            return BadUsage;
-        }
         try
         {
             using FileInput a = FileInput.Open(pathA), b = FileInput.Open(pathB);
@@ -100,10 +101,8 @@ internal static class FileCommands
         }
     }
 
-    public static int Crc32C(string[] args, TextWriter stdout, TextWriter stderr)
+    public static int Crc32C(Options o, TextWriter stdout, TextWriter stderr)
     {
-        if (Parse(args, 1, "crc32c <file|-> [--json] [--progress]", stderr, allowPad: false) is not { } o)
-            return BadUsage;
         try
         {
             using FileInput input = FileInput.Open(o.Files[0]);
@@ -138,36 +137,6 @@ internal static class FileCommands
         stderr.WriteLine($"asmkernels: {a.Name} is {sizeA} bytes and {b.Name} is {sizeB} bytes; "
             + "the distance needs equal sizes (--pad counts the longer file's extra bytes against zeros)");
         return BadUsage;
-    }
-
-    private static Options? Parse(string[] args, int fileCount, string usage, TextWriter stderr, bool allowPad)
-    {
-        var files = new List<string>();
-        bool json = false, pad = false, progress = false;
-        foreach (string arg in args)
-        {
-            switch (arg)
-            {
-                case "--json": json = true; break;
-                case "--progress": progress = true; break;
-                case "--pad" when allowPad: pad = true; break;
-                default:
-                    if (arg.StartsWith("--", StringComparison.Ordinal))
-                        return Fail($"unknown option '{arg}'");
-                    files.Add(arg);
-                    break;
-            }
-        }
-        if (files.Count != fileCount)
-            return Fail(fileCount == 1 ? "name one file" : $"name {fileCount} files");
-        return new Options(files, json, pad, progress);
-
-        Options? Fail(string message)
-        {
-            stderr.WriteLine($"asmkernels: {message}");
-            stderr.WriteLine($"usage: asmkernels {usage}");
-            return null;
-        }
     }
 
     /// <summary>The set bits of the rest of <paramref name="input"/>, a block at a time.</summary>

@@ -1,8 +1,5 @@
 namespace AsmKernels.Cli;
 
-/// <summary>An I/O failure, with a message that names the file and the cause (exit code 2).</summary>
-internal sealed class FileFailure(string message) : Exception(message);
-
 /// <summary>
 /// One input of the file commands, read front to back: a regular file (its size known up front),
 /// or a stream whose size is not known until it ends: <c>-</c> (standard input), a pipe, a FIFO,

@@ -16,17 +16,17 @@ namespace AsmKernels.Cli;
 /// </summary>
 internal static class SearchCommand
 {
-    private const string Usage = "search --codes FILE --queries FILE --bits B [--k K | --radius R] [--threads T] [--json] [--progress]";
-
     /// <summary>Queries per batch call: between two, progress is reported and cancellation would be seen.</summary>
     private const int QueriesPerStep = 64;
 
-    private sealed record Options(string Codes, string Queries, int Bits, int? K, uint? Radius, int Threads, bool Json, bool Progress);
+    /// <summary>The search's arguments, bound from the parse result (<see cref="CommandLine"/>): K is null with a radius; Threads -1 is every core.</summary>
+    internal sealed record Options(string Codes, string Queries, int Bits, int? K, uint? Radius, int Threads, bool Json, bool Progress);
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    /// <summary><c>search</c> with these arguments, through the command-line grammar.</summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => CommandLine.Run(["search", .. args], stdout, stderr);
+
+    public static int Run(Options o, TextWriter stdout, TextWriter stderr)
     {
-        if (Parse(args, stderr) is not { } o)
-            return FileCommands.BadUsage;
         ulong[] codes, queries;
         try
         {
@@ -153,64 +153,5 @@ internal static class SearchCommand
         if (bytes.Length / 8 > Array.MaxLength)
             throw new FileFailure($"{input.Name}: is {bytes.Length:N0} bytes, more than one search can hold");
         return MemoryMarshal.Cast<byte, ulong>(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)).ToArray();
-    }
-
-    private static Options? Parse(string[] args, TextWriter stderr)
-    {
-        string? codes = null, queries = null;
-        int? bits = null, k = null;
-        uint? radius = null;
-        int threads = -1;
-        bool json = false, progress = false;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string arg = args[i];
-            if (arg is "--json") { json = true; continue; }
-            if (arg is "--progress") { progress = true; continue; }
-            if (arg is not ("--codes" or "--queries" or "--bits" or "--k" or "--radius" or "--threads"))
-                return Fail(arg.StartsWith("--", StringComparison.Ordinal) ? $"unknown option '{arg}'" : $"unexpected argument '{arg}'");
-            if (i + 1 >= args.Length)
-                return Fail($"{arg} needs a value");
-            string value = args[++i];
-            switch (arg)
-            {
-                case "--codes": codes = value; break;
-                case "--queries": queries = value; break;
-                case "--bits":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int b) || b <= 0 || b % 64 != 0)
-                        return Fail($"--bits must be a positive multiple of 64, not '{value}'");
-                    bits = b;
-                    break;
-                case "--k":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int kk))
-                        return Fail($"--k must be a number of neighbours (0 or more), not '{value}'");
-                    k = kk;
-                    break;
-                case "--radius":
-                    if (!uint.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out uint r))
-                        return Fail($"--radius must be a distance (0 or more), not '{value}'");
-                    radius = r;
-                    break;
-                case "--threads":
-                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int t) || t < 1)
-                        return Fail($"--threads must be 1 or more, not '{value}'");
-                    threads = t;
-                    break;
-            }
-        }
-        if (codes is null || queries is null || bits is null)
-            return Fail("--codes, --queries and --bits are required");
-        if (k is not null && radius is not null)
-            return Fail("give --k or --radius, not both");
-        if (codes == "-" && queries == "-")
-            return Fail("only one of --codes and --queries can be standard input (-)");
-        return new Options(codes, queries, bits.Value, radius is null ? k ?? 10 : null, radius, threads, json, progress);
-
-        Options? Fail(string message)
-        {
-            stderr.WriteLine($"asmkernels: {message}");
-            stderr.WriteLine($"usage: asmkernels {Usage}");
-            return null;
-        }
     }
 }

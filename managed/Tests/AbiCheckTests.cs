@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace AsmKernels.Tests;
 
 /// <summary>
-/// <c>asmkernels abicheck</c>: clean on the library's own kernels, and each deliberately broken
+/// <c>asmtools abicheck</c>: clean on the library's own kernels, and each deliberately broken
 /// routine (assembled and linked by the test) caught and named: a clobbered callee-saved register,
 /// a read one byte past the buffer, upper YMM state left dirty, a result that differs from the
 /// reference. Linux (System V) always; a Win64 DLL under wine where the Windows harness was built.
@@ -14,7 +14,7 @@ public sealed class AbiCheckTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string CliAssembly => Reference.CliAssembly;
+    private static string ToolsAssembly => Reference.AsmToolsAssembly;
 
     private (int Code, string Output) Run(string file, params string[] args)
     {
@@ -29,7 +29,7 @@ public sealed class AbiCheckTests : IDisposable
     }
 
     private (int Code, string Output) AbiCheck(params string[] args) =>
-        Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [CliAssembly, "abicheck", .. args]);
+        Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [ToolsAssembly, "abicheck", .. args]);
 
     private static readonly string[] ToolDirectories = ["/usr/bin", "/usr/local/bin"];
 
@@ -172,9 +172,9 @@ public sealed class AbiCheckTests : IDisposable
     [SkippableFact]
     public void A_win64_dll_is_checked_under_wine_and_a_clobbered_rsi_is_caught()
     {
-        string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(CliAssembly)!, "..", "..", "..", "..", ".."));
+        string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ToolsAssembly)!, "..", "..", "..", "..", ".."));
         string dll = Path.Combine(root, "build", "native-win64", "libasmkernels.dll");
-        string harness = Path.Combine(Path.GetDirectoryName(CliAssembly)!, "asmk-abicheck.exe");
+        string harness = Path.Combine(Path.GetDirectoryName(ToolsAssembly)!, "asmk-abicheck.exe");
         string? wine = Tool("wine64") ?? Tool("wine") ?? (File.Exists("/usr/lib/wine/wine64") ? "/usr/lib/wine/wine64" : null);
         string? mingw = Tool("x86_64-w64-mingw32-gcc");
         Skip.If(!OperatingSystem.IsLinux() || !File.Exists(dll) || !File.Exists(harness) || wine is null || mingw is null || Tool("nasm") is null,

@@ -28,11 +28,22 @@ public class ChildProcessTests
     [Fact]
     public void Every_command_has_help_and_unknown_options_exit_1()
     {
-        foreach (string command in new[] { "info", "demo", "selftest", "crossover", "cold", "disasm", "popcount", "hamming", "crc32c", "search" })
+        foreach ((string assembly, string program, string[] commands) in new[]
         {
-            (int code, string output) = RunCli(CliAssembly, command, [], "--help");
-            Assert.True(code == 0, $"{command} --help: exit {code}: {output}");
-            Assert.Contains($"asmkernels {command}", output);
+            (CliAssembly, "asmkernels", new[] { "info", "selftest", "popcount", "hamming", "crc32c", "search" }),
+            (Reference.AsmToolsAssembly, "asmtools", ["disasm", "abicheck"]),
+            (Reference.LabAssembly, "asmkernels-lab", ["demo", "crossover", "cold", "disasm"]),
+        })
+        {
+            foreach (string command in commands)
+            {
+                (int code, string output) = RunCli(assembly, command, [], "--help");
+                Assert.True(code == 0, $"{program} {command} --help: exit {code}: {output}");
+                Assert.Contains($"{command}", output);
+            }
+            (int none, string usage) = RunCli(assembly, "");
+            Assert.True(none == 1, $"{program} with no command: exit {none}: {usage}");
+            Assert.Contains($"{program}: name a command", usage);
         }
         (int bad, string message) = RunCli(CliAssembly, "popcount", [], "f.bin", "--frobnicate");
         Assert.Equal(1, bad);

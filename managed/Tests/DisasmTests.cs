@@ -1,11 +1,12 @@
 using System.Reflection;
-using AsmKernels.Cli.Disasm;
+using AsmKernels.AsmTools;
+using AsmKernels.Lab;
 using Iced.Intel;
 
 namespace AsmKernels.Tests;
 
 /// <summary>
-/// <c>asmkernels disasm</c>: the native listings come from the loaded library and are bounded by
+/// <c>asmkernels-lab disasm</c> and <c>asmtools disasm</c>: the native listings come from the loaded library and are bounded by
 /// the recorded sizes, the JIT listings come from a child process, and the summaries count what
 /// the listings hold.
 /// </summary>
@@ -108,8 +109,8 @@ public class DisasmTests
         DisasmOperation op = DisasmOperation.All.Single(o => o.Name == "popcount");
         IReadOnlyList<Listing> listings = JitDisassembler.Disassemble(op, mode);
         Assert.Equal(2, listings.Count);
-        Assert.StartsWith("AsmKernels.Cli.JitLoops:PopCount(", listings[0].Title);
-        Assert.StartsWith("AsmKernels.Cli.JitLoops:PopCountVector256(", listings[1].Title);
+        Assert.StartsWith("AsmKernels.Lab.JitLoops:PopCount(", listings[0].Title);
+        Assert.StartsWith("AsmKernels.Lab.JitLoops:PopCountVector256(", listings[1].Title);
         Assert.All(listings, l => Assert.Equal(mode == JitMode.Tier1 ? "JIT Tier1" : "JIT FullOpts", l.Origin));
         Assert.Contains(listings[0].Lines, l => l.Mnemonic == "popcnt");
         Assert.Equal(1, ListingSummary.Of(listings[0], 8).Loop!.ElementsPerIteration);
@@ -171,7 +172,7 @@ public class DisasmTests
     [Fact]
     public void Summaries_count_what_a_known_listing_holds()
     {
-        Listing listing = JitDisassembler.Find(JitText, "Demo:Sum", "Tier1")!;
+        Listing listing = JitListing.Find(JitText, "Demo:Sum", "Tier1")!;
         Assert.Equal("Demo:Sum(System.Span`1[long]):long", listing.Title);
         Assert.Equal(
             ["push        rbp", "mov         rbp, rsp", "xor         eax, eax", "test        esi, esi", "jle         L2", "align [0 bytes]", "L0", "lea         rcx, bword ptr [rdi+rax]"],
@@ -183,6 +184,6 @@ public class DisasmTests
         // Two ymm offsets of one stream (the store repeats the first): 64 bytes, 8 elements; the
         // lea, the relocated constant and the stack slot are not streams. The second loop has 1.
         Assert.Equal(new HotLoop("L0", 6, 14, 8, 8), summary.Loop);
-        Assert.Null(JitDisassembler.Find(JitText, "Demo:Sum", "FullOpts"));
+        Assert.Null(JitListing.Find(JitText, "Demo:Sum", "FullOpts"));
     }
 }

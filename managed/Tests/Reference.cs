@@ -7,8 +7,16 @@ namespace AsmKernels.Tests;
 internal static class Reference
 {
     /// <summary>The CLI's assembly (the build writes its path into this assembly's metadata), for tests that run it as a child process.</summary>
-    public static string CliAssembly =>
-        typeof(Reference).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CliAssembly").Value!;
+    public static string CliAssembly => Metadata("CliAssembly");
+
+    /// <summary>The assembly tools' assembly (<c>asmtools</c>: disasm of any routine, abicheck).</summary>
+    public static string AsmToolsAssembly => Metadata("AsmToolsAssembly");
+
+    /// <summary>The measurement lab's assembly (<c>asmkernels-lab</c>: demo, crossover, cold, disasm of the kernels).</summary>
+    public static string LabAssembly => Metadata("LabAssembly");
+
+    private static string Metadata(string key) =>
+        typeof(Reference).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value!;
 
     /// <summary>The native library's file name on this OS.</summary>
     public static string NativeFileName => NativeLibraryLoader.FileName;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using AsmKernels.Cli.Disasm;
+using AsmKernels.AsmTools;
 
 namespace AsmKernels.Tests;
 
@@ -13,7 +13,7 @@ public sealed class UserDisasmTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static string CliAssembly => Reference.CliAssembly;
+    private static string ToolsAssembly => Reference.AsmToolsAssembly;
 
     private static (int Code, string Output) Run(string workDir, string file, params string[] args)
     {
@@ -27,7 +27,7 @@ public sealed class UserDisasmTests : IDisposable
     }
 
     private (int Code, string Output) Cli(params string[] args) =>
-        Run(_dir, Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [CliAssembly, .. args]);
+        Run(_dir, Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", [ToolsAssembly, .. args]);
 
     private const string Routine = """
         bits 64

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 
-namespace AsmKernels.Cli.Disasm;
+namespace AsmKernels.Lab;
 
 /// <summary>Writes a <see cref="DisasmReport"/> as plain text (listings side by side) or as markdown.</summary>
 internal static class DisasmWriter

@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace AsmKernels.Cli.Disasm;
+namespace AsmKernels.Lab;
 
 /// <summary>A managed loop to set beside the kernel: its JIT name (<c>Namespace.Class:Method</c>) and a timed body.</summary>
 /// <param name="Name">The JIT's name of the method, as <c>DOTNET_JitDisasm</c> matches it.</param>
@@ -8,7 +8,7 @@ namespace AsmKernels.Cli.Disasm;
 /// <param name="Body">Runs the loop <c>reps</c> times over the operation's data and returns a checksum.</param>
 internal sealed record ManagedLoop(string Name, string What, Func<int, ulong> Body);
 
-/// <summary>An operation <c>asmkernels disasm</c> knows: its kernels, the equivalent managed loops, and how to time both.</summary>
+/// <summary>An operation <c>asmkernels-lab disasm</c> knows: its kernels, the equivalent managed loops, and how to time both.</summary>
 internal abstract class DisasmOperation
 {
     public static readonly IReadOnlyList<DisasmOperation> All = [new PopCountOperation(), new HammingOperation(), new IncrementOperation(), new Crc32COperation()];
@@ -52,9 +52,9 @@ internal abstract class DisasmOperation
             ulong[] a = Words(n, 1);
             return
             [
-                new("AsmKernels.Cli.JitLoops:PopCount", "the JIT's scalar loop (BitOperations.PopCount per word)",
+                new("AsmKernels.Lab.JitLoops:PopCount", "the JIT's scalar loop (BitOperations.PopCount per word)",
                     reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += JitLoops.PopCount(a); return s; }),
-                new("AsmKernels.Cli.JitLoops:PopCountVector256", "a managed Vector256 loop (vpshufb nibble lookup, vpsadbw)",
+                new("AsmKernels.Lab.JitLoops:PopCountVector256", "a managed Vector256 loop (vpshufb nibble lookup, vpsadbw)",
                     reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += JitLoops.PopCountVector256(a); return s; }),
             ];
         }
@@ -76,9 +76,9 @@ internal abstract class DisasmOperation
             ulong[] a = Words(n, 1), b = Words(n, 2);
             return
             [
-                new("AsmKernels.Cli.JitLoops:HammingDistance", "the JIT's scalar loop (BitOperations.PopCount of a[i] ^ b[i])",
+                new("AsmKernels.Lab.JitLoops:HammingDistance", "the JIT's scalar loop (BitOperations.PopCount of a[i] ^ b[i])",
                     reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += JitLoops.HammingDistance(a, b); return s; }),
-                new("AsmKernels.Cli.JitLoops:HammingVector256", "a managed Vector256 loop (xor, vpshufb nibble lookup, vpsadbw)",
+                new("AsmKernels.Lab.JitLoops:HammingVector256", "a managed Vector256 loop (xor, vpshufb nibble lookup, vpsadbw)",
                     reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += JitLoops.HammingVector256(a, b); return s; }),
             ];
         }
@@ -102,7 +102,7 @@ internal abstract class DisasmOperation
             new Random(1).NextBytes(a);
             return
             [
-                new("AsmKernels.Cli.JitLoops:Crc32C", "the JIT's loop over BitOperations.Crc32C (8 bytes per step)",
+                new("AsmKernels.Lab.JitLoops:Crc32C", "the JIT's loop over BitOperations.Crc32C (8 bytes per step)",
                     reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += JitLoops.Crc32C(a); return s; }),
             ];
         }
@@ -125,7 +125,7 @@ internal abstract class DisasmOperation
             long[] a = new long[n], b = new long[n];
             return
             [
-                new("AsmKernels.Cli.JitLoops:IncrementBy", "the JIT's scalar loop (data[i] += value)",
+                new("AsmKernels.Lab.JitLoops:IncrementBy", "the JIT's scalar loop (data[i] += value)",
                     reps => { for (int i = 0; i < reps; i++) JitLoops.IncrementBy(a, 3); return (ulong)a[0]; }),
                 new($"AsmKernels.IncrementKernels:Long", "the library's managed vector loop (aligned stores, 4x unrolled), as the JIT compiles it here",
                     reps => { for (int i = 0; i < reps; i++) IncrementKernels.Long(b, 3); return (ulong)b[0]; }),

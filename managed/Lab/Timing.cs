@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace AsmKernels.Cli;
+namespace AsmKernels.Lab;
 
 /// <summary>
 /// Short in-process timing for the CLI's tables. Each body runs its operation <c>reps</c> times

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace AsmKernels.Cli.Disasm;
+namespace AsmKernels.AsmTools;
 
 /// <summary>The hot loop of a listing: where it starts, its instructions, and how many elements one iteration consumes.</summary>
 /// <param name="Label">The label the loop branches back to.</param>
@@ -32,6 +32,12 @@ internal sealed partial record ListingSummary(int Instructions, int CodeBytes, H
         128 => "xmm (128-bit)",
         _ => "general-purpose only",
     };
+
+    /// <summary>The hot loop's instruction count, or <c>none</c>.</summary>
+    public static string LoopText(ListingSummary s) => s.Loop is { } l ? $"{l.Instructions}" : "none";
+
+    /// <summary>The elements the hot loop takes per iteration, or <c>-</c>.</summary>
+    public static string ElementsText(ListingSummary s) => s.Loop is { } l ? $"{l.ElementsPerIteration}" : "-";
 
     public static ListingSummary Of(Listing listing, int elementBytes)
     {

@@ -1,4 +1,4 @@
-namespace AsmKernels.Cli;
+namespace AsmKernels.Lab;
 
 internal static class DemoCommand
 {
@@ -6,7 +6,7 @@ internal static class DemoCommand
 
     public static int Run()
     {
-        InfoCommand.Write(Console.Out);
+        AsmKernels.Cli.InfoCommand.Write(Console.Out);
         Console.WriteLine();
         bool agree = Examples();
         Console.WriteLine();

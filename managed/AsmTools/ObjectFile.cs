@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace AsmKernels.Cli.Disasm;
+namespace AsmKernels.AsmTools;
 
 /// <summary>
 /// A routine of an assembled, unlinked object: an ELF relocatable (<c>nasm -f elf64</c>, <c>.o</c>)

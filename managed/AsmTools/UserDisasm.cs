@@ -3,10 +3,10 @@ using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace AsmKernels.Cli.Disasm;
+namespace AsmKernels.AsmTools;
 
 /// <summary>
-/// <c>asmkernels disasm --method ASSEMBLY.dll:Namespace.Type.Method[(Type, ...)]</c> and/or
+/// <c>asmtools disasm --method ASSEMBLY.dll:Namespace.Type.Method[(Type, ...)]</c> and/or
 /// <c>--native FILE:SYMBOL</c>: the JIT's code for any method of any assembly (compiled, not run,
 /// fully optimized, in a child process) and the instructions of any routine of a shared library
 /// (ELF, PE) or an assembled object (<c>.o</c>, <c>.obj</c>, relocations named), alone or side by
@@ -43,7 +43,7 @@ internal static class UserDisasm
 
     private static int Fail(int code, string message)
     {
-        Console.Error.WriteLine($"asmkernels: disasm: {message}");
+        Console.Error.WriteLine($"{CommandLine.Program}: disasm: {message}");
         return code;
     }
 
@@ -102,10 +102,10 @@ internal static class UserDisasm
         string assembly = Path.GetFullPath(spec[..(dll + 4)]), member = spec[(dll + 5)..];
         if (!File.Exists(assembly))
             throw new IOException($"{assembly}: no such file");
-        string output = Path.Combine(Path.GetTempPath(), $"asmkernels-method-{Environment.ProcessId}.txt");
+        string output = Path.Combine(Path.GetTempPath(), $"asmtools-method-{Environment.ProcessId}.txt");
         try
         {
-            var start = SelfProcess.StartInfo("jit-method", assembly, member);
+            var start = SelfProcess.StartInfo(typeof(UserDisasm).Assembly, "jit-method", assembly, member);
             int paren = member.IndexOf('(');
             string path = paren < 0 ? member : member[..paren];
             string methodName = path[(path.LastIndexOf('.') + 1)..];
@@ -132,7 +132,7 @@ internal static class UserDisasm
             string compiled = stdout.Trim(); // Namespace.Type:Method, as the JIT names it
             string text = File.Exists(output) ? File.ReadAllText(output) : "";
             error = null;
-            return JitDisassembler.Find(text, compiled, "FullOpts")
+            return JitListing.Find(text, compiled, "FullOpts")
                 ?? throw new InvalidOperationException($"the JIT printed no code for {compiled}");
         }
         finally
@@ -233,7 +233,7 @@ internal static class UserDisasm
         var rows = entries.Select(e =>
         {
             ListingSummary s = ListingSummary.Of(e.Listing, 8);
-            return new[] { e.Name, e.Listing.Origin, $"{s.Instructions}", $"{e.Listing.CodeBytes}", DisasmReport.Loop(s), DisasmReport.Elements(s), s.WidestRegister };
+            return new[] { e.Name, e.Listing.Origin, $"{s.Instructions}", $"{e.Listing.CodeBytes}", ListingSummary.LoopText(s), ListingSummary.ElementsText(s), s.WidestRegister };
         }).ToList();
         if (markdown)
         {

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace AsmKernels.Cli.Disasm;
+namespace AsmKernels.AsmTools;
 
 /// <summary>An exported routine: its address in the image (ELF virtual address or PE RVA) and its size in bytes.</summary>
 /// <param name="Name">The export name.</param>

@@ -1,10 +1,9 @@
 using System.Diagnostics;
-using AsmKernels.Cli.Disasm;
 
-namespace AsmKernels.Cli;
+namespace AsmKernels.AsmTools;
 
 /// <summary>
-/// <c>asmkernels abicheck LIBRARY --symbol NAME --signature SIG [--reference LIBRARY:NAME]</c>: the
+/// <c>asmtools abicheck LIBRARY --symbol NAME --signature SIG [--reference LIBRARY:NAME] [--seed N]</c>: the
 /// project's checkasm core (native/tests/checkasm/abicheck.c on core.c, shipped beside the CLI as
 /// <c>asmk-abicheck</c>) on any routine of any library. An ELF library is checked with the System V
 /// convention by the Linux harness; a PE DLL with Win64 by the Windows harness
@@ -13,46 +12,19 @@ namespace AsmKernels.Cli;
 /// </summary>
 internal static class AbiCheckCommand
 {
-    private const string Usage = "abicheck LIBRARY --symbol NAME --signature SIG [--reference LIBRARY:NAME]\n"
-        + "  SIG: RET (ARG, ...), up to four arguments: in|inout|out T[n], size n, or a scalar T;\n"
-        + "       T: u8 i8 u16 i16 u32 i32 u64 i64 size; e.g. 'u64 (in u64[n], size n)', 'void (inout i64[n], size n, i64)'";
-
-    public static int Run(string[] args)
+    /// <summary>Checks <paramref name="symbol"/> of <paramref name="library"/>, described by <paramref name="signature"/>, optionally against <paramref name="reference"/> (LIBRARY:NAME); the values come bound from the parse result.</summary>
+    public static int Run(string library, string symbol, string signature, string? reference, ulong? seed)
     {
-        string? library = null, symbol = null, signature = null, reference = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string arg = args[i];
-            if (arg is "--symbol" or "--signature" or "--reference")
-            {
-                if (i + 1 >= args.Length)
-                    return Fail($"{arg} needs a value");
-                string value = args[++i];
-                if (arg == "--symbol") symbol = value;
-                else if (arg == "--signature") signature = value;
-                else reference = value;
-            }
-            else if (arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                return Fail($"unknown option '{arg}'");
-            }
-            else if (library is null)
-            {
-                library = arg;
-            }
-            else
-            {
-                return Fail($"unexpected argument '{arg}'");
-            }
-        }
-        if (library is null || symbol is null || signature is null)
-            return Fail("name the library, --symbol and --signature");
         if (!File.Exists(library))
         {
-            Console.Error.WriteLine($"asmkernels: abicheck: {library}: no such file");
+            Console.Error.WriteLine($"{CommandLine.Program}: abicheck: {library}: no such file");
             return 2;
         }
-        var harnessArgs = new List<string> { Path.GetFullPath(library), symbol, signature };
+        var harnessArgs = new List<string>();
+        if (seed is { } n)
+            harnessArgs.AddRange(["--seed", n.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        int libraryAt = harnessArgs.Count;
+        harnessArgs.AddRange([Path.GetFullPath(library), symbol, signature]);
         if (reference is not null)
         {
             int colon = reference.LastIndexOf(':');
@@ -61,7 +33,7 @@ internal static class AbiCheckCommand
             string refLibrary = reference[..colon];
             if (!File.Exists(refLibrary))
             {
-                Console.Error.WriteLine($"asmkernels: abicheck: {refLibrary}: no such file");
+                Console.Error.WriteLine($"{CommandLine.Program}: abicheck: {refLibrary}: no such file");
                 return 2;
             }
             harnessArgs.Add(Path.GetFullPath(refLibrary));
@@ -74,7 +46,7 @@ internal static class AbiCheckCommand
         string harness = Path.Combine(AppContext.BaseDirectory, pe ? "asmk-abicheck.exe" : "asmk-abicheck");
         if (!File.Exists(harness))
         {
-            Console.Error.WriteLine($"asmkernels: abicheck: the {(pe ? "Windows" : "Linux")} harness {harness} is missing (./build.sh builds it{(pe ? " with MinGW-w64" : "")})");
+            Console.Error.WriteLine($"{CommandLine.Program}: abicheck: the {(pe ? "Windows" : "Linux")} harness {harness} is missing (./build.sh builds it{(pe ? " with MinGW-w64" : "")})");
             return 2;
         }
         if (!pe && !OperatingSystem.IsWindows() && (File.GetUnixFileMode(harness) & UnixFileMode.UserExecute) == 0)
@@ -83,7 +55,7 @@ internal static class AbiCheckCommand
             try { File.SetUnixFileMode(harness, File.GetUnixFileMode(harness) | UnixFileMode.UserExecute); }
             catch (Exception e) when (e is UnauthorizedAccessException or IOException)
             {
-                Console.Error.WriteLine($"asmkernels: abicheck: {harness} is not executable and cannot be made so: {e.Message}");
+                Console.Error.WriteLine($"{CommandLine.Program}: abicheck: {harness} is not executable and cannot be made so: {e.Message}");
                 return 2;
             }
         }
@@ -93,14 +65,14 @@ internal static class AbiCheckCommand
             string? wine = FindWine();
             if (wine is null)
             {
-                Console.Error.WriteLine("asmkernels: abicheck: a PE DLL is checked by the Windows harness, and wine is not installed (apt-get install wine64)");
+                Console.Error.WriteLine("asmtools: abicheck: a PE DLL is checked by the Windows harness, and wine is not installed (apt-get install wine64)");
                 return 2;
             }
             start = new ProcessStartInfo(wine);
             start.ArgumentList.Add(harness);
             start.Environment["WINEDEBUG"] = "-all";
-            for (int i = 0; i < harnessArgs.Count; i++)
-                if (i == 0 || (i == 3 && harnessArgs.Count == 5))
+            for (int i = libraryAt; i < harnessArgs.Count; i++)
+                if (i == libraryAt || (i == libraryAt + 3 && harnessArgs.Count == libraryAt + 5))
                     harnessArgs[i] = "Z:" + harnessArgs[i].Replace('/', '\\'); // wine's drive for the Unix root
         }
         else
@@ -178,8 +150,7 @@ internal static class AbiCheckCommand
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"asmkernels: abicheck: {message}");
-        Console.Error.WriteLine($"usage: asmkernels {Usage}");
+        Console.Error.WriteLine($"{CommandLine.Program}: abicheck: {message}");
         return 1;
     }
 }

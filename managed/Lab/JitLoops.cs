@@ -4,11 +4,11 @@ using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
-namespace AsmKernels.Cli;
+namespace AsmKernels.Lab;
 
 /// <summary>
 /// The loops a .NET developer writes for these operations, compiled by the JIT: the peers the
-/// kernels are timed against, and the managed side of <c>asmkernels disasm</c>. Each is its own
+/// kernels are timed against, and the managed side of <c>asmkernels-lab disasm</c>. Each is its own
 /// method (never inlined), so the JIT's listing of it is exactly this loop.
 /// </summary>
 internal static class JitLoops

@@ -1,19 +1,22 @@
 using System.Diagnostics;
 
-namespace AsmKernels.Cli;
+namespace AsmKernels.Terminal;
 
-/// <summary>Starts this CLI again as a child process, with none of the parent's JIT and tiering settings.</summary>
+/// <summary>Starts this program again as a child process, with none of the parent's JIT and tiering settings.</summary>
 internal static class SelfProcess
 {
-    public static ProcessStartInfo StartInfo(params ReadOnlySpan<string> args)
+    /// <summary>A child process of <paramref name="program"/> (an exe assembly) with <paramref name="args"/>.</summary>
+    public static ProcessStartInfo StartInfo(System.Reflection.Assembly program, params ReadOnlySpan<string> args)
     {
-        // Run this CLI again: directly when this process is its app host, else through the dotnet host.
+        // Run the program directly when this process is its app host (under any name), else through
+        // the dotnet host (from a test host, or `dotnet program.dll`).
         string? self = Environment.ProcessPath;
-        bool apphost = self is not null && Path.GetFileNameWithoutExtension(self) is "asmkernels" or "AsmKernels.Cli";
+        bool apphost = self is not null && System.Reflection.Assembly.GetEntryAssembly() == program
+            && !Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
         string host = apphost ? self! : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var start = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (!apphost)
-            start.ArgumentList.Add(typeof(SelfProcess).Assembly.Location);
+            start.ArgumentList.Add(program.Location);
         foreach (string arg in args)
             start.ArgumentList.Add(arg);
         foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("DOTNET_", StringComparison.Ordinal)

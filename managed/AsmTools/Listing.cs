@@ -1,4 +1,4 @@
-namespace AsmKernels.Cli.Disasm;
+namespace AsmKernels.AsmTools;
 
 internal enum LineKind { Label, Instruction, Directive }
 

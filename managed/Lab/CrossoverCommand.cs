@@ -1,4 +1,4 @@
-namespace AsmKernels.Cli;
+namespace AsmKernels.Lab;
 
 /// <summary>
 /// Times, at lengths 1..64, the managed scalar loop against the managed vector loop for each
@@ -15,7 +15,7 @@ internal static class CrossoverCommand
     {
         if (Kernels.GetFallbackReason(KernelOperation.PopCount) is { } why)
         {
-            Console.Error.WriteLine($"asmkernels: crossover needs the native kernels: {why}");
+            Console.Error.WriteLine($"asmkernels-lab: crossover needs the native kernels: {why}");
             return 1;
         }
         Console.WriteLine("native: " + string.Join(", ", Enum.GetValues<KernelOperation>().Select(op => Kernels.GetImplementationName(op, Kernels.GetSelectedIsa(op)))));

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace AsmKernels.Cli.Disasm;
+namespace AsmKernels.Lab;
 
 /// <summary>A listing with its summary and, where it could run here, its time per call.</summary>
 /// <param name="Name">A short name for tables (the export, or <c>Class.Method</c>).</param>
@@ -13,7 +13,7 @@ internal sealed record ReportEntry(string Name, Listing Listing, ListingSummary 
     public double? Nanoseconds { get; set; }
 }
 
-/// <summary>What <c>asmkernels disasm</c> shows for one operation: native listings, JIT listings, timings.</summary>
+/// <summary>What <c>asmkernels-lab disasm</c> shows for one operation: native listings, JIT listings, timings.</summary>
 internal sealed class DisasmReport
 {
     public required DisasmOperation Operation { get; init; }
@@ -69,9 +69,9 @@ internal sealed class DisasmReport
 
     public static string Time(ReportEntry entry) => entry.Nanoseconds is { } ns ? Timing.Format(ns) : "-";
 
-    public static string Loop(ListingSummary s) => s.Loop is { } l ? $"{l.Instructions}" : "none";
+    public static string Loop(ListingSummary s) => ListingSummary.LoopText(s);
 
-    public static string Elements(ListingSummary s) => s.Loop is { } l ? $"{l.ElementsPerIteration}" : "-";
+    public static string Elements(ListingSummary s) => ListingSummary.ElementsText(s);
 
     /// <summary>The listing of <paramref name="symbol"/>, decoded from the loaded library's memory when <paramref name="loaded"/>, else from the file.</summary>
     public static Listing NativeListing(NativeImage image, NativeSymbol symbol, bool loaded)
@@ -90,7 +90,7 @@ internal sealed class DisasmReport
         return code;
     }
 
-    /// <summary><c>AsmKernels.Cli.JitLoops:PopCount</c> as <c>JitLoops.PopCount</c>.</summary>
+    /// <summary><c>AsmKernels.Lab.JitLoops:PopCount</c> as <c>JitLoops.PopCount</c>.</summary>
     private static string ShortName(string jitName)
     {
         string[] parts = jitName.Split(':');

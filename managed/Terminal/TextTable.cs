@@ -1,4 +1,4 @@
-namespace AsmKernels.Cli;
+namespace AsmKernels.Terminal;
 
 /// <summary>A plain-text table: columns of numbers right-aligned, the others left-aligned.</summary>
 internal sealed class TextTable(params string[] headers)

@@ -1,6 +1,6 @@
 using Iced.Intel;
 
-namespace AsmKernels.Cli.Disasm;
+namespace AsmKernels.AsmTools;
 
 /// <summary>Decodes a native routine's bytes with Iced into a <see cref="Listing"/>.</summary>
 internal static class NativeDisassembler

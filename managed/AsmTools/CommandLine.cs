@@ -1,0 +1,54 @@
+using System.CommandLine;
+
+namespace AsmKernels.AsmTools;
+
+/// <summary>
+/// The grammar of <c>asmtools</c>, the assembly tools for any routine of any library: the JIT's
+/// code of any .NET method beside any native routine (<c>disasm</c>), and checkasm's core on any
+/// exported routine (<c>abicheck</c>). Each command binds its values from the parse result.
+/// </summary>
+internal static class CommandLine
+{
+    public const string Program = "asmtools";
+
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr) => Grammar.Run(Program, Build(args), args, stdout, stderr);
+
+    private static RootCommand Build(string[] args)
+    {
+        var root = new RootCommand("AsmKernels' assembly tools: the JIT's code beside hand-written assembly, and checkasm for any routine.");
+        root.SetAction(r =>
+        {
+            r.InvocationConfiguration.Error.WriteLine($"{Program}: name a command (disasm, abicheck); {Program} --help lists them");
+            return 1;
+        });
+
+        var method = new Option<string>("--method") { Description = "ASSEMBLY.dll:Namespace.Type.Method[(parameter types)]: the JIT's code for any method" };
+        var native = new Option<string>("--native") { Description = "FILE:SYMBOL: a routine of a .so, .dll, .o or .obj" };
+        var format = new Option<string>("--format") { Description = "text or markdown" };
+        format.AcceptOnlyFromAmong("text", "markdown");
+        var disasm = new Command("disasm", "the JIT's code for a method beside a native routine, with a summary") { method, native, format };
+        disasm.Validators.Add(r =>
+        {
+            if (r.GetValue(method) is null && r.GetValue(native) is null)
+                r.AddError("give --method, --native or both");
+        });
+        disasm.SetAction(r => UserDisasm.Run(r.GetValue(method), r.GetValue(native), r.GetValue(format)));
+        root.Add(disasm);
+
+        var library = new Argument<string>("library") { Description = "an ELF shared library (System V) or a PE DLL (Win64, under wine on Linux)" };
+        var symbol = new Option<string>("--symbol") { Description = "the routine's exported name", Required = true };
+        var signature = new Option<string>("--signature") { Description = "e.g. 'u64 (in u64[n], size n)': in|inout|out T[n], size n or a scalar T; T: u8 i8 u16 i16 u32 i32 u64 i64 size", Required = true };
+        var reference = new Option<string>("--reference") { Description = "LIBRARY:NAME of a routine that must give the same results" };
+        var seed = new Option<ulong?>("--seed") { Description = "the harness's random seed (each run prints its own)" };
+        var abicheck = new Command("abicheck", "checkasm for any routine: callee-saved registers, guard pages, vzeroupper, results against a reference")
+        {
+            library, symbol, signature, reference, seed,
+        };
+        abicheck.SetAction(r => AbiCheckCommand.Run(r.GetValue(library)!, r.GetValue(symbol)!, r.GetValue(signature)!, r.GetValue(reference), r.GetValue(seed)));
+        root.Add(abicheck);
+
+        // The child process of disasm --method: not for people.
+        root.Add(ProgramHost.Hidden("jit-method", () => args.Length == 3 ? UserDisasm.ChildCompile(args[1], args[2]) : 1));
+        return root;
+    }
+}

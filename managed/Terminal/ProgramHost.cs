@@ -1,0 +1,114 @@
+namespace AsmKernels.Terminal;
+
+/// <summary>
+/// A file or stream that cannot be used (missing, a directory, no permission, not whole codes):
+/// one line naming it, exit code 2.
+/// </summary>
+internal sealed class FileFailure(string message) : Exception(message);
+
+/// <summary>
+/// The entry point the programs share: no exception escapes as a stack trace. Each prints one line
+/// naming the cause and exits with 2 for I/O errors (a missing file, a closed standard input, an
+/// output pipe closed early) and 1 for usage errors.
+/// </summary>
+internal static class ProgramHost
+{
+    public static int Run(string name, Func<int> run)
+    {
+        if (OperatingSystem.IsWindows())
+            Console.OutputEncoding = System.Text.Encoding.UTF8; // the tables print µs
+        try
+        {
+            return run();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FileFailure)
+        {
+            return Fail(name, 2, e);
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException or OverflowException)
+        {
+            return Fail(name, 1, e);
+        }
+        catch (Exception e)
+        {
+            return Fail(name, 2, e);
+        }
+    }
+
+    private static int Fail(string name, int exitCode, Exception e)
+    {
+        try
+        {
+            Console.Error.WriteLine($"{name}: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+        }
+        catch (IOException)
+        {
+            // stderr is gone too: the exit code is all that is left
+        }
+        return exitCode;
+    }
+
+    /// <summary>A command that only runs, with no arguments or options.</summary>
+    public static System.CommandLine.Command Simple(string name, string description, Func<int> run)
+    {
+        var command = new System.CommandLine.Command(name, description);
+        command.SetAction(_ => run());
+        return command;
+    }
+
+    /// <summary>A child-process command, not for people: every token goes to it as it is.</summary>
+    public static System.CommandLine.Command Hidden(string name, Func<int> run)
+    {
+        var command = new System.CommandLine.Command(name) { Hidden = true, TreatUnmatchedTokensAsErrors = false };
+        command.Add(new System.CommandLine.Argument<string[]>("arguments") { Arity = System.CommandLine.ArgumentArity.ZeroOrMore });
+        command.SetAction(_ => run());
+        return command;
+    }
+
+    /// <summary>Parses and runs; exceptions reach <see cref="Run"/>'s handler (one line), not a stack trace.</summary>
+    public static int Invoke(System.CommandLine.RootCommand root, string[] args) =>
+        root.Parse(args).Invoke(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+
+/// <summary>
+/// Runs a grammar on arguments: parse errors (an unknown option, a missing argument, a value a
+/// validator refuses) print one line each and the command's usage, derived from the grammar, on
+/// stderr with exit code 1, before anything runs; otherwise the command's action runs with
+/// <paramref name="stdout"/> and <paramref name="stderr"/> as its writers.
+/// </summary>
+internal static class Grammar
+{
+    public static int Run(string program, System.CommandLine.RootCommand root, string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        System.CommandLine.ParseResult result = root.Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            foreach (System.CommandLine.Parsing.ParseError error in result.Errors)
+                stderr.WriteLine($"{program}: {error.Message}");
+            stderr.WriteLine($"usage: {Usage(program, result.CommandResult.Command)}");
+            stderr.WriteLine($"{program} {(result.CommandResult.Command is System.CommandLine.RootCommand ? "" : result.CommandResult.Command.Name + " ")}--help: every argument and option");
+            return 1;
+        }
+        return result.Invoke(new System.CommandLine.InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr });
+    }
+
+    /// <summary>One line of usage from the grammar: <c>program command &lt;argument&gt; --required VALUE [--option VALUE] [--flag]</c>.</summary>
+    public static string Usage(string program, System.CommandLine.Command command)
+    {
+        var parts = new List<string> { program };
+        if (command is System.CommandLine.RootCommand)
+            parts.Add("<command>");
+        else
+            parts.Add(command.Name);
+        foreach (System.CommandLine.Argument argument in command.Arguments)
+            parts.Add(argument.Arity.MinimumNumberOfValues == 0 ? $"[<{argument.Name}>]" : $"<{argument.Name}>");
+        foreach (System.CommandLine.Option option in command.Options)
+        {
+            if (option.Hidden || option.Name is "--help" or "-h" or "-?" or "--version")
+                continue;
+            string text = option.ValueType == typeof(bool) ? option.Name : $"{option.Name} {option.Name.TrimStart('-').ToUpperInvariant()}";
+            parts.Add(option.Required ? text : $"[{text}]");
+        }
+        return string.Join(' ', parts);
+    }
+}
