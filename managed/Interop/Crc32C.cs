@@ -19,10 +19,10 @@ public static class Checksums
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static uint Crc32C(ReadOnlySpan<byte> data, uint crc = 0)
     {
-        nint kernel = Crc32CKernels.Bound;
-        if (kernel == 0 || data.Length < Crc32CKernels.NativeFrom)
-            return ~Crc32CKernels.Managed(~crc, data);
-        return ~Crc32CKernels.Native(kernel, ~crc, data);
+        nint kernel = Crc32CPaths.Bound;
+        if (kernel == 0 || data.Length < Crc32CPaths.NativeFrom)
+            return ~Crc32CPaths.Managed(~crc, data);
+        return ~Crc32CPaths.Native(kernel, ~crc, data);
     }
 
     /// <summary>
@@ -38,7 +38,7 @@ public static class Checksums
     public static uint Crc32CCombine(uint crcA, uint crcB, long lengthB)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lengthB);
-        return Crc32CKernels.Shift(crcA, lengthB) ^ crcB;
+        return Crc32CPaths.Shift(crcA, lengthB) ^ crcB;
     }
 }
 
@@ -53,7 +53,7 @@ public static partial class Kernels
     public static uint Crc32C(IsaLevel isa, ReadOnlySpan<byte> data, uint crc = 0)
     {
         nint kernel = Dispatch.Require(KernelOperation.Crc32C, isa);
-        return ~(kernel == 0 ? Crc32CKernels.Managed(~crc, data) : Crc32CKernels.Native(kernel, ~crc, data));
+        return ~(kernel == 0 ? Crc32CPaths.Managed(~crc, data) : Crc32CPaths.Native(kernel, ~crc, data));
     }
 }
 
@@ -71,7 +71,7 @@ public static partial class Kernels
     /// <exception cref="ArgumentException"><paramref name="kernel"/> is not a CRC-32C kernel of this library.</exception>
     /// <exception cref="PlatformNotSupportedException">The kernel cannot run here; the message says why.</exception>
     public static uint Crc32C(string kernel, ReadOnlySpan<byte> data, uint crc = 0) =>
-        ~Crc32CKernels.Native(Dispatch.RequireKernel(KernelOperation.Crc32C, kernel), ~crc, data);
+        ~Crc32CPaths.Native(Dispatch.RequireKernel(KernelOperation.Crc32C, kernel), ~crc, data);
 }
 
 /// <summary>
@@ -79,7 +79,7 @@ public static partial class Kernels
 /// managed loop over <see cref="BitOperations.Crc32C(uint, ulong)"/> (the reference path, and the
 /// path for short inputs), and the call of a native kernel.
 /// </summary>
-internal static unsafe class Crc32CKernels
+internal static unsafe class Crc32CPaths
 {
     /// <summary>
     /// From this many bytes the single-chain kernel (<c>asmk_crc32c_sse42</c>, the one that needs no
@@ -173,11 +173,11 @@ internal static unsafe class Crc32CKernels
         {
             nuint n = (nuint)data.Length;
             return data.Length <= Dispatch.SuppressGCTransitionMaxBytes
-                ? ((Crc32CKernelFast)kernel)(crc, p, n)
+                ? ((Crc32CEntryFast)kernel)(crc, p, n)
                 : WithTransition(kernel, crc, p, n);
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static uint WithTransition(nint kernel, uint crc, byte* p, nuint n) => ((Crc32CKernel)kernel)(crc, p, n);
+    private static uint WithTransition(nint kernel, uint crc, byte* p, nuint n) => ((Crc32CEntry)kernel)(crc, p, n);
 }

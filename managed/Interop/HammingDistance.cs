@@ -21,7 +21,7 @@ public static partial class BitOps
     {
         if (a.Length != b.Length)
             ThrowLengthMismatch(a.Length, b.Length);
-        return a.Length < HammingKernels.VectorFrom ? HammingKernels.Scalar(a, b) : HammingKernels.Long(a, b);
+        return a.Length < HammingPaths.VectorFrom ? HammingPaths.Scalar(a, b) : HammingPaths.Long(a, b);
     }
 
     /// <summary>Counts the bit positions in which <paramref name="a"/> and <paramref name="b"/> differ, including a final partial word.</summary>
@@ -61,7 +61,7 @@ public static partial class Kernels
         if (a.Length != b.Length)
             BitOps.ThrowLengthMismatch(a.Length, b.Length);
         nint kernel = Dispatch.Require(KernelOperation.HammingDistance, isa);
-        return kernel == 0 ? HammingKernels.Scalar(a, b) : HammingKernels.Native(kernel, a, b);
+        return kernel == 0 ? HammingPaths.Scalar(a, b) : HammingPaths.Native(kernel, a, b);
     }
 
     /// <summary>Computes the Hamming distance of <paramref name="a"/> and <paramref name="b"/> with one named kernel (see <see cref="GetKernels(KernelOperation)"/>). For comparing kernels.</summary>
@@ -75,7 +75,7 @@ public static partial class Kernels
     {
         if (a.Length != b.Length)
             BitOps.ThrowLengthMismatch(a.Length, b.Length);
-        return HammingKernels.Native(Dispatch.RequireKernel(KernelOperation.HammingDistance, kernel), a, b);
+        return HammingPaths.Native(Dispatch.RequireKernel(KernelOperation.HammingDistance, kernel), a, b);
     }
 }
 
@@ -84,10 +84,10 @@ public static partial class Kernels
 /// shortest inputs), the managed vector loop (PopCount's, on <c>a ^ b</c>), and the call of a
 /// native kernel. Callers have checked that the lengths are equal.
 /// </summary>
-internal static unsafe class HammingKernels
+internal static unsafe class HammingPaths
 {
-    /// <summary>From this many words the vector loop runs instead of the scalar one (as <see cref="PopCountKernels.VectorFrom"/>).</summary>
-    public const int VectorFrom = PopCountKernels.VectorFrom;
+    /// <summary>From this many words the vector loop runs instead of the scalar one (as <see cref="PopCountPaths.VectorFrom"/>).</summary>
+    public const int VectorFrom = PopCountPaths.VectorFrom;
 
     /// <summary>
     /// From this many words the native kernel runs (when one is bound): <c>asmkernels crossover</c>
@@ -116,7 +116,7 @@ internal static unsafe class HammingKernels
         return even + odd;
     }
 
-    /// <summary>Inputs from <see cref="VectorFrom"/> words: the vector loop, or the kernel from <see cref="NativeFrom"/> (out of line, as <see cref="PopCountKernels.Long"/>).</summary>
+    /// <summary>Inputs from <see cref="VectorFrom"/> words: the vector loop, or the kernel from <see cref="NativeFrom"/> (out of line, as <see cref="PopCountPaths.Long"/>).</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     public static ulong Long(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
     {
@@ -124,13 +124,13 @@ internal static unsafe class HammingKernels
         return kernel == 0 || a.Length < NativeFrom ? Vector(a, b) : Native(kernel, a, b);
     }
 
-    /// <summary>The managed vector loop (<see cref="PopCountKernels.CountBits"/> on <c>a ^ b</c>); the scalar loop without AVX2.</summary>
+    /// <summary>The managed vector loop (<see cref="PopCountPaths.CountBits"/> on <c>a ^ b</c>); the scalar loop without AVX2.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // its own first-call compilation, only when 17..39 words come
     public static ulong Vector(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
     {
         if (!Avx2.IsSupported)
             return Scalar(a, b);
-        return PopCountKernels.CountBits(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), (nuint)a.Length, hamming: true);
+        return PopCountPaths.CountBits(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), (nuint)a.Length, hamming: true);
     }
 
     /// <summary>Pins both spans and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/> per span.</summary>
@@ -142,11 +142,11 @@ internal static unsafe class HammingKernels
         {
             nuint n = (nuint)a.Length;
             return a.Length <= Dispatch.SuppressGCTransitionMaxBytes / sizeof(ulong)
-                ? ((HammingDistanceKernelFast)kernel)(pa, pb, n)
+                ? ((HammingDistanceEntryFast)kernel)(pa, pb, n)
                 : WithTransition(kernel, pa, pb, n);
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static ulong WithTransition(nint kernel, ulong* a, ulong* b, nuint n) => ((HammingDistanceKernel)kernel)(a, b, n);
+    private static ulong WithTransition(nint kernel, ulong* a, ulong* b, nuint n) => ((HammingDistanceEntry)kernel)(a, b, n);
 }

@@ -85,7 +85,7 @@ internal static unsafe partial class HammingScan
         fixed (ulong* q = query, c = codes, h = hits)
         {
             var job = new ScanJob { Query = q, Words = (ulong)query.Length, Threshold = threshold, FirstIndex = (ulong)firstIndex, Hits = h, Flags = flags };
-            return (int)((HammingScanKernel)kernel)(&job, c, (nuint)count);
+            return (int)((HammingScanEntry)kernel)(&job, c, (nuint)count);
         }
     }
 

@@ -16,10 +16,10 @@ public static partial class Int64Ops
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // short inputs cost what the JIT's own loop costs
     public static void IncrementBy(Span<long> data, long value)
     {
-        if (data.Length < IncrementKernels.VectorFrom)
-            IncrementKernels.Scalar(data, value);
+        if (data.Length < IncrementPaths.VectorFrom)
+            IncrementPaths.Scalar(data, value);
         else
-            IncrementKernels.Long(data, value);
+            IncrementPaths.Long(data, value);
     }
 
     /// <summary>Returns a new array holding <c>source[i] + value</c>; <paramref name="source"/> is left untouched.</summary>
@@ -63,9 +63,9 @@ public static partial class Kernels
     {
         nint kernel = Dispatch.Require(KernelOperation.IncrementBy, isa);
         if (kernel == 0)
-            IncrementKernels.Scalar(data, value);
+            IncrementPaths.Scalar(data, value);
         else
-            IncrementKernels.Native(kernel, data, value);
+            IncrementPaths.Native(kernel, data, value);
     }
 
     /// <summary>Adds <paramref name="value"/> to every element of <paramref name="data"/> with one named kernel (see <see cref="GetKernels(KernelOperation)"/>). For comparing kernels.</summary>
@@ -75,7 +75,7 @@ public static partial class Kernels
     /// <exception cref="ArgumentException"><paramref name="kernel"/> is not an IncrementBy kernel of this library.</exception>
     /// <exception cref="PlatformNotSupportedException">The kernel cannot run here; the message says why.</exception>
     public static void IncrementBy(string kernel, Span<long> data, long value) =>
-        IncrementKernels.Native(Dispatch.RequireKernel(KernelOperation.IncrementBy, kernel), data, value);
+        IncrementPaths.Native(Dispatch.RequireKernel(KernelOperation.IncrementBy, kernel), data, value);
 }
 
 /// <summary>
@@ -89,7 +89,7 @@ public static partial class Kernels
 /// elements they share with the loop receive the same sums twice, computed from the original
 /// values. It is compiled fully optimized on its first call.
 /// </remarks>
-internal static unsafe class IncrementKernels
+internal static unsafe class IncrementPaths
 {
     /// <summary>
     /// From this many elements the vector loop runs instead of the scalar one: <c>asmkernels
@@ -140,14 +140,14 @@ internal static unsafe class IncrementKernels
         {
             nuint n = (nuint)data.Length;
             if (data.Length <= Dispatch.SuppressGCTransitionMaxBytes / sizeof(long))
-                ((IncrementByKernelFast)kernel)(p, n, value);
+                ((IncrementByEntryFast)kernel)(p, n, value);
             else
                 WithTransition(kernel, p, n, value);
         }
     }
 
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WithTransition(nint kernel, long* p, nuint n, long value) => ((IncrementByKernel)kernel)(p, n, value);
+    private static void WithTransition(nint kernel, long* p, nuint n, long value) => ((IncrementByEntry)kernel)(p, n, value);
 
     /// <summary>Adds <paramref name="value"/> to every element with the widest accelerated vector type.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Long: one call from the public API

@@ -4,20 +4,20 @@
 #nullable enable
 
 // PopCount: uint64_t (const uint64_t *data, size_t count)
-global using unsafe PopCountKernel = delegate* unmanaged<ulong*, nuint, ulong>;
-global using unsafe PopCountKernelFast = delegate* unmanaged[SuppressGCTransition]<ulong*, nuint, ulong>;
+global using unsafe PopCountEntry = delegate* unmanaged<ulong*, nuint, ulong>;
+global using unsafe PopCountEntryFast = delegate* unmanaged[SuppressGCTransition]<ulong*, nuint, ulong>;
 // HammingDistance: uint64_t (const uint64_t *a, const uint64_t *b, size_t count)
-global using unsafe HammingDistanceKernel = delegate* unmanaged<ulong*, ulong*, nuint, ulong>;
-global using unsafe HammingDistanceKernelFast = delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, nuint, ulong>;
+global using unsafe HammingDistanceEntry = delegate* unmanaged<ulong*, ulong*, nuint, ulong>;
+global using unsafe HammingDistanceEntryFast = delegate* unmanaged[SuppressGCTransition]<ulong*, ulong*, nuint, ulong>;
 // IncrementBy: void (int64_t *data, size_t count, int64_t value)
-global using unsafe IncrementByKernel = delegate* unmanaged<long*, nuint, long, void>;
-global using unsafe IncrementByKernelFast = delegate* unmanaged[SuppressGCTransition]<long*, nuint, long, void>;
+global using unsafe IncrementByEntry = delegate* unmanaged<long*, nuint, long, void>;
+global using unsafe IncrementByEntryFast = delegate* unmanaged[SuppressGCTransition]<long*, nuint, long, void>;
 // Crc32C: uint32_t (uint32_t crc, const void *data, size_t count)
-global using unsafe Crc32CKernel = delegate* unmanaged<uint, byte*, nuint, uint>;
-global using unsafe Crc32CKernelFast = delegate* unmanaged[SuppressGCTransition]<uint, byte*, nuint, uint>;
+global using unsafe Crc32CEntry = delegate* unmanaged<uint, byte*, nuint, uint>;
+global using unsafe Crc32CEntryFast = delegate* unmanaged[SuppressGCTransition]<uint, byte*, nuint, uint>;
 // HammingScan: size_t (const asmk_scan *scan, const uint64_t *codes, size_t count)
-global using unsafe HammingScanKernel = delegate* unmanaged<AsmKernels.HammingScan.ScanJob*, ulong*, nuint, nuint>;
-global using unsafe HammingScanKernelFast = delegate* unmanaged[SuppressGCTransition]<AsmKernels.HammingScan.ScanJob*, ulong*, nuint, nuint>;
+global using unsafe HammingScanEntry = delegate* unmanaged<AsmKernels.HammingScan.ScanJob*, ulong*, nuint, nuint>;
+global using unsafe HammingScanEntryFast = delegate* unmanaged[SuppressGCTransition]<AsmKernels.HammingScan.ScanJob*, ulong*, nuint, nuint>;
 
 namespace AsmKernels;
 

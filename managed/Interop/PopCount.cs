@@ -13,7 +13,7 @@ public static partial class BitOps
     /// <returns>The number of 1 bits.</returns>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // short inputs cost what the JIT's own loop costs
     public static ulong PopCount(ReadOnlySpan<ulong> data) =>
-        data.Length < PopCountKernels.VectorFrom ? PopCountKernels.Scalar(data) : PopCountKernels.Long(data);
+        data.Length < PopCountPaths.VectorFrom ? PopCountPaths.Scalar(data) : PopCountPaths.Long(data);
 
     /// <summary>Counts the set bits in <paramref name="data"/>, including a final partial word.</summary>
     /// <param name="data">The bytes to count; any length, any alignment.</param>
@@ -45,7 +45,7 @@ public static partial class Kernels
     public static ulong PopCount(IsaLevel isa, ReadOnlySpan<ulong> data)
     {
         nint kernel = Dispatch.Require(KernelOperation.PopCount, isa);
-        return kernel == 0 ? PopCountKernels.Scalar(data) : PopCountKernels.Native(kernel, data);
+        return kernel == 0 ? PopCountPaths.Scalar(data) : PopCountPaths.Native(kernel, data);
     }
 
     /// <summary>Counts the set bits in <paramref name="data"/> with one named kernel (see <see cref="GetKernels(KernelOperation)"/>). For comparing kernels.</summary>
@@ -55,7 +55,7 @@ public static partial class Kernels
     /// <exception cref="ArgumentException"><paramref name="kernel"/> is not a PopCount kernel of this library.</exception>
     /// <exception cref="PlatformNotSupportedException">The kernel cannot run here; the message says why.</exception>
     public static ulong PopCount(string kernel, ReadOnlySpan<ulong> data) =>
-        PopCountKernels.Native(Dispatch.RequireKernel(KernelOperation.PopCount, kernel), data);
+        PopCountPaths.Native(Dispatch.RequireKernel(KernelOperation.PopCount, kernel), data);
 }
 
 /// <summary>
@@ -70,7 +70,7 @@ public static partial class Kernels
 /// (<see cref="MethodImplOptions.AggressiveOptimization"/>): a short-lived process never sees them
 /// at tier 0.
 /// </remarks>
-internal static unsafe class PopCountKernels
+internal static unsafe class PopCountPaths
 {
     /// <summary>
     /// From this many words the vector loop runs instead of the scalar one. Up to 16 words (64- to
@@ -139,7 +139,7 @@ internal static unsafe class PopCountKernels
         {
             nuint n = (nuint)data.Length;
             return data.Length <= Dispatch.SuppressGCTransitionMaxBytes / sizeof(ulong)
-                ? ((PopCountKernelFast)kernel)(p, n)
+                ? ((PopCountEntryFast)kernel)(p, n)
                 : WithTransition(kernel, p, n);
         }
     }
@@ -147,7 +147,7 @@ internal static unsafe class PopCountKernels
     // A method with a normal-transition call sets up a call frame in its prolog on every call:
     // kept apart, the short path pays only for its call (docs/call-cost.md).
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static ulong WithTransition(nint kernel, ulong* p, nuint n) => ((PopCountKernel)kernel)(p, n);
+    private static ulong WithTransition(nint kernel, ulong* p, nuint n) => ((PopCountEntry)kernel)(p, n);
 
     /// <summary>
     /// Set bits of the words at <paramref name="a"/> (or of <c>a ^ b</c>), four per step: each

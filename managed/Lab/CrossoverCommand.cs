@@ -90,13 +90,13 @@ internal static class CrossoverCommand
         return
         [
             reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.PopCount(IsaLevel.Scalar, a); return s; },
-            reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += PopCountKernels.Vector(a); return s; },
+            reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += PopCountPaths.Vector(a); return s; },
             reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.PopCount(pop, a); return s; },
             reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(IsaLevel.Scalar, a, b); return s; },
-            reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += HammingKernels.Vector(a, b); return s; },
+            reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += HammingPaths.Vector(a, b); return s; },
             reps => { ulong s = 0; for (int i = 0; i < reps; i++) s += Kernels.HammingDistance(ham, a, b); return s; },
             reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(IsaLevel.Scalar, c, 1); return (ulong)c[0]; },
-            reps => { for (int i = 0; i < reps; i++) IncrementKernels.Vector(c, 1); return (ulong)c[0]; },
+            reps => { for (int i = 0; i < reps; i++) IncrementPaths.Vector(c, 1); return (ulong)c[0]; },
             reps => { for (int i = 0; i < reps; i++) Kernels.IncrementBy(inc, c, 1); return (ulong)c[0]; },
         ];
     }

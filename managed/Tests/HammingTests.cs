@@ -25,12 +25,12 @@ public class HammingTests
         {
             var a = Reference.Words(bufA, offset, n);
             var b = Reference.Words(bufB, (offset * 5 + 3) % 64, n);
-            ulong got = HammingKernels.Vector(a, b), want = Reference.Hamming(a, b);
+            ulong got = HammingPaths.Vector(a, b), want = Reference.Hamming(a, b);
             Assert.True(got == want, $"length {n} offset {offset}: got {got}, want {want}");
         }
         // Every bit differs: the largest byte counts, around the 31-step (124-word) fold.
         foreach (int n in new[] { 123, 124, 125, 127, 128, 248, 252, 1000 })
-            Assert.Equal(64UL * (ulong)n, HammingKernels.Vector(Enumerable.Repeat(ulong.MaxValue, n).ToArray(), new ulong[n]));
+            Assert.Equal(64UL * (ulong)n, HammingPaths.Vector(Enumerable.Repeat(ulong.MaxValue, n).ToArray(), new ulong[n]));
     }
 
     [SkippableTheory]

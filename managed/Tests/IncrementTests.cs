@@ -63,8 +63,8 @@ public class IncrementTests
     [Fact, Trait("Category", "Api")]
     public void Api_is_exact_on_both_sides_of_the_native_threshold()
     {
-        // Above IncrementKernels.NativeFrom the public API calls the kernel; below it, the vector loop.
-        foreach (int n in new[] { IncrementKernels.NativeFrom - 1, IncrementKernels.NativeFrom + 13 })
+        // Above IncrementPaths.NativeFrom the public API calls the kernel; below it, the vector loop.
+        foreach (int n in new[] { IncrementPaths.NativeFrom - 1, IncrementPaths.NativeFrom + 13 })
         {
             long[] buffer = new long[n + 2];
             for (int i = 0; i < buffer.Length; i++) buffer[i] = i * 0x9E37_79B9L;
