@@ -1,10 +1,11 @@
 # build.ps1 - the one entry point on Windows; the same verbs as build.sh.
 #
 #   .\build.ps1          check the build tools, build native + managed
-#   .\build.ps1 test     build, then CTest (native: checkasm with MinGW-w64 gcc; MSVC builds skip it),
-#                        xunit (managed), and the public-API tests again under
-#                        ASMKERNELS_MAX_ISA=scalar, sse2, sse4.2, avx2, with the JIT held to 256-bit vectors,
-#                        with its AVX2 off, and with no native library; ends with "tests: N passed, N failed[, N skipped]"
+#   .\build.ps1 test     build, then every suite of scripts\test-matrix.txt, the list build.sh runs:
+#                        CTest (native: checkasm with MinGW-w64 gcc; MSVC builds skip it), xunit
+#                        under each setting; the Linux-only groups (wine, qemu-user, the package)
+#                        are counted as skipped, with the reason; each suite's counts come from
+#                        its XML report; ends with "tests: N passed, N failed[, N skipped]"
 #   .\build.ps1 run      build, then `asmkernels-lab demo`
 #   .\build.ps1 bench [--quick | --calls | --short | --crc | --search | --cold [N]]
 #                        BenchmarkDotNet suite; writes docs\benchmarks.md and docs\benchmarks.svg
@@ -17,12 +18,15 @@
 #                        POSIX shell with head and grep (the script filters the CSV through them).
 #   .\build.ps1 disasm [--jit tier1|fullopts] [--size N]
 #                        writes docs\disasm\<op>.md: each kernel beside the JIT's code (asmkernels-lab disasm --all)
+#   .\build.ps1 pack     build\feed\: the package and the two tools, as build.sh packs them; the package
+#                        also carries the Linux library, built on Linux: name it with
+#                        ASMKERNELS_LINUX_NATIVE=<path to libasmkernels.so>
 #   .\build.ps1 clean    remove every build output
 #
 # Needs on PATH: nasm, cmake (with ctest), a C toolchain (MinGW-w64 gcc, or MSVC from a developer
 # prompt), and the .NET 10 SDK.
 param(
-    [ValidateSet('build', 'test', 'run', 'bench', 'disasm', 'clean', 'help')][string]$Verb = 'build',
+    [ValidateSet('build', 'test', 'run', 'bench', 'disasm', 'pack', 'clean', 'help')][string]$Verb = 'build',
     [Parameter(ValueFromRemainingArguments = $true)][string[]]$Rest = @()
 )
 
@@ -71,19 +75,35 @@ function Invoke-Build {
 
 $script:Passed = 0; $script:Failed = 0; $script:Skipped = 0
 
-function Invoke-CTest {
-    Say 'native tests (CTest)'
-    $out = & ctest --test-dir $NativeDir -C $Config --output-on-failure 2>&1 | Out-String
-    $rc = $LASTEXITCODE
-    Write-Host $out
-    if ($out -match '(\d+) tests failed out of (\d+)') {
-        $failed = [int]$Matches[1]; $total = [int]$Matches[2]
-        $skipped = ([regex]::Matches($out, '\((Skipped|Disabled)\)\s*$', 'Multiline')).Count
-        $script:Passed += $total - $failed - $skipped; $script:Failed += $failed; $script:Skipped += $skipped
-        if ($rc -ne 0 -and $failed -eq 0) { $script:Failed += 1 }
+$script:SkipReasons = @()
+
+# Adds the counts of one XML test report: a TRX of dotnet test or CTest's JUnit report.
+function Add-Counts([string]$Kind, [string]$File, [string]$Label) {
+    if (-not (Test-Path $File)) { $script:Failed += 1; Say "$Label wrote no report: counted as one failure"; return -1 }
+    $xml = [xml](Get-Content $File -Raw)
+    if ($Kind -eq 'trx') {
+        $c = $xml.TestRun.ResultSummary.Counters
+        $passed = [int]$c.passed; $failed = [int]$c.failed; $skipped = [int]$c.total - $passed - $failed
     } else {
-        $script:Failed += 1; Say "CTest printed no summary (exit $rc): counted as one failure"
+        $suite = $xml.testsuite
+        $failed = [int]$suite.failures; $skipped = [int]$suite.skipped + [int]$suite.disabled
+        $passed = [int]$suite.tests - $failed - $skipped
     }
+    $script:Passed += $passed; $script:Failed += $failed; $script:Skipped += $skipped
+    Say "${Label}: $passed passed, $failed failed, $skipped skipped"
+    return $failed
+}
+
+function Invoke-CTest([string]$Label) {
+    Say "native tests (CTest): $Label"
+    $results = Join-Path $Build 'test-results'
+    New-Item -ItemType Directory -Force $results | Out-Null
+    $report = Join-Path $results 'ctest-native.xml'
+    Remove-Item $report -ErrorAction SilentlyContinue
+    & ctest --test-dir $NativeDir -C $Config --output-on-failure --output-junit $report
+    $rc = $LASTEXITCODE
+    $failed = Add-Counts 'junit' $report "CTest ($Label)"
+    if ($rc -ne 0 -and $failed -eq 0) { $script:Failed += 1; Say "ctest exited $rc with no failed test" }
 }
 
 function Invoke-XUnit([string]$Name, [string]$Label, [hashtable]$Environment = @{}, [string[]]$Extra = @()) {
@@ -100,33 +120,63 @@ function Invoke-XUnit([string]$Name, [string]$Label, [hashtable]$Environment = @
     } finally {
         foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
     }
-    if (-not (Test-Path $trx)) { $script:Failed += 1; Say "xunit ($Label) wrote no results: counted as one failure"; return }
-    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
-    $other = [int]$counters.total - [int]$counters.passed - [int]$counters.failed
-    $script:Passed += [int]$counters.passed; $script:Failed += [int]$counters.failed; $script:Skipped += $other
-    Say "xunit ($Label): $($counters.passed) passed, $($counters.failed) failed, $other skipped"
+    Add-Counts 'trx' $trx "xunit ($Label)" | Out-Null
 }
 
+# Every suite of scripts\test-matrix.txt, in order: the list build.sh runs too.
 function Invoke-Tests {
     Invoke-Build
-    Invoke-CTest
-    Invoke-XUnit 'all' 'all tests, default dispatch'
-    foreach ($cap in 'scalar', 'sse2', 'sse4.2', 'avx2') {
-        Invoke-XUnit "api-$cap" "public API with ASMKERNELS_MAX_ISA=$cap" @{ ASMKERNELS_MAX_ISA = $cap } @('--filter', 'Category=Api')
+    foreach ($line in Get-Content (Join-Path $Root 'scripts/test-matrix.txt')) {
+        if ($line -match '^\s*(#|$)') { continue }
+        $f = @($line -split '\|' | ForEach-Object { $_.Trim() })
+        switch ($f[0]) {
+            'ctest' { Invoke-CTest $f[1] }
+            'linux' { $script:Skipped += 1; $script:SkipReasons += "$($f[2]): Linux only (build.sh runs $($f[1]))" }
+            'xunit' {
+                $environment = @{}
+                if ($f[3] -ne '-') {
+                    foreach ($setting in $f[3] -split ' ') {
+                        $name, $value = $setting -split '=', 2
+                        $environment[$name] = $value.Replace('{build}', $Build).Replace('{native}', 'libasmkernels.dll')
+                    }
+                }
+                $extra = if ($f[4] -eq '-') { @() } else { @($f[4] -split ' ') }
+                Invoke-XUnit $f[1] $f[2] $environment $extra
+            }
+            default { Die "scripts/test-matrix.txt: unknown suite kind '$($f[0])'" }
+        }
     }
-    # The managed vector loop takes Vector256 where the JIT has no 512-bit vectors.
-    Invoke-XUnit 'api-vec256' 'public API with the JIT limited to 256-bit vectors' @{ DOTNET_PreferredVectorBitWidth = '256' } @('--filter', 'Category=Api')
-    Invoke-XUnit 'api-noavx2' "public API with the JIT's AVX2 off" @{ DOTNET_EnableAVX2 = '0' } @('--filter', 'Category=Api')
-    Invoke-XUnit 'api-nolib' 'public API with no native library' @{ ASMKERNELS_NATIVE_PATH = (Join-Path $Build 'no-such-dir\libasmkernels.dll') } @('--filter', 'Category=Api')
+    foreach ($reason in $script:SkipReasons) { Say "skipped: $reason" }
     $summary = "tests: $script:Passed passed, $script:Failed failed"
     if ($script:Skipped -gt 0) { $summary += ", $script:Skipped skipped" }
     Write-Host $summary
     if ($script:Failed -gt 0) { exit 1 }
 }
 
+# build\feed\: the package (with the Windows DLL built here and the Linux library named by
+# ASMKERNELS_LINUX_NATIVE) and the two tools, each pack with a version of its own.
+function Invoke-Pack {
+    Invoke-Build
+    $linux = $env:ASMKERNELS_LINUX_NATIVE
+    if (-not $linux -or -not (Test-Path $linux)) {
+        Die 'the package carries the Linux library too: build it on Linux (./build.sh) and set ASMKERNELS_LINUX_NATIVE to its libasmkernels.so'
+    }
+    $dll = Get-ChildItem -Path $NativeDir -Recurse -Filter 'libasmkernels.dll' | Select-Object -First 1
+    $feed = Join-Path $Build 'feed'
+    Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $feed
+    $version = "0.1.0-dev.$((Get-Date).ToUniversalTime().ToString('yyyyMMddHHmmss'))"
+    $props = @("-p:Version=$version", "-p:AsmkLinuxNative=$linux", "-p:AsmkWindowsNative=$($dll.FullName)")
+    foreach ($project in 'Interop/AsmKernels.csproj', 'Cli/Cli.csproj', 'AsmTools/AsmTools.csproj') {
+        Invoke-Checked dotnet (@('pack', (Join-Path $Root "managed/$project"), '-c', $Config, '-o', $feed, '-v', 'quiet', '-nologo') + $props)
+    }
+    Set-Content -Path (Join-Path $feed 'VERSION') -Value $version
+    Say "package: $feed (version $version)"
+}
+
 switch ($Verb) {
     'build' { Invoke-Build }
     'test' { Invoke-Tests }
+    'pack' { Invoke-Pack }
     'run' { Invoke-Build; & $Lab demo; exit $LASTEXITCODE }
     'bench' {
         Invoke-Build

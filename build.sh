@@ -2,16 +2,12 @@
 # build.sh - the one entry point on Linux: dependencies, build, test, run.
 #
 #   ./build.sh          install missing build tools (as root), build native + managed
-#   ./build.sh test     build, then every suite: CTest (native), xunit (managed), and the
-#                       public-API tests again under ASMKERNELS_MAX_ISA=scalar, sse2, sse4.2, avx2,
-#                       with the JIT held to 256-bit vectors, with its AVX2 off, and with no
-#                       native library; then
-#                       the Windows DLL and checkasm.exe (MinGW-w64) and a self-contained
-#                       win-x64 CLI selftest and disasm, under wine (installed when missing, as root);
-#                       `info` and `selftest` on the CPU models core2duo, Nehalem and Haswell-v4
-#                       under qemu-user (installed when missing, as root); then pack, and samples/Consumer from the local feed: on Linux, with the
-#                       native library removed, trimmed, Native AOT, and win-x64 under wine;
-#                       ends with "tests: N passed, N failed[, N skipped]"
+#   ./build.sh test     build, then every suite of scripts/test-matrix.txt (build.ps1 runs the
+#                       same list): CTest (native), the Windows DLL and programs under wine, three
+#                       CPU models under qemu-user, xunit under each setting, the package, its
+#                       consumers and the two .NET tools (wine, qemu-user, MinGW-w64 and clang
+#                       installed when missing, as root); each suite's counts come from its XML
+#                       report; ends with "tests: N passed, N failed[, N skipped]"
 #   ./build.sh run      build, then `asmkernels-lab demo`
 #   ./build.sh bench [--quick | --calls | --short | --crc | --search | --cold [N]]
 #                       BenchmarkDotNet suite; writes docs/benchmarks.md and docs/benchmarks.svg
@@ -51,6 +47,15 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+PYTHON=""
+# find_python -- the test reports are read as XML by scripts/test_counts.py (python3, installed
+# when missing and root).
+find_python() {
+    PYTHON="$(command -v python3 || true)"
+    [[ -n $PYTHON ]] || { apt_install python3-minimal && PYTHON="$(command -v python3)"; } \
+        || die "the test reports are read by python3: apt-get install -y python3-minimal"
+}
+
 ensure_deps() {
     local missing=()
     command -v nasm >/dev/null || missing+=(nasm)
@@ -81,22 +86,30 @@ build() {
 PASSED=0 FAILED=0 SKIPPED=0
 SKIP_REASONS=()
 
-# run_ctest DIR LABEL -- runs a CMake build's tests and adds up their counters.
-run_ctest() {
-    local dir="$1" label="$2"
-    say "native tests (CTest): $label"
-    local out rc=0
-    out="$(cd "$dir" && ctest --output-on-failure 2>&1)" || rc=$?
-    printf '%s\n' "$out"
-    local total failed skipped
-    total="$(sed -nE 's/.* tests failed out of ([0-9]+).*/\1/p' <<<"$out" | tail -1)"
-    failed="$(sed -nE 's/.* ([0-9]+) tests failed out of.*/\1/p' <<<"$out" | tail -1)"
-    skipped="$(grep -cE '\((Skipped|Disabled)\)$' <<<"$out" || true)"
-    if [[ -z $total ]]; then
-        FAILED=$((FAILED + 1)); say "CTest printed no summary (exit $rc): counted as one failure"; return
+# add_counts KIND FILE LABEL -- adds the passed/failed/skipped counts of one XML test report
+# (scripts/test_counts.py: trx or junit) and sets LAST_FAILED; a missing or unreadable report is
+# one failure.
+LAST_FAILED=0
+add_counts() {
+    local kind="$1" file="$2" label="$3" counts passed failed skipped
+    if [[ ! -s $file ]] || ! counts="$("$PYTHON" "$ROOT/scripts/test_counts.py" "$kind" "$file")"; then
+        FAILED=$((FAILED + 1)); LAST_FAILED=1; say "$label wrote no readable report: counted as one failure"; return 1
     fi
-    PASSED=$((PASSED + total - failed - skipped)); FAILED=$((FAILED + failed)); SKIPPED=$((SKIPPED + skipped))
-    ((rc == 0 || failed > 0)) || FAILED=$((FAILED + 1))
+    read -r passed failed skipped <<<"$counts"
+    PASSED=$((PASSED + passed)); FAILED=$((FAILED + failed)); SKIPPED=$((SKIPPED + skipped)); LAST_FAILED=$failed
+    say "$label: $passed passed, $failed failed, $skipped skipped"
+}
+
+# run_ctest DIR LABEL -- runs a CMake build's tests and adds up their counters (its JUnit report).
+run_ctest() {
+    local dir="$1" label="$2" report="$BUILD/test-results/ctest-$(basename "$1").xml" rc=0
+    say "native tests (CTest): $label"
+    mkdir -p "$BUILD/test-results"
+    rm -f "$report"
+    (cd "$dir" && ctest --output-on-failure --output-junit "$report") || rc=$?
+    add_counts junit "$report" "CTest ($label)" || return 0
+    # ctest failed, yet no test did (ctest itself went wrong): that counts too.
+    ((rc == 0 || LAST_FAILED > 0)) || { FAILED=$((FAILED + 1)); say "ctest exited $rc with no failed test"; }
 }
 
 # run_xunit NAME LABEL [dotnet test args...] -- runs the managed tests and adds up the counters
@@ -110,19 +123,40 @@ run_xunit() {
         --logger 'console;verbosity=normal' --logger "trx;LogFileName=$name.trx" \
         --results-directory "$results" "$@" 2>&1 \
         | grep -vE '^\s*Passed ' || rc=$?   # failures and skips (with their reasons) stay visible
-    local counters
-    counters="$(grep -o '<Counters [^>]*>' "$results/$name.trx" 2>/dev/null || true)"
-    if [[ -z $counters ]]; then
-        FAILED=$((FAILED + 1)); say "xunit ($label) wrote no results: counted as one failure"; return
-    fi
-    local total passed failed
-    total="$(sed -nE 's/.* total="([0-9]+)".*/\1/p' <<<"$counters")"
-    passed="$(sed -nE 's/.* passed="([0-9]+)".*/\1/p' <<<"$counters")"
-    failed="$(sed -nE 's/.* failed="([0-9]+)".*/\1/p' <<<"$counters")"
-    local other=$((total - passed - failed))   # xunit skips are "NotExecuted"
-    PASSED=$((PASSED + passed)); FAILED=$((FAILED + failed)); SKIPPED=$((SKIPPED + other))
-    say "xunit ($label): $passed passed, $failed failed, $other skipped"
+    add_counts trx "$results/$name.trx" "xunit ($label)" || true
 }
+
+# run_matrix -- every suite of scripts/test-matrix.txt, in order (build.ps1 reads the same file).
+run_matrix() {
+    local kind a b c d
+    while IFS='|' read -r -u 3 kind a b c d; do
+        kind="$(trim "$kind")"
+        [[ -z $kind || $kind == \#* ]] && continue
+        case "$kind" in
+            ctest) run_ctest "$BUILD/native" "$(trim "$a")" ;;
+            linux) "$(trim "$a")" ;;
+            xunit)
+                local name label env args
+                name="$(trim "$a")"; label="$(trim "$b")"; env="$(trim "$c")"; args="$(trim "$d")"
+                env="${env//\{build\}/$BUILD}"; env="${env//\{native\}/libasmkernels.so}"
+                local -a vars=() extra=()
+                [[ $env == - ]] || read -ra vars <<<"$env"
+                [[ $args == - ]] || read -ra extra <<<"$args"
+                xunit_with "$name" "$label" "${#vars[@]}" "${vars[@]}" "${extra[@]}"
+                ;;
+            *) die "scripts/test-matrix.txt: unknown suite kind '$kind'" ;;
+        esac
+    done 3< "$ROOT/scripts/test-matrix.txt"   # fd 3: the suites may read standard input
+}
+
+# xunit_with NAME LABEL N VAR=VALUE... ARGS... -- run_xunit with N settings exported for it alone.
+xunit_with() {
+    local name="$1" label="$2" n="$3" setting; shift 3
+    for setting in "${@:1:n}"; do local -x "$setting"; done
+    run_xunit "$name" "$label" "${@:n+1}"
+}
+
+trim() { local t="$1"; t="${t#"${t%%[![:space:]]*}"}"; printf '%s' "${t%"${t##*[![:space:]]}"}"; }
 
 WINE=""
 # windows_tools -- finds (or installs, as root) MinGW-w64 and wine; sets WINE. Prints why not.
@@ -255,24 +289,8 @@ test_cpu_models() {
 
 test_all() {
     build
-    run_ctest "$BUILD/native" "Linux, System V and Win64 conventions"
-    # Before xunit: the disasm tests also read the Windows DLL it builds.
-    test_windows
-    test_cpu_models
-    run_xunit all "all tests, default dispatch"
-    local cap
-    for cap in scalar sse2 sse4.2 avx2; do
-        ASMKERNELS_MAX_ISA=$cap run_xunit "api-$cap" "public API with ASMKERNELS_MAX_ISA=$cap" --filter Category=Api
-    done
-    # The managed vector loop takes Vector256 where the JIT has no 512-bit vectors.
-    DOTNET_PreferredVectorBitWidth=256 \
-        run_xunit api-vec256 "public API with the JIT limited to 256-bit vectors" --filter Category=Api
-    # Without AVX2 the PopCount/Hamming vector loops fall back to the scalar loop.
-    DOTNET_EnableAVX2=0 \
-        run_xunit api-noavx2 "public API with the JIT's AVX2 off" --filter Category=Api
-    ASMKERNELS_NATIVE_PATH="$BUILD/no-such-dir/libasmkernels.so" \
-        run_xunit api-nolib "public API with no native library" --filter Category=Api
-    test_package
+    find_python
+    run_matrix
     local reason
     for reason in "${SKIP_REASONS[@]}"; do say "skipped: $reason"; done
     local summary="tests: $PASSED passed, $FAILED failed"
