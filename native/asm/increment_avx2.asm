@@ -1,6 +1,6 @@
 ; increment_avx2.asm - add a scalar to every element of an int64_t array, in
 ; place, wrapping: AVX2.
-%include "abi.inc"
+%include "increment.inc"
 
 ; void asmk_increment_avx2(int64_t *data, size_t count, int64_t value);
 ;
@@ -50,11 +50,7 @@ FUNC asmk_increment_avx2, 3, 4, 5, data, count, value, end
 .scalar:
     test    countq, countq
     jz      .done
-.loop1:
-    add     [dataq], valueq
-    add     dataq, 8
-    dec     countq
-    jnz     .loop1
+    ONE_AT_A_TIME
 .done:
     RET
 ENDFUNC

@@ -1,6 +1,6 @@
 ; increment_sse2.asm - add a scalar to every element of an int64_t array, in
 ; place, wrapping like paddq: the seed SSE2 kernel.
-%include "abi.inc"
+%include "increment.inc"
 
 ; void asmk_increment_sse2(int64_t *data, size_t count, int64_t value);
 ;
@@ -48,11 +48,7 @@ FUNC asmk_increment_sse2, 3, 4, 5, data, count, value, end
 .tail:
     and     countq, 3
     jz      .done
-.loop1:
-    add     [dataq], valueq
-    add     dataq, 8
-    dec     countq
-    jnz     .loop1
+    ONE_AT_A_TIME
 .done:
     RET
 ENDFUNC
