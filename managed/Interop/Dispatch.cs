@@ -39,6 +39,7 @@ internal static class Dispatch
     /// which has none) where <see cref="CleanEntries"/>, else its plain entry.
     /// </summary>
     public static nint Bind(nint plain, nint clean) => CleanEntries && clean != 0 ? clean : plain;
+
     public static readonly string? MaxIsaSetting = Environment.GetEnvironmentVariable(MaxIsaVariable);
     public static readonly IsaLevel Cap = ParseCap(MaxIsaSetting);
 
