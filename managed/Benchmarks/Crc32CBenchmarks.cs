@@ -7,8 +7,9 @@ namespace AsmKernels.Benchmarks;
 
 /// <summary>
 /// CRC-32C over N * 8 bytes (N counts 8-byte elements, as in the other tables): the JIT's
-/// <c>BitOperations.Crc32C</c> loop, each kernel by name, Intel ISA-L, the public API and the read
-/// roofline. The setup checks that ISA-L and every kernel agree with the JIT loop.
+/// <c>BitOperations.Crc32C</c> loop, each kernel by name, Intel ISA-L, System.IO.Hashing (the
+/// managed CRC-32C a .NET developer would pick first), the public API and the read roofline. The
+/// setup checks that ISA-L, System.IO.Hashing and every kernel agree with the JIT loop.
 /// </summary>
 public class Crc32CBenchmarks : SizedBenchmark
 {
@@ -24,6 +25,7 @@ public class Crc32CBenchmarks : SizedBenchmark
         if (IsaL.Missing is null)
             Check("ISA-L crc32_iscsi", IsaL.Crc32C(_data), want);
         Check("Checksums.Crc32C", Checksums.Crc32C(_data), want);
+        Check("System.IO.Hashing Crc32C", SystemIoHashing(), want);
     }
 
     private void Check(string who, uint got, uint want)
@@ -37,6 +39,7 @@ public class Crc32CBenchmarks : SizedBenchmark
     [Benchmark] public uint Asm_pclmul() => Kernels.Crc32C(Crc32CRows.ThreeChains, _data);
     [Benchmark] public uint Asm_avx512() => Kernels.Crc32C(Crc32CRows.Folding, _data);
     [Benchmark] public uint IsaL_() => IsaL.Crc32C(_data);
+    [Benchmark] public uint SystemIoHashing() => System.IO.Hashing.Crc32.HashToUInt32(System.IO.Hashing.Crc32ParameterSet.Crc32C, _data);
     [Benchmark] public uint PublicApi() => Checksums.Crc32C(_data);
     [Benchmark] public ulong Roofline() => ManagedPeers.ReadRoofline(MemoryMarshal.Cast<byte, ulong>(_data));
 }
