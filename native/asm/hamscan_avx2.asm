@@ -47,16 +47,45 @@ avx2_first:
 ;
 ; size_t asmk_hamscan_avx2(const asmk_scan *scan, const uint64_t *codes, size_t count);
 ;
-; W = 4: four codes per step, one ymm register each; unpacks and a 128-bit lane swap add their
-; per-qword counts into one vector of four distances in code order, vpcmpgtq against the
-; threshold gives the hits, vpermd packs their keys to the front (a table row per 4-bit mask) and
-; vpmaskmovq writes exactly those. Any other W, and the last 0-3 codes: one code at a time, 32
-; bytes per step, the last 0-3 words with POPCNT. Saves xmm6-15 on Win64 (with unwind data).
+; Four codes per step, their distances in one ymm register in code order: W = 4, one code per
+; register, unpacks and a 128-bit lane swap add the per-qword counts; W = 2, two codes per
+; register, unpacks and a qword permute; W = 1, four codes per register, the counts are the
+; distances. vpcmpgtq against the threshold gives the hits, vpermd packs their keys to the front
+; (a table row per 4-bit mask) and vpmaskmovq writes exactly those (EMIT4). Any other W, and the
+; last 0-3 codes: one code at a time, 32 bytes per step, the last 0-3 words with POPCNT. Saves xmm6-15 on Win64 (with unwind data).
 
 ; SAD x, tmp: bitcount.inc's NIBBLE_SAD with ymm13 zero, ymm14 the nibble table, ymm15 the low-nibble
 ; mask: x = per-qword set-bit counts of x.
 %macro SAD 2
     NIBBLE_SAD %1, %2, ymm14, ymm15, ymm13
+%endmacro
+
+; EMIT4: ymm0 holds the distances of the next four codes, ymm10 their indices, ymm11 the
+; threshold: the hits' keys packed to the front (vpermd, a table row per 4-bit mask) and written
+; by vpmaskmovq; advances out and the indices. Clobbers ymm0, ymm1, rax and tmp.
+%macro EMIT4 0
+    vpcmpgtq   ymm1, ymm11, ymm0            ; threshold > distance
+    vmovmskpd  eax, ymm1
+    test       eax, eax
+    jz         %%none
+    vpsllq     ymm0, ymm0, 32
+    vpor       ymm0, ymm0, ymm10            ; (d << 32) | index
+    mov        tmpd, eax
+    shl        tmpd, 5
+    lea        rax, [avx2_pack]
+    vmovdqu    ymm1, [rax + tmpq]           ; the hits' qwords first
+    vpermd     ymm0, ymm1, ymm0
+    shr        tmpd, 5
+    popcnt     tmpd, tmpd
+    shl        tmpd, 5
+    lea        rax, [avx2_first]
+    vmovdqu    ymm1, [rax + tmpq]           ; as many lanes as hits
+    vpmaskmovq [outq], ymm1, ymm0
+    shr        tmpd, 2
+    add        outq, tmpq
+%%none:
+    vpaddq     ymm10, ymm10, [avx2_four]
+    add        indexq, 4
 %endmacro
 
 FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
@@ -68,10 +97,13 @@ FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
     vpxor      ymm13, ymm13, ymm13
     vbroadcasti128 ymm14, [scan_nibbles]
     vbroadcasti128 ymm15, [scan_nibbles + 16]
-    cmp        qword [scanq + ASMK_SCAN_WORDS], 4
-    jne        .one_code
     cmp        countq, 4
     jb         .one_code
+    mov        tmpq, [scanq + ASMK_SCAN_WORDS]
+    cmp        tmpq, 4
+    ja         .one_code
+    cmp        tmpq, 3
+    je         .one_code                    ; W = 3: a code at a time
     ; The threshold as a signed 64-bit compare: distances are below 2^32, and a threshold of
     ; 2^63 or more lets everything through as 2^63 - 1 does.
     mov        rax, [scanq + ASMK_SCAN_THRESHOLD]
@@ -85,8 +117,11 @@ FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
     vmovq      xmm10, indexq
     vpbroadcastq ymm10, xmm10
     vpaddq     ymm10, ymm10, [avx2_lanes]   ; the indices of the next four codes
+    cmp        qword [scanq + ASMK_SCAN_WORDS], 2
+    jb         .w1
+    je         .w2
     vmovdqu    ymm12, [qq]
-.loop4:
+.loop4:                                     ; 256-bit codes, one per register
     vpxor      ymm0, ymm12, [codesq]
     vpxor      ymm1, ymm12, [codesq + 32]
     vpxor      ymm2, ymm12, [codesq + 64]
@@ -104,32 +139,41 @@ FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
     vperm2i128 ymm4, ymm0, ymm2, 0x20       ; the low lanes of both
     vperm2i128 ymm5, ymm0, ymm2, 0x31       ; the high lanes
     vpaddq     ymm0, ymm4, ymm5             ; codes 0..3
-    vpcmpgtq   ymm1, ymm11, ymm0            ; threshold > distance
-    vmovmskpd  eax, ymm1
-    test       eax, eax
-    jz         .none4
-    vpsllq     ymm0, ymm0, 32
-    vpor       ymm0, ymm0, ymm10            ; (d << 32) | index
-    mov        tmpd, eax
-    shl        tmpd, 5
-    lea        rax, [avx2_pack]
-    vmovdqu    ymm1, [rax + tmpq]           ; the hits' qwords first
-    vpermd     ymm0, ymm1, ymm0
-    shr        tmpd, 5
-    popcnt     tmpd, tmpd
-    shl        tmpd, 5
-    lea        rax, [avx2_first]
-    vmovdqu    ymm1, [rax + tmpq]           ; as many lanes as hits
-    vpmaskmovq [outq], ymm1, ymm0
-    shr        tmpd, 2
-    add        outq, tmpq
-.none4:
-    vpaddq     ymm10, ymm10, [avx2_four]
-    add        indexq, 4
+    EMIT4
     sub        codesq, -128
     sub        countq, 4
     cmp        countq, 4
     jae        .loop4
+    jmp        .rest
+.w1:                                        ; 64-bit codes, four per register: the counts are the distances
+    vpbroadcastq ymm12, [qq]
+.loop1:
+    vpxor      ymm0, ymm12, [codesq]
+    SAD        ymm0, ymm4
+    EMIT4
+    add        codesq, 32
+    sub        countq, 4
+    cmp        countq, 4
+    jae        .loop1
+    jmp        .rest
+.w2:                                        ; 128-bit codes, two per register
+    vbroadcasti128 ymm12, [qq]
+.loop2:
+    cmp        countq, 4
+    jb         .rest
+    vpxor      ymm0, ymm12, [codesq]
+    vpxor      ymm2, ymm12, [codesq + 32]
+    SAD        ymm0, ymm4
+    SAD        ymm2, ymm5
+    vpunpcklqdq ymm4, ymm0, ymm2
+    vpunpckhqdq ymm5, ymm0, ymm2
+    vpaddq     ymm0, ymm4, ymm5             ; lanes: codes (0, 2) (1, 3)
+    vpermq     ymm0, ymm0, 0xD8             ; codes 0..3
+    EMIT4
+    add        codesq, 64
+    sub        countq, 4
+    jmp        .loop2
+.rest:
     test       countq, countq
     jz         .done
 .one_code:                                  ; any W, a code at a time

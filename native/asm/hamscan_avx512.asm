@@ -7,6 +7,7 @@ RODATA
 align 64
 scan_lanes:  dq 0, 1, 2, 3, 4, 5, 6, 7      ; the index of each code of a group of eight
 scan_order4: dq 0, 2, 1, 3, 4, 6, 5, 7      ; TREE4's order of codes, back to code order
+scan_order2: dq 0, 2, 4, 6, 1, 3, 5, 7      ; PAIRS2's order of codes (0, 4, 1, 5, ...), back to code order
 scan_one:    dq 1
 scan_eight:  dq 8
 
@@ -18,8 +19,9 @@ scan_eight:  dq 8
 ; of per-word counts; a tree of unpacks, 128-bit lane shuffles and adds sums them into one vector
 ; of eight distances in code order (TREE8, or TREE4 when a vector holds two 4-word codes). One
 ; compare against the threshold gives the hits, vpcompressq packs their keys and a masked store
-; writes them; a group without hits costs one kortest. Bodies: W = 4 (two codes per vector), 8,
-; 16, and any W (a loop over 8-word chunks, the last one masked). The last 0-7 codes go one at a
+; writes them; a group without hits costs one kortest. Bodies: W = 1 (eight codes per vector:
+; the counts are the distances), 2 (four per vector, pairs added across two vectors), 4 (two per
+; vector), 8, 16, and any W (a loop over 8-word chunks, the last one masked). The last 0-7 codes go one at a
 ; time. zmm16-31 only: nothing to save on Win64.
 
 ; TREE8: zmm16..zmm23 hold per-word counts of codes 0..7; leaves their sums in zmm16, in order.
@@ -62,13 +64,13 @@ scan_eight:  dq 8
     vpermq     zmm16, zmm27, zmm16
 %endmacro
 
-; EMIT: zmm16 holds the distances of the next eight codes, zmm30 their indices, zmm31 the
-; threshold: write the keys of the hits, advance out and the indices.
-%macro EMIT 0
-    vpcmpuq    k1, zmm16, zmm31, 1          ; distance < threshold
+; EMIT [dist]: dist (zmm16 unless named) holds the distances of the next eight codes, zmm30
+; their indices, zmm31 the threshold: write the keys of the hits, advance out and the indices.
+%macro EMIT 0-1 zmm16
+    vpcmpuq    k1, %1, zmm31, 1             ; distance < threshold
     kortestw   k1, k1
     jz         %%none
-    vpsllq     zmm16, zmm16, 32
+    vpsllq     zmm16, %1, 32
     vporq      zmm16, zmm16, zmm30          ; (d << 32) | index
     vpcompressq zmm16{k1}{z}, zmm16         ; the hits' keys first, in order
     kmovw      tmpd, k1
@@ -113,6 +115,80 @@ scan_eight:  dq 8
     %if %1
         prefetcht0 [codesq + STREAM_DISTANCE + %2]
     %endif
+%endmacro
+
+; LOOP1 stream, label: 64-bit codes (W = 1), eight per register, 32 per step: the counts are
+; the distances, in code order. Then the last 8-31 codes eight at a time, then to .tail.
+%macro LOOP1 2
+%2:
+    cmp        countq, 32
+    jb         %%eights
+%assign c 0
+%rep 4
+    STREAM_AHEAD %1, 64 * c
+    vpxorq     zmm %+ %eval(16 + c), zmm28, [codesq + 64 * c]
+    vpopcntq   zmm %+ %eval(16 + c), zmm %+ %eval(16 + c)
+%assign c c + 1
+%endrep
+    EMIT       zmm16
+    EMIT       zmm17
+    EMIT       zmm18
+    EMIT       zmm19
+    add        codesq, 256
+    sub        countq, 32
+    jmp        %2
+%%eights:
+    cmp        countq, 8
+    jb         .tail
+    vpxorq     zmm20, zmm28, [codesq]
+    vpopcntq   zmm20, zmm20
+    EMIT       zmm20
+    add        codesq, 64
+    sub        countq, 8
+    jmp        %%eights
+%endmacro
+
+; PAIRS2 a, b: zmm a and b hold per-word counts of 128-bit codes 0-3 and 4-7 (a 128-bit lane
+; each); leaves their eight distances in zmm a, in code order (zmm26: scan_order2).
+%macro PAIRS2 2
+    vpunpcklqdq zmm24, %1, %2
+    vpunpckhqdq zmm25, %1, %2
+    vpaddq     %1, zmm24, zmm25             ; lanes: codes (0, 4) (1, 5) (2, 6) (3, 7)
+    vpermq     %1, zmm26, %1
+%endmacro
+
+; LOOP2 stream, label: 128-bit codes (W = 2), four per register, 16 per step. Then the last 8-15
+; codes eight at a time, then to .tail.
+%macro LOOP2 2
+%2:
+    cmp        countq, 16
+    jb         %%eights
+%assign c 0
+%rep 4
+    STREAM_AHEAD %1, 64 * c
+    vpxorq     zmm %+ %eval(16 + c), zmm28, [codesq + 64 * c]
+    vpopcntq   zmm %+ %eval(16 + c), zmm %+ %eval(16 + c)
+%assign c c + 1
+%endrep
+    PAIRS2     zmm16, zmm17
+    PAIRS2     zmm18, zmm19
+    EMIT       zmm16
+    EMIT       zmm18
+    add        codesq, 256
+    sub        countq, 16
+    jmp        %2
+%%eights:
+    cmp        countq, 8
+    jb         .tail
+    vpxorq     zmm16, zmm28, [codesq]
+    vpxorq     zmm17, zmm28, [codesq + 64]
+    vpopcntq   zmm16, zmm16
+    vpopcntq   zmm17, zmm17
+    PAIRS2     zmm16, zmm17
+    EMIT       zmm16
+    add        codesq, 128
+    sub        countq, 8
+    jmp        %%eights
 %endmacro
 
 ; LOOP4 stream, label / LOOP8 / LOOP16: the W = 4, 8, 16 steps of eight codes, then to .tail.
@@ -191,6 +267,10 @@ FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
     vpaddq     zmm30, zmm30, [scan_lanes]
     cmp        countq, 8
     jb         .tail
+    cmp        wordsq, 1
+    je         .w1
+    cmp        wordsq, 2
+    je         .w2
     cmp        wordsq, 4
     je         .w4
     cmp        wordsq, 8
@@ -210,6 +290,21 @@ FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
     cmp        countq, 8
     jae        .general
     jmp        .tail
+.w1:                                        ; 64-bit codes, eight per register
+    vpbroadcastq zmm28, [qq]
+    test       byte [scanq + ASMK_SCAN_FLAGS], ASMK_SCAN_STREAM
+    jnz        .loop1_stream
+    LOOP1      0, .loop1
+.loop1_stream:
+    LOOP1      1, .loop1_stream
+.w2:                                        ; 128-bit codes, four per register
+    vbroadcasti32x4 zmm28, [qq]
+    vmovdqu64  zmm26, [scan_order2]
+    test       byte [scanq + ASMK_SCAN_FLAGS], ASMK_SCAN_STREAM
+    jnz        .loop2_stream
+    LOOP2      0, .loop2
+.loop2_stream:
+    LOOP2      1, .loop2_stream
 .w4:                                        ; 256-bit codes, two per register
     vbroadcasti64x4 zmm28, [qq]
     vmovdqu64  zmm27, [scan_order4]
