@@ -4,7 +4,7 @@ using BenchmarkDotNet.Attributes;
 namespace AsmKernels.Benchmarks;
 
 /// <summary>
-/// k = 10 nearest of 1 or 64 queries among 1,000,000 random codes of 256 or 1024 bits, on one
+/// k = 10 nearest of 1 or 64 queries among 1,000,000 random codes of 64 to 1024 bits, on one
 /// thread or all: the public API against the naive loop (a library call per code and a heap), a
 /// managed Vector512 scan with a heap, and the read roofline (one pass over the codes per query).
 /// FAISS runs on the same files afterwards (faiss_search.py).
@@ -13,7 +13,12 @@ public class SearchBenchmarks
 {
     public const int Codes = 1_000_000, K = 10;
 
-    [Params(256, 1024)] public int Bits { get; set; }
+    /// <summary>The code widths every search table measures: the common fingerprint widths (64-bit perceptual hashes and SimHash, 128-bit) and binary-quantized embeddings (256, 1024).</summary>
+    public static readonly int[] Widths = [64, 128, 256, 1024];
+
+    public static IEnumerable<int> WidthValues => Widths;
+
+    [ParamsSource(nameof(WidthValues))] public int Bits { get; set; }
     [Params(1, 64)] public int Queries { get; set; }
     [Params(1, -1)] public int Threads { get; set; }
 
