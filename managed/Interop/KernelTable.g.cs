@@ -192,8 +192,8 @@ internal static class KernelTable
         10 => "3 interleaved crc32 chains, PCLMULQDQ merge",
         11 => "4 x 64-byte VPCLMULQDQ folds fused with a crc32 chain, crc32 finish",
         12 => "one code at a time, POPCNT per word",
-        13 => "nibble lookup + vpsadbw, 4 codes per step for W = 4, vpmaskmovq hits",
-        14 => "8 codes per step: vpopcntq, add tree, vpcompressq hits, W = 4, 8, 16 bodies",
+        13 => "nibble lookup + vpsadbw, 4 codes per step for W = 1, 2, 4, vpmaskmovq hits",
+        14 => "8 codes per step: vpopcntq, add tree, vpcompressq hits, W = 1, 2, 4, 8, 16 bodies",
         _ => throw new ArgumentOutOfRangeException(nameof(kernel)),
     };
 

@@ -84,8 +84,8 @@ ASMK_API uint32_t asmk_crc32c_avx512(uint32_t crc, const void *data, size_t coun
 /* Hamming scan: the keys (distance << 32) | index of the codes of a block closer to the query than a threshold, in code order (see asmk_scan), and returns their number. */
 ASMK_API size_t asmk_hamscan_popcnt(const asmk_scan *scan, const uint64_t *codes, size_t count); /* popcnt: one code at a time, POPCNT per word */
 ASMK_API size_t asmk_hamscan_popcnt_vzeroupper(const asmk_scan *scan, const uint64_t *codes, size_t count); /* the same, through vzeroupper (needs AVX too) */
-ASMK_API size_t asmk_hamscan_avx2(const asmk_scan *scan, const uint64_t *codes, size_t count); /* avx2, popcnt, os_ymm: nibble lookup + vpsadbw, 4 codes per step for W = 4, vpmaskmovq hits */
-ASMK_API size_t asmk_hamscan_avx512(const asmk_scan *scan, const uint64_t *codes, size_t count); /* avx512f, avx512vl, avx512_vpopcntdq, popcnt, os_zmm: 8 codes per step: vpopcntq, add tree, vpcompressq hits, W = 4, 8, 16 bodies */
+ASMK_API size_t asmk_hamscan_avx2(const asmk_scan *scan, const uint64_t *codes, size_t count); /* avx2, popcnt, os_ymm: nibble lookup + vpsadbw, 4 codes per step for W = 1, 2, 4, vpmaskmovq hits */
+ASMK_API size_t asmk_hamscan_avx512(const asmk_scan *scan, const uint64_t *codes, size_t count); /* avx512f, avx512vl, avx512_vpopcntdq, popcnt, os_zmm: 8 codes per step: vpopcntq, add tree, vpcompressq hits, W = 1, 2, 4, 8, 16 bodies */
 
 #ifdef __cplusplus
 }
