@@ -12,7 +12,7 @@ out="$ROOT/build/hamscan-ab"
 mkdir -p "$out"
 gcc -O3 -march=native -Wall -Wextra -Werror -I"$ROOT/native/include" -o "$out/hamscan_stream" \
     "$ROOT/native/bench/hamscan_stream.c" "$lib" -Wl,-rpath,"$(dirname "$lib")"
-for shape in "1 4000000" "2 2000000" "4 1000000" "8 500000" "16 250000" "4 20000"; do
+for shape in "1 4000000" "2 2000000" "1 1000000" "2 500000" "4 1000000" "8 500000" "16 250000" "4 20000"; do
     "$out/hamscan_stream" $shape
 done
 for shape in "1 4000000" "2 2000000" "4 1000000"; do

@@ -10,6 +10,8 @@ scan_order4: dq 0, 2, 1, 3, 4, 6, 5, 7      ; TREE4's order of codes, back to co
 scan_order2: dq 0, 2, 4, 6, 1, 3, 5, 7      ; PAIRS2's order of codes (0, 4, 1, 5, ...), back to code order
 scan_one:    dq 1
 scan_eight:  dq 8
+scan_16:     dq 16
+scan_32:     dq 32
 
 ; AVX-512 VPOPCNTDQ: eight codes per step, their distances in one zmm register.
 ;
@@ -118,7 +120,9 @@ scan_eight:  dq 8
 %endmacro
 
 ; LOOP1 stream, label: 64-bit codes (W = 1), eight per register, 32 per step: the counts are
-; the distances, in code order. Then the last 8-31 codes eight at a time, then to .tail.
+; the distances, in code order. One branch per step: a step without hits only compares (the hits
+; are rare once the k best are close); one with hits goes through EMIT per register. Then the
+; last 8-31 codes eight at a time, then to .tail.
 %macro LOOP1 2
 %2:
     cmp        countq, 32
@@ -130,13 +134,25 @@ scan_eight:  dq 8
     vpopcntq   zmm %+ %eval(16 + c), zmm %+ %eval(16 + c)
 %assign c c + 1
 %endrep
+    vpcmpuq    k4, zmm16, zmm31, 1          ; distance < threshold (k3 is the tail's mask)
+    vpcmpuq    k5, zmm17, zmm31, 1
+    vpcmpuq    k6, zmm18, zmm31, 1
+    vpcmpuq    k7, zmm19, zmm31, 1
+    korw       k4, k4, k5
+    korw       k6, k6, k7
+    kortestw   k4, k6
+    jnz        %%hits
+    vpaddq     zmm30, zmm30, [scan_32]{1to8}
+%%next:
+    add        codesq, 256
+    sub        countq, 32
+    jmp        %2
+%%hits:
     EMIT       zmm16
     EMIT       zmm17
     EMIT       zmm18
     EMIT       zmm19
-    add        codesq, 256
-    sub        countq, 32
-    jmp        %2
+    jmp        %%next
 %%eights:
     cmp        countq, 8
     jb         .tail
@@ -172,11 +188,19 @@ scan_eight:  dq 8
 %endrep
     PAIRS2     zmm16, zmm17
     PAIRS2     zmm18, zmm19
-    EMIT       zmm16
-    EMIT       zmm18
+    vpcmpuq    k1, zmm16, zmm31, 1          ; distance < threshold
+    vpcmpuq    k2, zmm18, zmm31, 1
+    kortestw   k1, k2                       ; one branch per step, as in LOOP1
+    jnz        %%hits
+    vpaddq     zmm30, zmm30, [scan_16]{1to8}
+%%next:
     add        codesq, 256
     sub        countq, 16
     jmp        %2
+%%hits:
+    EMIT       zmm16
+    EMIT       zmm18
+    jmp        %%next
 %%eights:
     cmp        countq, 8
     jb         .tail
