@@ -15,6 +15,9 @@ internal static unsafe partial class HammingScan
     /// the managed work between them does not stall the stream of loads.</summary>
     public const int BlockCodes = 8192;
 
+    /// <summary>The first block of a search whose k best are not known yet: its codes all enter the heap.</summary>
+    public const int FirstBlockCodes = 256;
+
     /// <summary>A threshold every code passes (distances are below 2^32).</summary>
     public const ulong Everything = 1UL << 32;
 
@@ -165,10 +168,14 @@ internal static unsafe partial class HammingScan
     {
         int w = query.Length, n = codes.Length / w, total = 0;
         ulong flags = (long)codes.Length * sizeof(ulong) >= StreamFromBytes ? Stream : 0; // one pass over all of them
-        for (int start = 0; start < n; start += BlockCodes)
+        // Until the k best are known every code is a hit and goes into the heap: the blocks start
+        // small and double, so that the threshold tightens after a few hundred codes rather than
+        // after a whole block (at 64 bits, 8192 heap inserts cost about what scanning 1M codes does).
+        int block = countAll || top.IsFull ? BlockCodes : FirstBlockCodes;
+        for (int start = 0; start < n; start += block, block = Math.Min(2 * block, BlockCodes))
         {
             cancel.ThrowIfCancellationRequested();
-            int count = Math.Min(BlockCodes, n - start);
+            int count = Math.Min(block, n - start);
             ulong limit = countAll ? threshold : top.Threshold(threshold);
             if (limit == 0)
                 break; // k = 0, or k codes at distance 0: nothing can enter
@@ -195,6 +202,9 @@ internal ref struct TopK
     }
 
     public int Count { get; private set; }
+
+    /// <summary>Whether the heap holds k keys (then only a key below the root can enter).</summary>
+    public readonly bool IsFull => Count >= _heap.Length;
 
     /// <summary>The threshold a code must be below to enter: the k-th best distance once there are k, else <paramref name="limit"/>.</summary>
     public readonly ulong Threshold(ulong limit) =>

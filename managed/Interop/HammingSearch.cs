@@ -247,8 +247,7 @@ public static class HammingSearch
                     {
                         var query = new ReadOnlySpan<ulong>((ulong*)queries + (long)(start + j) * words, words);
                         var top = new TopK(heaps.AsSpan(j * k, k), counts[j]);
-                        int found = HammingScan.Scan(query, block, top.Threshold(HammingScan.Everything), first, hits);
-                        top.AddAll(hits.AsSpan(0, found));
+                        HammingScan.Run(query, block, first, ref top, hits, HammingScan.Everything);
                         counts[j] = top.Count;
                     }
                 }
