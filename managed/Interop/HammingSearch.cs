@@ -166,13 +166,29 @@ public static class HammingSearch
     /// <exception cref="ArgumentException">The query is empty or the code set is not a whole number of codes.</exception>
     public static List<HammingMatch> WithinRadius(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, uint radius)
     {
-        int count = WithinRadius(query, codes, radius, [], []);
-        var indices = new int[count];
-        var distances = new uint[count];
-        WithinRadius(query, codes, radius, indices, distances);
-        var matches = new List<HammingMatch>(count);
-        for (int i = 0; i < count; i++)
-            matches.Add(new HammingMatch(indices[i], distances[i]));
+        // One pass: every block's hits are kept as they come (keys (distance << 32) | index, which
+        // sort by distance, ties by index), then sorted once.
+        int w = query.Length, n = HammingScan.CodeCount(query, codes);
+        ulong flags = (long)codes.Length * sizeof(ulong) >= HammingScan.StreamFromBytes ? HammingScan.Stream : 0;
+        var keys = new List<ulong>();
+        ulong[] hits = ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
+        try
+        {
+            for (int start = 0; start < n; start += HammingScan.BlockCodes)
+            {
+                int count = Math.Min(HammingScan.BlockCodes, n - start);
+                int found = HammingScan.Scan(HammingScan.Bound, query, codes.Slice(start * w, count * w), (ulong)radius + 1, start, hits, flags);
+                keys.AddRange(hits.AsSpan(0, found));
+            }
+        }
+        finally
+        {
+            ArrayPool<ulong>.Shared.Return(hits);
+        }
+        keys.Sort();
+        var matches = new List<HammingMatch>(keys.Count);
+        foreach (ulong key in keys)
+            matches.Add(new HammingMatch((int)(uint)key, (uint)(key >> 32)));
         return matches;
     }
 
