@@ -11,9 +11,15 @@ namespace AsmKernels;
 /// </summary>
 internal static unsafe partial class HammingScan
 {
-    /// <summary>Codes per kernel call, and the hits buffer's size (64 KiB): few enough calls that
-    /// the managed work between them does not stall the stream of loads.</summary>
-    public const int BlockCodes = 8192;
+    /// <summary>The most codes per kernel call, and the hits buffer's size (256 KiB).</summary>
+    public const int BlockCodes = 32768;
+
+    /// <summary>
+    /// Codes per kernel call for <paramref name="words"/>-word codes: at least 64 KiB of codes and
+    /// 8192 codes, few enough calls that the managed work between them does not stall the stream
+    /// of loads (at 64 and 128 bits, 8192 codes are only 64 and 128 KiB).
+    /// </summary>
+    public static int BlockCodesFor(int words) => Math.Clamp(BlockCodes / words, 8192, BlockCodes);
 
     /// <summary>The first block of a search whose k best are not known yet: its codes all enter the heap.</summary>
     public const int FirstBlockCodes = 256;
@@ -171,8 +177,8 @@ internal static unsafe partial class HammingScan
         // Until the k best are known every code is a hit and goes into the heap: the blocks start
         // small and double, so that the threshold tightens after a few hundred codes rather than
         // after a whole block (at 64 bits, 8192 heap inserts cost about what scanning 1M codes does).
-        int block = countAll || top.IsFull ? BlockCodes : FirstBlockCodes;
-        for (int start = 0; start < n; start += block, block = Math.Min(2 * block, BlockCodes))
+        int most = BlockCodesFor(w), block = countAll || top.IsFull ? most : FirstBlockCodes;
+        for (int start = 0; start < n; start += block, block = Math.Min(2 * block, most))
         {
             cancel.ThrowIfCancellationRequested();
             int count = Math.Min(block, n - start);

@@ -35,9 +35,10 @@ public static class HammingSearch
         ulong[] hits = ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
         try
         {
-            for (int start = 0; start < n; start += HammingScan.BlockCodes)
+            int block = HammingScan.BlockCodesFor(query.Length);
+            for (int start = 0; start < n; start += block)
             {
-                int count = Math.Min(HammingScan.BlockCodes, n - start);
+                int count = Math.Min(block, n - start);
                 int found = HammingScan.Scan(query, codes.Slice(start * query.Length, count * query.Length), HammingScan.Everything, start, hits);
                 for (int i = 0; i < found; i++)
                     distances[start + i] = (uint)(hits[i] >> 32);
@@ -174,9 +175,10 @@ public static class HammingSearch
         ulong[] hits = ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
         try
         {
-            for (int start = 0; start < n; start += HammingScan.BlockCodes)
+            int block = HammingScan.BlockCodesFor(w);
+            for (int start = 0; start < n; start += block)
             {
-                int count = Math.Min(HammingScan.BlockCodes, n - start);
+                int count = Math.Min(block, n - start);
                 int found = HammingScan.Scan(HammingScan.Bound, query, codes.Slice(start * w, count * w), (ulong)radius + 1, start, hits, flags);
                 keys.AddRange(hits.AsSpan(0, found));
             }
