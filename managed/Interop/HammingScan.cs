@@ -169,6 +169,8 @@ internal static unsafe partial class HammingScan
         Run(Bound, query, codes, firstIndex, ref top, hits, threshold, countAll, cancel);
 
     /// <summary><see cref="Run(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, int, ref TopK, ulong[], ulong, bool, CancellationToken)"/> with a given kernel (0: the managed loop).</summary>
+    /// <remarks>Fully optimized from its first call: a short search never runs its block loop at tier 0, nor moves into it mid-loop (OSR).</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Run(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, int firstIndex, ref TopK top, ulong[] hits, ulong threshold,
         bool countAll = false, CancellationToken cancel = default)
     {
