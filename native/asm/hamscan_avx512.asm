@@ -119,6 +119,15 @@ scan_32:     dq 32
     %endif
 %endmacro
 
+; BOTH_WAYS loop, label: the loop twice, without and with STREAM_AHEAD, entered by the job's flag.
+%macro BOTH_WAYS 2
+    test       byte [scanq + ASMK_SCAN_FLAGS], ASMK_SCAN_STREAM
+    jnz        %2_stream
+    %1         0, %2
+%2_stream:
+    %1         1, %2_stream
+%endmacro
+
 ; LOOP1 stream, label: 64-bit codes (W = 1), eight per register, 32 per step: the counts are
 ; the distances, in code order. One branch per step: a step without hits only compares (the hits
 ; are rare once the k best are close); one with hits goes through EMIT per register. Then the
@@ -316,42 +325,22 @@ FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
     jmp        .tail
 .w1:                                        ; 64-bit codes, eight per register
     vpbroadcastq zmm28, [qq]
-    test       byte [scanq + ASMK_SCAN_FLAGS], ASMK_SCAN_STREAM
-    jnz        .loop1_stream
-    LOOP1      0, .loop1
-.loop1_stream:
-    LOOP1      1, .loop1_stream
+    BOTH_WAYS  LOOP1, .loop1
 .w2:                                        ; 128-bit codes, four per register
     vbroadcasti32x4 zmm28, [qq]
     vmovdqu64  zmm26, [scan_order2]
-    test       byte [scanq + ASMK_SCAN_FLAGS], ASMK_SCAN_STREAM
-    jnz        .loop2_stream
-    LOOP2      0, .loop2
-.loop2_stream:
-    LOOP2      1, .loop2_stream
+    BOTH_WAYS  LOOP2, .loop2
 .w4:                                        ; 256-bit codes, two per register
     vbroadcasti64x4 zmm28, [qq]
     vmovdqu64  zmm27, [scan_order4]
-    test       byte [scanq + ASMK_SCAN_FLAGS], ASMK_SCAN_STREAM
-    jnz        .loop4_stream
-    LOOP4      0, .loop4
-.loop4_stream:
-    LOOP4      1, .loop4_stream
+    BOTH_WAYS  LOOP4, .loop4
 .w8:                                        ; 512-bit codes, one per register
     vmovdqu64  zmm28, [qq]
-    test       byte [scanq + ASMK_SCAN_FLAGS], ASMK_SCAN_STREAM
-    jnz        .loop8_stream
-    LOOP8      0, .loop8
-.loop8_stream:
-    LOOP8      1, .loop8_stream
+    BOTH_WAYS  LOOP8, .loop8
 .w16:                                       ; 1024-bit codes, two registers each
     vmovdqu64  zmm28, [qq]
     vmovdqu64  zmm29, [qq + 64]
-    test       byte [scanq + ASMK_SCAN_FLAGS], ASMK_SCAN_STREAM
-    jnz        .loop16_stream
-    LOOP16     0, .loop16
-.loop16_stream:
-    LOOP16     1, .loop16_stream
+    BOTH_WAYS  LOOP16, .loop16
 .tail:                                      ; the last 0-7 codes, one at a time
     test       countq, countq
     jz         .done
