@@ -18,7 +18,7 @@ internal static class CommandLine
         var root = new RootCommand("AsmKernels' assembly tools: the JIT's code beside hand-written assembly, and checkasm for any routine.");
         root.SetAction(r =>
         {
-            r.InvocationConfiguration.Error.WriteLine($"{Program}: name a command (disasm, abicheck); {Program} --help lists them");
+            r.InvocationConfiguration.Error.WriteLine($"{Program}: name a command ({Grammar.CommandNames(root)}); {Program} --help lists them");
             return 1;
         });
 

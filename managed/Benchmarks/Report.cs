@@ -180,7 +180,7 @@ internal static class Report
         md.AppendLine();
     }
 
-    private static string Name(KernelOperation op) => Kernels.GetImplementationName(op, Kernels.GetSelectedIsa(op)) ?? "?";
+    private static string Name(KernelOperation op) => Kernels.GetSelectedKernel(op)?.Name ?? "managed";
 
     private static string Pretty(string method) => method switch
     {

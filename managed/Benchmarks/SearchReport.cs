@@ -192,7 +192,7 @@ internal static class SearchReport
         Shape[] shapes = ns.Keys.Select(k => k.Item1).Distinct().OrderBy(s => s.Queries).ThenBy(s => s.Bits).ThenBy(s => s.Threads).ToArray();
         double Rate(Shape s, string method) => ns.TryGetValue((s, method), out double t) ? (double)s.Queries * SearchBenchmarks.Codes / (t * 1e-9) : double.NaN;
         double FaissRate(Shape s) => faiss.Seconds.TryGetValue((s.Bits, s.Queries, s.Threads), out double t) ? s.Queries * (double)SearchBenchmarks.Codes / t : double.NaN;
-        string implementation = Kernels.GetImplementationName(KernelOperation.HammingScan, Kernels.GetSelectedIsa(KernelOperation.HammingScan)) ?? "managed";
+        string implementation = Kernels.GetSelectedKernel(KernelOperation.HammingScan)?.Name ?? "managed";
 
         var md = new StringBuilder();
         Report.Header(md, "Hamming search");

@@ -18,7 +18,7 @@ internal static class CommandLine
     private static RootCommand Build()
     {
         var root = new RootCommand("AsmKernels: hand-written x86-64 kernels for bit-level work, from .NET.");
-        root.SetAction(r => Usage(r.InvocationConfiguration.Error, 1, "name a command")); // no command: the usage, exit 1
+        root.SetAction(r => Usage(root, r.InvocationConfiguration.Error, 1, "name a command")); // no command: the usage, exit 1
 
         root.Add(ProgramHost.Simple("info", "CPU, features, the kernel chosen per operation, the native library", InfoCommand.Run));
         root.Add(ProgramHost.Simple("selftest", "every API at every supported ISA level against a reference; exit 1 on a mismatch", SelfTestCommand.Run));
@@ -28,7 +28,7 @@ internal static class CommandLine
         root.Add(Search());
 
         var help = new Command("help", "the usage, as --help shows it") { Hidden = true };
-        help.SetAction(r => Usage(r.InvocationConfiguration.Output, 0));
+        help.SetAction(r => Usage(root, r.InvocationConfiguration.Output, 0));
         root.Add(help);
         return root;
     }
@@ -116,24 +116,13 @@ internal static class CommandLine
         return search;
     }
 
-    private static int Usage(TextWriter to, int exitCode, string? error = null)
+    private static int Usage(RootCommand root, TextWriter to, int exitCode, string? error = null)
     {
         if (error is not null)
             to.WriteLine($"{Program}: {error}");
+        Grammar.WriteUsage(Program, root, to);
         to.WriteLine("""
-            usage: asmkernels <command>
-
-              info       CPU, features, the kernel chosen per operation and how it is entered, the native library
-              selftest   every API at every supported ISA level against a reference; exit 1 on mismatch
-              popcount   set bits in a file: popcount <file|-> [--json] [--progress]
-              hamming    differing bits of two files: hamming <fileA|-> <fileB|-> [--pad] [--json] [--progress]
-              crc32c     the CRC-32C of a file, in hex: crc32c <file|-> [--json] [--progress]
-              search     nearest codes by Hamming distance: search --codes FILE --queries FILE --bits B
-                         [--k K | --radius R] [--threads T] [--json] [--progress] (FILE: raw B-bit codes)
-                         (- is standard input; pipes, FIFOs and devices stream in blocks)
-                         (exit codes: 0 ok, 1 bad usage, 2 I/O error)
-
-            asmkernels <command> --help: the command's arguments and options
+            (- is standard input; pipes, FIFOs and devices stream in blocks; exit codes: 0 ok, 1 bad usage, 2 I/O error)
             asmtools (disasm --method/--native, abicheck): the assembly tools, a tool of their own
 
             environment: ASMKERNELS_MAX_ISA=scalar|sse2|sse4.2|avx2|avx512, ASMKERNELS_NATIVE_PATH=<file or dir>

@@ -155,7 +155,7 @@ internal static class FileCommands
     }
 
     private static string ImplementationName(KernelOperation op) =>
-        Kernels.GetImplementationName(op, Kernels.GetSelectedIsa(op)) ?? "managed";
+        Kernels.GetSelectedKernel(op)?.Name ?? "managed";
 
     private static void Write(TextWriter stdout, bool json, string result, Dictionary<string, object> fields, Progress progress, string implementation)
     {

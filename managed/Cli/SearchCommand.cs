@@ -75,7 +75,7 @@ internal static class SearchCommand
         if (draw && lastDrawn > TimeSpan.FromSeconds(0.5))
             stderr.WriteLine();
         double rate = seconds > 0 ? (double)n * q / seconds : 0;
-        string implementation = Kernels.GetImplementationName(KernelOperation.HammingScan, Kernels.GetSelectedIsa(KernelOperation.HammingScan)) ?? "managed";
+        string implementation = Kernels.GetSelectedKernel(KernelOperation.HammingScan)?.Name ?? "managed";
         stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{q:N0} queries x {n:N0} codes of {o.Bits} bits in {seconds:F3} s: {rate:E3} codes/s, {threads} threads, {implementation}"));
         if (o.Json)

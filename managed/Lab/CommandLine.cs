@@ -18,7 +18,7 @@ internal static class CommandLine
         var root = new RootCommand("AsmKernels' measurement lab: the demo, thresholds, first calls, and kernels beside the JIT's code.");
         root.SetAction(r =>
         {
-            r.InvocationConfiguration.Error.WriteLine($"{Program}: name a command (demo, crossover, cold, disasm); {Program} --help lists them");
+            r.InvocationConfiguration.Error.WriteLine($"{Program}: name a command ({Grammar.CommandNames(root)}); {Program} --help lists them");
             return 1;
         });
         root.Add(ProgramHost.Simple("demo", "each seed kernel on a small example, then native against the JIT's loop at a few sizes", DemoCommand.Run));

@@ -18,7 +18,7 @@ internal static class CrossoverCommand
             Console.Error.WriteLine($"asmkernels-lab: crossover needs the native kernels: {why}");
             return 1;
         }
-        Console.WriteLine("native: " + string.Join(", ", Enum.GetValues<KernelOperation>().Select(op => Kernels.GetImplementationName(op, Kernels.GetSelectedIsa(op)))));
+        Console.WriteLine("native: " + string.Join(", ", Enum.GetValues<KernelOperation>().Select(op => Kernels.GetSelectedKernel(op)?.Name ?? "managed")));
         var table = new TextTable("elements", "popcount scalar/vector", "popcount vector/native",
             "hamming scalar/vector", "hamming vector/native", "increment scalar/vector");
         var first = new int?[7];

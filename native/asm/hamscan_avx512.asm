@@ -119,6 +119,18 @@ scan_32:     dq 32
     %endif
 %endmacro
 
+; COUNT_VECTORS stream, n: zmm16 .. zmm(15 + n) = per-word counts of the n 64-byte vectors at
+; codesq against the query in zmm28.
+%macro COUNT_VECTORS 2
+%assign c 0
+%rep %2
+    STREAM_AHEAD %1, 64 * c
+    vpxorq     zmm %+ %eval(16 + c), zmm28, [codesq + 64 * c]
+    vpopcntq   zmm %+ %eval(16 + c), zmm %+ %eval(16 + c)
+%assign c c + 1
+%endrep
+%endmacro
+
 ; BOTH_WAYS loop, label: the loop twice, without and with STREAM_AHEAD, entered by the job's flag.
 %macro BOTH_WAYS 2
     test       byte [scanq + ASMK_SCAN_FLAGS], ASMK_SCAN_STREAM
@@ -136,13 +148,7 @@ scan_32:     dq 32
 %2:
     cmp        countq, 32
     jb         %%eights
-%assign c 0
-%rep 4
-    STREAM_AHEAD %1, 64 * c
-    vpxorq     zmm %+ %eval(16 + c), zmm28, [codesq + 64 * c]
-    vpopcntq   zmm %+ %eval(16 + c), zmm %+ %eval(16 + c)
-%assign c c + 1
-%endrep
+    COUNT_VECTORS %1, 4
     vpcmpuq    k4, zmm16, zmm31, 1          ; distance < threshold (k3 is the tail's mask)
     vpcmpuq    k5, zmm17, zmm31, 1
     vpcmpuq    k6, zmm18, zmm31, 1
@@ -188,13 +194,7 @@ scan_32:     dq 32
 %2:
     cmp        countq, 16
     jb         %%eights
-%assign c 0
-%rep 4
-    STREAM_AHEAD %1, 64 * c
-    vpxorq     zmm %+ %eval(16 + c), zmm28, [codesq + 64 * c]
-    vpopcntq   zmm %+ %eval(16 + c), zmm %+ %eval(16 + c)
-%assign c c + 1
-%endrep
+    COUNT_VECTORS %1, 4
     PAIRS2     zmm16, zmm17
     PAIRS2     zmm18, zmm19
     vpcmpuq    k1, zmm16, zmm31, 1          ; distance < threshold
@@ -227,13 +227,7 @@ scan_32:     dq 32
 ; LOOP4 stream, label / LOOP8 / LOOP16: the W = 4, 8, 16 steps of eight codes, then to .tail.
 %macro LOOP4 2
 %2:
-%assign c 0
-%rep 4
-    STREAM_AHEAD %1, 64 * c
-    vpxorq     zmm %+ %eval(16 + c), zmm28, [codesq + 64 * c]
-    vpopcntq   zmm %+ %eval(16 + c), zmm %+ %eval(16 + c)
-%assign c c + 1
-%endrep
+    COUNT_VECTORS %1, 4
     TREE4
     EMIT
     add        codesq, 256
@@ -245,13 +239,7 @@ scan_32:     dq 32
 
 %macro LOOP8 2
 %2:
-%assign c 0
-%rep 8
-    STREAM_AHEAD %1, 64 * c
-    vpxorq     zmm %+ %eval(16 + c), zmm28, [codesq + 64 * c]
-    vpopcntq   zmm %+ %eval(16 + c), zmm %+ %eval(16 + c)
-%assign c c + 1
-%endrep
+    COUNT_VECTORS %1, 8
     TREE8
     EMIT
     add        codesq, 512

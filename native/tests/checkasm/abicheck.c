@@ -247,7 +247,7 @@ static void fault_args(uint64_t v[4])
 
 static const size_t large[] = { 1000, 4096, 65537 };
 static struct checkasm_op op = {
-    .name = "abicheck", .element_bytes = 1, .every = 300, .large = large, .nlarge = 3,
+    .name = "abicheck", .every = 300, .large = large, .nlarge = 3,
     .check = check_case, .empty_args = empty_args, .empty_want = empty_want,
 };
 

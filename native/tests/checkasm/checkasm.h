@@ -71,7 +71,6 @@ struct checkasm_context {
 /* An operation: how to check one routine of it. */
 struct checkasm_op {
     const char *name;
-    size_t element_bytes;  /* a length counts elements of this size */
     unsigned narrow_args;  /* bit i: argument i is 32 bits wide (its upper half arrives dirtied) */
     size_t every;          /* the sweep: every length 0..every at every offset 0..63, */
     const size_t *large;   /* then these, at the offsets 0, 3, 11, ..., 59 */

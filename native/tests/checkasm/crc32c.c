@@ -62,6 +62,6 @@ static uint64_t empty_want(const uint64_t a[4], int *has_result) { *has_result =
 static void fault_args(uint64_t a[4]) { a[0] = 0; a[1] = (uintptr_t)checkasm_buf[0].hi; a[2] = 2048; }
 
 const struct checkasm_op checkasm_op_crc32c = {
-    .name = "crc32c", .element_bytes = 1, .narrow_args = 1u << 0, .every = 1024, .large = large, .nlarge = 6,
+    .name = "crc32c", .narrow_args = 1u << 0, .every = 1024, .large = large, .nlarge = 6,
     .check = check, .known = known, .empty_args = empty_args, .empty_want = empty_want, .fault_args = fault_args,
 };

@@ -131,6 +131,6 @@ static void fault_args(uint64_t a[4])
 }
 
 const struct checkasm_op checkasm_op_hamscan = {
-    .name = "hamscan", .element_bytes = 8,
+    .name = "hamscan",
     .known = known, .empty_args = empty_args, .empty_want = empty_want, .fault_args = fault_args, .sweep = sweep,
 };

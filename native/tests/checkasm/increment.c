@@ -46,6 +46,6 @@ static uint64_t empty_want(const uint64_t a[4], int *has_result) { (void)a; *has
 static void fault_args(uint64_t a[4]) { a[0] = (uintptr_t)checkasm_buf[0].hi; a[1] = 256; a[2] = 1; }
 
 const struct checkasm_op checkasm_op_increment = {
-    .name = "increment", .element_bytes = 8, .every = 300, .large = large, .nlarge = 3,
+    .name = "increment", .every = 300, .large = large, .nlarge = 3,
     .check = check, .known = known, .empty_args = empty_args, .empty_want = empty_want, .fault_args = fault_args,
 };

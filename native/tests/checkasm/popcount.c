@@ -82,13 +82,13 @@ static void fault_popcount(uint64_t a[4]) { a[0] = (uintptr_t)checkasm_buf[0].hi
 static void fault_hamming(uint64_t a[4]) { a[0] = (uintptr_t)checkasm_buf[0].hi; a[1] = (uintptr_t)checkasm_buf[1].hi; a[2] = 256; }
 
 const struct checkasm_op checkasm_op_popcount = {
-    .name = "popcount", .element_bytes = 8, .every = 300, .large = large, .nlarge = 3,
+    .name = "popcount", .every = 300, .large = large, .nlarge = 3,
     .check = check_popcount, .known = known_popcount, .empty_args = empty_popcount, .empty_want = empty_zero,
     .fault_args = fault_popcount,
 };
 
 const struct checkasm_op checkasm_op_hamming = {
-    .name = "hamming", .element_bytes = 8, .every = 300, .large = large, .nlarge = 3,
+    .name = "hamming", .every = 300, .large = large, .nlarge = 3,
     .check = check_hamming, .known = known_hamming, .empty_args = empty_hamming, .empty_want = empty_zero,
     .fault_args = fault_hamming,
 };
