@@ -299,12 +299,30 @@ test_all() {
     ((FAILED == 0))
 }
 
+# cold_start N -- docs/cold-start.md: the lab published as a user's app gets the package (AsmKernels.dll
+# ReadyToRun for linux-x64, the app's own code JIT-compiled), and as a Native AOT binary (clang,
+# installed when missing, as root; the lab's disassembler is not AOT-safe, its cold-run child is);
+# fresh processes with the runtime's default tiering: no DOTNET_TC_*/DOTNET_TieredPGO here.
+cold_start() {
+    local out="$BUILD/cold" aot=()
+    say "cold start: the lab published with ReadyToRun and with Native AOT"
+    dotnet publish "$ROOT/managed/Lab/Lab.csproj" -c $CONFIG -r linux-x64 --self-contained false \
+        -p:PublishReadyToRun=true -p:AsmkNativeDir="$BUILD/native/" -o "$out/r2r" -v quiet -nologo
+    if command -v clang >/dev/null || apt_install clang; then
+        dotnet publish "$ROOT/managed/Lab/Lab.csproj" -c $CONFIG -r linux-x64 -p:PublishAot=true \
+            -p:TreatWarningsAsErrors=false -p:NoWarn='IL2026%3BIL2075%3BIL3050' \
+            -p:AsmkNativeDir="$BUILD/native/" -o "$out/aot" -v quiet -nologo && aot=(--aot "$out/aot/AsmKernels.Lab")
+    else
+        say "Native AOT column skipped: clang is not installed (apt-get install -y clang)"
+    fi
+    say "cold start: first calls in fresh processes, docs/cold-start.md"
+    "$out/r2r/AsmKernels.Lab" cold --processes "$1" "${aot[@]}" --out "$ROOT/docs/cold-start.md"
+}
+
 bench() {
     build
     if [[ ${1:-} == --cold ]]; then
-        # Fresh processes with the runtime's default tiering: no DOTNET_TC_*/DOTNET_TieredPGO here.
-        say "cold start: first calls in fresh processes, docs/cold-start.md"
-        "$LAB" cold --processes "${2:-5}" --out "$ROOT/docs/cold-start.md"
+        cold_start "${2:-5}"
         return
     fi
     if ! command -v gnuplot >/dev/null; then

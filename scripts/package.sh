@@ -58,7 +58,8 @@ pack() {
     local entry listing
     listing="$(unzip -Z1 "$PACKAGE")"
     for entry in lib/net10.0/AsmKernels.dll lib/net10.0/AsmKernels.xml README.md LICENSE \
-                 runtimes/linux-x64/native/libasmkernels.so runtimes/win-x64/native/libasmkernels.dll; do
+                 runtimes/linux-x64/native/libasmkernels.so runtimes/win-x64/native/libasmkernels.dll \
+                 runtimes/linux-x64/lib/net10.0/AsmKernels.dll runtimes/win-x64/lib/net10.0/AsmKernels.dll; do
         grep -qx "$entry" <<<"$listing" || die "$PACKAGE lacks $entry"
     done
     listing="$(unzip -Z1 "$FEED/AsmKernels.Cli.$PACK_VERSION.nupkg")"
@@ -115,12 +116,14 @@ test_package() {
     rc=0; consumer_publish linux || rc=$?
     out="$( ((rc == 0)) && dotnet "$BUILD/consumer/linux/Consumer.dll" 2>&1)" || rc=$?
     ((rc == 0)) || cat "$BUILD/consumer/linux.log"
-    expect "consumer on Linux from the package" "$rc" "$out" "${NATIVE_USED[@]}"
+    expect "consumer on Linux from the package, its ReadyToRun assembly" "$rc" "$out" "${NATIVE_USED[@]}" \
+        'AsmKernels.dll: ReadyToRun, .*runtimes/linux-x64/lib/'
+
     JIT_SELECTION="$(selection <<<"$out")"
 
     # The same app with the native library removed: the managed fallback, same answers.
     rc=0; rm -rf "$BUILD/consumer/fallback"
-    cp -r "$BUILD/consumer/linux" "$BUILD/consumer/fallback" && rm -rf "$BUILD/consumer/fallback/runtimes" || rc=$?
+    cp -r "$BUILD/consumer/linux" "$BUILD/consumer/fallback" && rm -rf "$BUILD/consumer/fallback/runtimes/"*/native || rc=$?
     out="$( ((rc == 0)) && dotnet "$BUILD/consumer/fallback/Consumer.dll" 2>&1)" || rc=$?
     expect "consumer with the native library removed" "$rc" "$out" \
         'native library: not loaded' 'PopCount: managed' 'IncrementBy: managed' 'consumer: all checks passed'
@@ -143,7 +146,7 @@ test_package() {
     rc=0; consumer_publish win-x64 -r win-x64 --self-contained || rc=$?
     out="$( ((rc == 0)) && WINEPREFIX="$BUILD/wineprefix" WINEDEBUG=-all "$WINE" "$BUILD/consumer/win-x64/Consumer.exe" 2>&1 | tr -d '\r')" || rc=$?
     ((rc == 0)) || cat "$BUILD/consumer/win-x64.log"
-    expect "consumer win-x64 under wine" "$rc" "$out" "${NATIVE_USED[@]}" 'libasmkernels\.dll'
+    expect "consumer win-x64 under wine" "$rc" "$out" "${NATIVE_USED[@]}" 'libasmkernels\.dll' 'AsmKernels.dll: ReadyToRun'
 }
 
 # The two .NET tools: installed from the feed into an empty tool path (and a packages folder of

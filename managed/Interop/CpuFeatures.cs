@@ -13,7 +13,7 @@ namespace AsmKernels;
 public sealed class CpuFeatures
 {
     /// <summary>The features of the processor this process runs on.</summary>
-    public static CpuFeatures Current { get; } = Detect(NativeLibraryLoader.Result.Xcr0);
+    public static CpuFeatures Current { get; } = Detect(NativeLibraryLoader.Result.Xcr0, NativeLibraryLoader.Result.CpuId);
 
     /// <summary><see langword="true"/> in a 64-bit x86 process, where CPUID and the native kernels exist.</summary>
     public bool IsX64 { get; private init; }
@@ -114,17 +114,26 @@ public sealed class CpuFeatures
     /// <inheritdoc/>
     public override string ToString() => Mask == 0 ? "(none)" : string.Join(' ', Names);
 
-    /// <summary>The features from CPUID and <paramref name="xcr0"/> (null: unknown, the runtime's view instead).</summary>
-    internal static CpuFeatures Detect(ulong? xcr0)
+    /// <summary>
+    /// The features from CPUID (through the library's <paramref name="cpuId"/> routine, or the
+    /// runtime's when it is 0) and <paramref name="xcr0"/> (null: unknown, the runtime's view instead).
+    /// </summary>
+    internal static unsafe CpuFeatures Detect(ulong? xcr0, nint cpuId = 0)
     {
         if (RuntimeInformation.ProcessArchitecture != Architecture.X64 || !X86Base.X64.IsSupported)
             return new CpuFeatures();
 
-        (int maxLeaf, _, _, _) = X86Base.CpuId(0, 0);
-        (_, _, int ecx1, int edx1) = X86Base.CpuId(1, 0);
+        int* regs = stackalloc int[4];
+        CpuId(cpuId, 0, regs);
+        int maxLeaf = regs[0];
+        CpuId(cpuId, 1, regs);
+        int ecx1 = regs[2], edx1 = regs[3];
         int ebx7 = 0, ecx7 = 0;
         if (maxLeaf >= 7)
-            (_, ebx7, ecx7, _) = X86Base.CpuId(7, 0);
+        {
+            CpuId(cpuId, 7, regs);
+            (ebx7, ecx7) = (regs[1], regs[2]);
+        }
 
         CpuFeature mask = 0;
         if (Bit(edx1, 26)) mask |= CpuFeature.Sse2;
@@ -147,13 +156,32 @@ public sealed class CpuFeatures
         }
         else
         {
-            osYmm = System.Runtime.Intrinsics.X86.Avx.IsSupported;
-            osZmm = System.Runtime.Intrinsics.X86.Avx512F.IsSupported;
+            (osYmm, osZmm) = RuntimeView();
         }
         if (osYmm) mask |= CpuFeature.OsYmm;
         if (osZmm) mask |= CpuFeature.OsZmm;
         return new CpuFeatures { IsX64 = true, Avx = avx, Mask = mask, Xcr0 = xcr0 };
     }
+
+    /// <summary>CPUID leaf <paramref name="leaf"/>, subleaf 0, into eax, ebx, ecx, edx: the library's routine (machine code already) or the runtime's.</summary>
+    private static unsafe void CpuId(nint native, int leaf, int* regs)
+    {
+        if (native != 0)
+            ((delegate* unmanaged<uint, uint, int*, void>)native)((uint)leaf, 0, regs);
+        else
+            RuntimeCpuId(leaf, regs);
+    }
+
+    // Apart, so that the runtime's CPUID, compiled on its first call, is compiled only where the library is missing.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static unsafe void RuntimeCpuId(int leaf, int* regs) =>
+        (regs[0], regs[1], regs[2], regs[3]) = X86Base.CpuId(leaf, 0);
+
+    // Apart: a method that asks for AVX support is compiled again by the JIT on AVX machines
+    // instead of running its ReadyToRun code, and Detect is on every process's start-up path.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static (bool OsYmm, bool OsZmm) RuntimeView() =>
+        (System.Runtime.Intrinsics.X86.Avx.IsSupported, System.Runtime.Intrinsics.X86.Avx512F.IsSupported);
 
     private static bool Bit(int register, int bit) => (register & (1 << bit)) != 0;
 

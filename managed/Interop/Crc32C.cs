@@ -154,7 +154,7 @@ internal static unsafe class Crc32CPaths
     }
 
     /// <summary>The raw CRC-32C register after <paramref name="data"/>: 8 bytes per step, then single bytes.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static uint Managed(uint crc, ReadOnlySpan<byte> data)
     {
         ReadOnlySpan<ulong> words = MemoryMarshal.Cast<byte, ulong>(data);
@@ -166,7 +166,7 @@ internal static unsafe class Crc32CPaths
     }
 
     /// <summary>Pins <paramref name="data"/> and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static uint Native(nint kernel, uint crc, ReadOnlySpan<byte> data)
     {
         fixed (byte* p = data)
@@ -178,6 +178,6 @@ internal static unsafe class Crc32CPaths
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static uint WithTransition(nint kernel, uint crc, byte* p, nuint n) => ((Crc32CEntry)kernel)(crc, p, n);
 }

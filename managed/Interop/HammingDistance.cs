@@ -116,16 +116,19 @@ internal static unsafe class HammingPaths
         return even + odd;
     }
 
-    /// <summary>Inputs from <see cref="VectorFrom"/> words: the vector loop, or the kernel from <see cref="NativeFrom"/> (out of line, as <see cref="PopCountPaths.Long"/>).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    /// <summary>The vector loop, compiled in the background when <see cref="VectorFrom"/>..<see cref="NativeFrom"/> words first come.</summary>
+    public static readonly BackgroundCompiled VectorLoop = new(static () => Vector(new ulong[VectorFrom], new ulong[VectorFrom]));
+
+    /// <summary>Inputs from <see cref="VectorFrom"/> words: the kernel, or below <see cref="NativeFrom"/> the vector loop once it is compiled (out of line, as <see cref="PopCountPaths.Long"/>).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong Long(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
     {
         nint kernel = Bound;
-        return kernel == 0 || a.Length < NativeFrom ? Vector(a, b) : Native(kernel, a, b);
+        return kernel == 0 || (a.Length < NativeFrom && VectorLoop.IsReady) ? Vector(a, b) : Native(kernel, a, b);
     }
 
     /// <summary>The managed vector loop (<see cref="PopCountPaths.CountBits"/> on <c>a ^ b</c>); the scalar loop without AVX2.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // its own first-call compilation, only when 17..39 words come
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // compiled once, fully optimized
     public static ulong Vector(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
     {
         if (!Avx2.IsSupported)
@@ -147,6 +150,6 @@ internal static unsafe class HammingPaths
         }
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static ulong WithTransition(nint kernel, ulong* a, ulong* b, nuint n) => ((HammingDistanceEntry)kernel)(a, b, n);
 }

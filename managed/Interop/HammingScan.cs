@@ -169,8 +169,7 @@ internal static unsafe partial class HammingScan
         Run(Bound, query, codes, firstIndex, ref top, hits, threshold, countAll, cancel);
 
     /// <summary><see cref="Run(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, int, ref TopK, ulong[], ulong, bool, CancellationToken)"/> with a given kernel (0: the managed loop).</summary>
-    /// <remarks>Fully optimized from its first call: a short search never runs its block loop at tier 0, nor moves into it mid-loop (OSR).</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>Nothing here depends on the vector width the JIT targets: ReadyToRun code runs it from the first search.</remarks>
     public static int Run(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, int firstIndex, ref TopK top, ulong[] hits, ulong threshold,
         bool countAll = false, CancellationToken cancel = default)
     {

@@ -87,7 +87,7 @@ internal static class KernelTable
     public const int OperationCount = 5;
 
     /// <summary>What <c>asmk_abi_version</c> must return.</summary>
-    public const uint AbiVersion = 7;
+    public const uint AbiVersion = 8;
 
     /// <summary>The export that reports <see cref="AbiVersion"/>.</summary>
     public const string VersionExport = "asmk_abi_version";
@@ -97,6 +97,9 @@ internal static class KernelTable
 
     /// <summary>The export that returns XCR0 (the register state the OS saves), or 0 without OSXSAVE.</summary>
     public const string Xcr0Export = "asmk_os_xcr0";
+
+    /// <summary>The export that runs CPUID: <c>void (uint32_t leaf, uint32_t subleaf, uint32_t regs[4])</c>, regs = eax, ebx, ecx, edx.</summary>
+    public const string CpuIdExport = "asmk_cpuid";
 
     /// <summary>The number of kernels; they are numbered 0 to <c>Count - 1</c>.</summary>
     public const int Count = 15;

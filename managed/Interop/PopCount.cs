@@ -65,10 +65,9 @@ public static partial class Kernels
 /// <remarks>
 /// Thresholds, measured with <c>asmkernels crossover</c> (see <see cref="VectorFrom"/> and
 /// <see cref="NativeFrom"/>). The public API inlines only the scalar loop; longer inputs take one
-/// call, <see cref="Long"/>, which pins and calls the kernel itself, or calls the vector loop. Both
-/// are compiled fully optimized on their first call
-/// (<see cref="MethodImplOptions.AggressiveOptimization"/>): a short-lived process never sees them
-/// at tier 0.
+/// call, <see cref="Long"/>, which pins and calls the kernel itself, or calls the vector loop once
+/// that is compiled (<see cref="VectorLoop"/>). Nothing on the kernel's path depends on the vector
+/// width the JIT targets, so ReadyToRun code serves it from the first call.
 /// </remarks>
 internal static unsafe class PopCountPaths
 {
@@ -109,20 +108,23 @@ internal static unsafe class PopCountPaths
         return even + odd;
     }
 
+    /// <summary>The vector loop, compiled in the background when <see cref="VectorFrom"/>..<see cref="NativeFrom"/> words first come.</summary>
+    public static readonly BackgroundCompiled VectorLoop = new(static () => Vector(new ulong[VectorFrom]));
+
     /// <summary>
-    /// Inputs from <see cref="VectorFrom"/> words: the vector loop, or the kernel from
-    /// <see cref="NativeFrom"/>. Kept out of line, so that the public API inlines into a caller's
-    /// loop as the scalar loop and one compare, nothing more.
+    /// Inputs from <see cref="VectorFrom"/> words: the kernel, or below <see cref="NativeFrom"/>
+    /// the vector loop once it is compiled. Kept out of line, so that the public API inlines into a
+    /// caller's loop as the scalar loop and one compare, nothing more.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static ulong Long(ReadOnlySpan<ulong> data)
     {
         nint kernel = Bound;
-        return kernel == 0 || data.Length < NativeFrom ? Vector(data) : Native(kernel, data);
+        return kernel == 0 || (data.Length < NativeFrom && VectorLoop.IsReady) ? Vector(data) : Native(kernel, data);
     }
 
     /// <summary>The managed vector loop (<see cref="CountBits"/>); the scalar loop without AVX2.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // its own first-call compilation, only when 17..39 words come
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // compiled once, fully optimized
     public static ulong Vector(ReadOnlySpan<ulong> data)
     {
         if (!Avx2.IsSupported)
@@ -146,7 +148,7 @@ internal static unsafe class PopCountPaths
 
     // A method with a normal-transition call sets up a call frame in its prolog on every call:
     // kept apart, the short path pays only for its call (docs/call-cost.md).
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static ulong WithTransition(nint kernel, ulong* p, nuint n) => ((PopCountEntry)kernel)(p, n);
 
     /// <summary>

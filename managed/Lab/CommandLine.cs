@@ -31,8 +31,9 @@ internal static class CommandLine
                 r.AddError("--processes must be 1..99");
         });
         var coldOut = new Option<string>("--out") { Description = "write the markdown report to this file" };
-        var cold = new Command("cold", "first calls in fresh processes, the public API against a naive loop") { processes, coldOut };
-        cold.SetAction(r => ColdStartCommand.Run(r.GetValue(processes), r.GetValue(coldOut)));
+        var coldAot = new Option<string>("--aot") { Description = "a Native AOT build of this program: its first calls too" };
+        var cold = new Command("cold", "first calls in fresh processes, the public API against a naive loop") { processes, coldAot, coldOut };
+        cold.SetAction(r => ColdStartCommand.Run(r.GetValue(processes), r.GetValue(coldAot), r.GetValue(coldOut)));
         root.Add(cold);
 
         var op = new Argument<string>("op") { Description = "popcount, hamming, increment or crc32c", Arity = ArgumentArity.ZeroOrOne };

@@ -6,6 +6,8 @@ namespace AsmKernels.Terminal;
 internal static class SelfProcess
 {
     /// <summary>A child process of <paramref name="program"/> (an exe assembly) with <paramref name="args"/>.</summary>
+    [System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000",
+        Justification = "A single-file or Native AOT program is its own app host: its location is not used.")]
     public static ProcessStartInfo StartInfo(System.Reflection.Assembly program, params ReadOnlySpan<string> args)
     {
         // Run the program directly when this process is its app host (under any name), else through

@@ -137,4 +137,26 @@ public unsafe class BindingTests
         Assert.DoesNotContain("runtime", CpuFeatures.Missing(CpuFeature.OsYmm));
         Assert.DoesNotContain("runtime", CpuFeatures.Missing(CpuFeature.OsZmm));
     }
+
+    [SkippableFact]
+    public unsafe void The_library_CPUID_reads_what_the_runtime_CPUID_reads()
+    {
+        NativeLoadResult native = NativeLibraryLoader.Result;
+        Skip.IfNot(native.Loaded, $"needs the native library: {native.Error}");
+        var cpuId = (delegate* unmanaged<uint, uint, int*, void>)native.CpuId;
+        int* regs = stackalloc int[4];
+        foreach ((int leaf, int subleaf) in new[] { (0, 0), (1, 0), (7, 0), (7, 1), (unchecked((int)0x80000000), 0) })
+        {
+            // Dirty upper halves: the routine must read only the low 32 bits of each argument.
+            ((delegate* unmanaged<ulong, ulong, int*, void>)native.CpuId)(0xDEAD_BEEF_0000_0000UL | (uint)leaf, 0xFFFF_FFFF_0000_0000UL | (uint)subleaf, regs);
+            (int a, int b, int c, int d) = System.Runtime.Intrinsics.X86.X86Base.CpuId(leaf, subleaf);
+            // Leaf 1's EBX holds the APIC id of the core it ran on: compare the rest.
+            int bMask = leaf == 1 ? 0x00FF_FFFF : -1;
+            Assert.Equal((a, b & bMask, c, d), (regs[0], regs[1] & bMask, regs[2], regs[3]));
+            cpuId((uint)leaf, (uint)subleaf, regs);
+            Assert.Equal((a, b & bMask, c, d), (regs[0], regs[1] & bMask, regs[2], regs[3]));
+        }
+        Assert.Equal(CpuFeatures.Detect(native.Xcr0, 0).Mask, CpuFeatures.Detect(native.Xcr0, native.CpuId).Mask);
+        Assert.Equal(CpuFeatures.Detect(native.Xcr0, 0).Mask, Kernels.Cpu.Mask);
+    }
 }

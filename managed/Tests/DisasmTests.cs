@@ -122,13 +122,13 @@ public class DisasmTests
     [SkippableFact]
     public void The_library_vector_loop_is_listed_as_compiled_fully_optimized_in_tier1_mode()
     {
-        // IncrementPaths.Long is AggressiveOptimization: one fully optimized compilation, no tier 1.
+        // IncrementPaths.Vector is AggressiveOptimization: one fully optimized compilation, no tier 1.
         Skip.IfNot(System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated, "no accelerated 256-bit vectors for the JIT here");
         DisasmOperation op = DisasmOperation.All.Single(o => o.Name == "increment");
         IReadOnlyList<Listing> listings = JitDisassembler.Disassemble(op, JitMode.Tier1);
         Assert.Equal(2, listings.Count);
         Assert.Equal("JIT Tier1", listings[0].Origin);
-        Assert.StartsWith("AsmKernels.IncrementPaths:Long(", listings[1].Title);
+        Assert.StartsWith("AsmKernels.IncrementPaths:Vector(", listings[1].Title);
         Assert.Equal("JIT FullOpts", listings[1].Origin);
         Assert.Contains(listings[1].Lines, l => l.Mnemonic == "vpaddq");
     }

@@ -63,7 +63,8 @@ public class IncrementTests
     [Fact, Trait("Category", "Api")]
     public void Api_is_exact_on_both_sides_of_the_native_threshold()
     {
-        // Above IncrementPaths.NativeFrom the public API calls the kernel; below it, the vector loop.
+        // Above IncrementPaths.NativeFrom the public API calls the kernel; below it, the vector loop once
+        // it is compiled (BackgroundCompiledTests), the kernel before.
         foreach (int n in new[] { IncrementPaths.NativeFrom - 1, IncrementPaths.NativeFrom + 13 })
         {
             long[] buffer = new long[n + 2];

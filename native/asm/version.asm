@@ -1,4 +1,5 @@
-; version.asm - the service exports: the version of the native contract, and the OS state.
+; version.asm - the service exports: the version of the native contract, the CPU's
+; identification and the OS state.
 %include "abi.inc"
 
 ; uint32_t asmk_abi_version(void);
@@ -33,5 +34,25 @@ FUNC asmk_os_xcr0, 0, 5, 0, s0, s1, s2, s3, save ; slot 4: neither ABI's rcx or 
     shl     rdx, 32
     or      rax, rdx
 .done:
+    RET
+ENDFUNC
+
+; void asmk_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
+;
+; CPUID: regs = { eax, ebx, ecx, edx } of leaf, subleaf. The managed CPU
+; detection calls it once per leaf at start-up: a native call needs no JIT,
+; where the runtime's X86Base.CpuId is compiled on first use.
+ISA any
+FUNC asmk_cpuid, 3, 6, 0, leaf, subleaf, regs, s3, out, save ; slots 4, 5: neither ABI's rcx or rdx
+    mov     outq, regsq             ; cpuid writes rdx, slot 2 on System V
+    mov     saveq, rbx              ; and rbx, callee-saved on both ABIs
+    mov     eax, leafd
+    mov     ecx, subleafd           ; after eax: leaf is ecx on Win64
+    cpuid
+    mov     [outq], eax
+    mov     [outq + 4], ebx
+    mov     [outq + 8], ecx
+    mov     [outq + 12], edx
+    mov     rbx, saveq
     RET
 ENDFUNC

@@ -38,8 +38,8 @@ endforeach()
 # binds it on CPUs with AVX).
 set(ASMK_CLEAN_ENTRY_SUFFIX _vzeroupper)
 
-# Non-kernel exports: the version, and XCR0 (the OS-enabled register state, read by XGETBV).
-set(ASMK_SERVICE_EXPORTS asmk_abi_version asmk_os_xcr0)
+# Non-kernel exports: the version, XCR0 (the OS-enabled register state, read by XGETBV) and CPUID.
+set(ASMK_SERVICE_EXPORTS asmk_abi_version asmk_os_xcr0 asmk_cpuid)
 
 # C parameter and return types, and their blittable C# counterparts.
 set(ASMK_CTYPES "uint64_t" "int64_t" "uint32_t" "size_t" "void" "const uint64_t *" "uint64_t *" "int64_t *" "const int64_t *" "const void *" "const uint8_t *" "uint8_t *" "uint32_t *" "const asmk_scan *")
@@ -364,9 +364,11 @@ function(asmk_kernel_table table outdir)
   string(APPEND cs "    /// <summary>What <c>asmk_abi_version</c> must return.</summary>\n    public const uint AbiVersion = ${abi};\n\n")
   list(GET ASMK_SERVICE_EXPORTS 0 version_export)
   list(GET ASMK_SERVICE_EXPORTS 1 xcr0_export)
+  list(GET ASMK_SERVICE_EXPORTS 2 cpuid_export)
   string(APPEND cs "    /// <summary>The export that reports <see cref=\"AbiVersion\"/>.</summary>\n    public const string VersionExport = \"${version_export}\";\n\n")
   string(APPEND cs "    /// <summary>The suffix of a legacy-SSE kernel's clean entry: <c>&lt;kernel&gt;${ASMK_CLEAN_ENTRY_SUFFIX}</c> runs vzeroupper, then the kernel.</summary>\n    public const string CleanEntrySuffix = \"${ASMK_CLEAN_ENTRY_SUFFIX}\";\n\n")
   string(APPEND cs "    /// <summary>The export that returns XCR0 (the register state the OS saves), or 0 without OSXSAVE.</summary>\n    public const string Xcr0Export = \"${xcr0_export}\";\n\n")
+  string(APPEND cs "    /// <summary>The export that runs CPUID: <c>void (uint32_t leaf, uint32_t subleaf, uint32_t regs[4])</c>, regs = eax, ebx, ecx, edx.</summary>\n    public const string CpuIdExport = \"${cpuid_export}\";\n\n")
   string(APPEND cs "    /// <summary>The number of kernels; they are numbered 0 to <c>Count - 1</c>.</summary>\n    public const int Count = ${count};\n\n")
   set(names "")
   set(opsw "")

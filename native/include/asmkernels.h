@@ -50,11 +50,13 @@ typedef struct asmk_scan {
 #define ASMK_SCAN_STREAM 1
 
 /* The version of this contract the library implements. */
-#define ASMK_ABI_VERSION 7
+#define ASMK_ABI_VERSION 8
 ASMK_API uint32_t asmk_abi_version(void);
 /* XCR0, the register state the OS saves (bits 1-2: YMM, 5-7: ZMM), or 0 when
  * the OS has not enabled XSAVE (CPUID.1:ECX.OSXSAVE clear). */
 ASMK_API uint64_t asmk_os_xcr0(void);
+/* CPUID: regs = { eax, ebx, ecx, edx } of leaf and subleaf. */
+ASMK_API void asmk_cpuid(uint32_t leaf, uint32_t subleaf, uint32_t regs[4]);
 
 /* Population count: the number of set bits in data[0..count). */
 ASMK_API uint64_t asmk_popcount_popcnt(const uint64_t *data, size_t count); /* popcnt: seed: 4-wide POPCNT + tmp */

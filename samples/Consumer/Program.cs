@@ -4,6 +4,7 @@ using AsmKernels;
 // Exit code 0 when every answer is right; the output says whether the native kernels ran.
 
 Console.WriteLine($"AsmKernels {typeof(Kernels).Assembly.GetName().Version}");
+Console.WriteLine($"AsmKernels.dll: {Compilation()}");
 Console.WriteLine($"CPU: {Kernels.Cpu.Brand} ({Kernels.Cpu})");
 Console.WriteLine(Kernels.NativeLibraryLoaded
     ? $"native library: loaded from {Kernels.NativeLibraryPath}"
@@ -58,3 +59,18 @@ catch (ArgumentException)
 
 Console.WriteLine(failures == 0 ? "consumer: all checks passed" : $"consumer: {failures} checks FAILED");
 return failures == 0 ? 0 : 1;
+
+// How the library's code reached this process: precompiled for this platform (the package's
+// runtimes/<rid>/lib/), IL for the JIT, or part of a Native AOT binary.
+[System.Diagnostics.CodeAnalysis.UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty location is reported as such.")]
+static string Compilation()
+{
+    if (!System.Runtime.CompilerServices.RuntimeFeature.IsDynamicCodeCompiled)
+        return "Native AOT";
+    string location = typeof(Kernels).Assembly.Location;
+    if (location.Length == 0)
+        return "no file (single-file bundle)";
+    using var pe = new System.Reflection.PortableExecutable.PEReader(File.OpenRead(location));
+    bool readyToRun = pe.PEHeaders.CorHeader?.ManagedNativeHeaderDirectory.Size > 0;
+    return $"{(readyToRun ? "ReadyToRun" : "IL only")}, {location}";
+}

@@ -127,8 +127,8 @@ internal abstract class DisasmOperation
             [
                 new("AsmKernels.Lab.JitLoops:IncrementBy", "the JIT's scalar loop (data[i] += value)",
                     reps => { for (int i = 0; i < reps; i++) JitLoops.IncrementBy(a, 3); return (ulong)a[0]; }),
-                new($"AsmKernels.IncrementPaths:Long", "the library's managed vector loop (aligned stores, 4x unrolled), as the JIT compiles it here",
-                    reps => { for (int i = 0; i < reps; i++) IncrementPaths.Long(b, 3); return (ulong)b[0]; }),
+                new($"AsmKernels.IncrementPaths:Vector", "the library's managed vector loop (aligned stores, 4x unrolled), as the JIT compiles it here",
+                    reps => { for (int i = 0; i < reps; i++) IncrementPaths.Vector(b, 3); return (ulong)b[0]; }),
             ];
         }
 
