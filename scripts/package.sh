@@ -34,7 +34,8 @@ pack_version() {
 }
 
 # pack -- AsmKernels.<version>.nupkg (+ .snupkg) with both native libraries, and the CLI as the
-# .NET tool AsmKernels.Cli.<version>.nupkg, in build/feed; the version in build/feed/VERSION.
+# .NET tool AsmKernels.Cli.<version>.nupkg (and one package per platform), in build/feed; the
+# version in build/feed/VERSION.
 pack() {
     windows_dll || die "pack needs the Windows DLL: $WINDOWS_WHY"
     PACK_VERSION="$(pack_version)"
@@ -62,17 +63,23 @@ pack() {
                  runtimes/linux-x64/lib/net10.0/AsmKernels.dll runtimes/win-x64/lib/net10.0/AsmKernels.dll; do
         grep -qx "$entry" <<<"$listing" || die "$PACKAGE lacks $entry"
     done
-    listing="$(unzip -Z1 "$FEED/AsmKernels.Cli.$PACK_VERSION.nupkg")"
-    for entry in tools/net10.0/any/AsmKernels.Cli.dll tools/net10.0/any/libasmkernels.so tools/net10.0/any/DotnetToolSettings.xml; do
-        grep -qx "$entry" <<<"$listing" || die "AsmKernels.Cli.$PACK_VERSION.nupkg lacks $entry"
+    # The CLI: a package per platform (framework-dependent, ReadyToRun), each with its own native library.
+    local rid native other
+    for rid in linux-x64 win-x64; do
+        native=libasmkernels.so other=libasmkernels.dll
+        [[ $rid == win-* ]] && native=libasmkernels.dll other=libasmkernels.so
+        listing="$(unzip -Z1 "$FEED/AsmKernels.Cli.$rid.$PACK_VERSION.nupkg")" || die "no AsmKernels.Cli.$rid.$PACK_VERSION.nupkg"
+        for entry in "tools/net10.0/$rid/AsmKernels.Cli.dll" "tools/net10.0/$rid/$native" "tools/net10.0/$rid/DotnetToolSettings.xml"; do
+            grep -qx "$entry" <<<"$listing" || die "AsmKernels.Cli.$rid.$PACK_VERSION.nupkg lacks $entry"
+        done
+        if grep -qE "Iced|asmk-abicheck|$other" <<<"$listing"; then die "AsmKernels.Cli.$rid.$PACK_VERSION.nupkg carries the assembly tools or the other platform's library"; fi
     done
-    if grep -qE 'Iced|asmk-abicheck' <<<"$listing"; then die "AsmKernels.Cli.$PACK_VERSION.nupkg carries the assembly tools"; fi
     listing="$(unzip -Z1 "$FEED/AsmKernels.AsmTools.$PACK_VERSION.nupkg")"
     for entry in tools/net10.0/any/AsmKernels.AsmTools.dll tools/net10.0/any/asmk-abicheck tools/net10.0/any/asmk-abicheck.exe \
                  tools/net10.0/any/DotnetToolSettings.xml; do
         grep -qx "$entry" <<<"$listing" || die "AsmKernels.AsmTools.$PACK_VERSION.nupkg lacks $entry"
     done
-    say "package: $PACKAGE (and $(basename "$PACKAGE" .nupkg).snupkg), the tools AsmKernels.Cli.$PACK_VERSION.nupkg and AsmKernels.AsmTools.$PACK_VERSION.nupkg"
+    say "package: $PACKAGE (and $(basename "$PACKAGE" .nupkg).snupkg), the tools AsmKernels.Cli.$PACK_VERSION.nupkg (linux-x64 and win-x64 packages beside it) and AsmKernels.AsmTools.$PACK_VERSION.nupkg"
 }
 
 # consumer_publish NAME [dotnet publish args...] -- publishes samples/Consumer from the local feed

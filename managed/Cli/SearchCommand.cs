@@ -42,6 +42,9 @@ internal static class SearchCommand
         int threads = o.Threads == -1 ? Environment.ProcessorCount : o.Threads;
         var results = new (int Index, uint Distance)[q][];
         bool draw = o.Progress || !Console.IsErrorRedirected;
+        // The clock times the search: the inputs are read and the native library is loaded (and
+        // its kernels chosen) before it starts, as a library's import precedes its first query.
+        string implementation = Kernels.GetSelectedKernel(KernelOperation.HammingScan)?.Name ?? "managed";
         var clock = Stopwatch.StartNew();
         TimeSpan lastDrawn = TimeSpan.FromSeconds(0.5);
         for (int first = 0; first < q; first += QueriesPerStep)
@@ -54,7 +57,12 @@ internal static class SearchCommand
                 var distances = new uint[count * k];
                 int found = HammingSearch.NearestBatch(step, codes, w, k, indices, distances, threads);
                 for (int j = 0; j < count; j++)
-                    results[first + j] = [.. Enumerable.Range(j * k, found).Select(i => (indices[i], distances[i]))];
+                {
+                    var result = new (int Index, uint Distance)[found];
+                    for (int i = 0; i < found; i++)
+                        result[i] = (indices[j * k + i], distances[j * k + i]);
+                    results[first + j] = result;
+                }
             }
             else
             {
@@ -75,7 +83,6 @@ internal static class SearchCommand
         if (draw && lastDrawn > TimeSpan.FromSeconds(0.5))
             stderr.WriteLine();
         double rate = seconds > 0 ? (double)n * q / seconds : 0;
-        string implementation = Kernels.GetSelectedKernel(KernelOperation.HammingScan)?.Name ?? "managed";
         stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{q:N0} queries x {n:N0} codes of {o.Bits} bits in {seconds:F3} s: {rate:E3} codes/s, {threads} threads, {implementation}"));
         if (o.Json)
@@ -138,6 +145,9 @@ internal static class SearchCommand
     private static ulong[] ReadCodes(string path, int bits)
     {
         using FileInput input = FileInput.Open(path);
+        int codeBytes = bits / 8;
+        if (input.Length is { } size && size % codeBytes == 0 && size / 8 <= Array.MaxLength)
+            return ReadWhole(input, size);
         var bytes = new MemoryStream(input.Length is { } length ? (int)Math.Min(length, int.MaxValue) : 1 << 20);
         byte[] block = new byte[1 << 20];
         int got;
@@ -147,11 +157,29 @@ internal static class SearchCommand
             if (got < block.Length)
                 break;
         }
-        int codeBytes = bits / 8;
         if (bytes.Length % codeBytes != 0)
             throw new FileFailure($"{input.Name}: is {bytes.Length:N0} bytes, not a whole number of {codeBytes}-byte ({bits}-bit) codes");
         if (bytes.Length / 8 > Array.MaxLength)
             throw new FileFailure($"{input.Name}: is {bytes.Length:N0} bytes, more than one search can hold");
         return MemoryMarshal.Cast<byte, ulong>(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)).ToArray();
+    }
+
+    /// <summary>
+    /// A file of known size read straight into the words: no copy, and no second array of its size
+    /// left for the collector to free during the search that follows.
+    /// </summary>
+    private static ulong[] ReadWhole(FileInput input, long size)
+    {
+        ulong[] words = GC.AllocateUninitializedArray<ulong>((int)(size / 8));
+        const int Chunk = 1 << 30;
+        for (long at = 0; at < words.Length; at += Chunk)
+        {
+            Span<byte> part = MemoryMarshal.AsBytes(words.AsSpan((int)at, (int)Math.Min(Chunk, words.Length - at)));
+            input.Read(part); // fills it, or fails naming the input when the file ends early
+        }
+        Span<byte> more = stackalloc byte[1];
+        if (input.Read(more) != 0)
+            throw new FileFailure($"{input.Name}: grew while being read (beyond its size of {size:N0} bytes)");
+        return words;
     }
 }

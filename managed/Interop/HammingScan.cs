@@ -132,7 +132,7 @@ internal static unsafe partial class HammingScan
     }
 
     /// <summary>
-    /// A one-thread search with pooled buffers: checks the shapes, runs <paramref name="kernel"/>
+    /// A one-thread search with the thread's scratch arrays: checks the shapes, runs <paramref name="kernel"/>
     /// over every code keeping the k = <paramref name="indices"/>.Length best below
     /// <paramref name="threshold"/>, writes them sorted; returns how many it wrote, and in
     /// <paramref name="total"/> the number below the threshold when <paramref name="countAll"/>.
@@ -142,19 +142,9 @@ internal static unsafe partial class HammingScan
     {
         CheckResults(indices, distances);
         CodeCount(query, codes);
-        ulong[] heap = System.Buffers.ArrayPool<ulong>.Shared.Rent(Math.Max(indices.Length, 1));
-        ulong[] hits = System.Buffers.ArrayPool<ulong>.Shared.Rent(BlockCodes);
-        try
-        {
-            var top = new TopK(heap.AsSpan(0, indices.Length));
-            total = Run(kernel, query, codes, 0, ref top, hits, threshold, countAll);
-            return top.WriteSorted(indices, distances);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<ulong>.Shared.Return(hits);
-            System.Buffers.ArrayPool<ulong>.Shared.Return(heap);
-        }
+        var top = new TopK(SearchScratch.Heap(indices.Length).AsSpan(0, indices.Length));
+        total = Run(kernel, query, codes, 0, ref top, SearchScratch.Hits(BlockCodes), threshold, countAll);
+        return top.WriteSorted(indices, distances);
     }
 
     /// <summary>
@@ -241,33 +231,43 @@ internal ref struct TopK
         }
         else if (_heap.Length > 0 && key < _heap[0])
         {
-            SiftDown(key);
+            SiftDown(_heap, key);
         }
     }
 
-    private readonly void SiftDown(ulong key)
+    /// <summary>Puts <paramref name="key"/> at the root of the max-heap <paramref name="heap"/> (replacing the root) and sifts it down.</summary>
+    private static void SiftDown(Span<ulong> heap, ulong key)
     {
-        int i = 0, n = _heap.Length;
+        int i = 0, n = heap.Length;
         while (true)
         {
             int child = 2 * i + 1;
             if (child >= n)
                 break;
-            if (child + 1 < n && _heap[child + 1] > _heap[child])
+            if (child + 1 < n && heap[child + 1] > heap[child])
                 child++;
-            if (_heap[child] <= key)
+            if (heap[child] <= key)
                 break;
-            _heap[i] = _heap[child];
+            heap[i] = heap[child];
             i = child;
         }
-        _heap[i] = key;
+        heap[i] = key;
     }
 
-    /// <summary>Sorts the keys ascending and writes the first min(Count, indices.Length); returns that number.</summary>
+    /// <summary>
+    /// Sorts the keys ascending and writes the first min(Count, indices.Length); returns that number.
+    /// The keys are a max-heap already: heapsort finishes it in place (no generic sort, whose code
+    /// the JIT would compile on a process's first search).
+    /// </summary>
     public readonly int WriteSorted(Span<int> indices, Span<uint> distances)
     {
         Span<ulong> keys = _heap[..Count];
-        keys.Sort();
+        for (int end = keys.Length - 1; end > 0; end--)
+        {
+            ulong last = keys[end];
+            keys[end] = keys[0]; // the largest left goes last
+            SiftDown(keys[..end], last);
+        }
         int n = Math.Min(Count, indices.Length);
         for (int i = 0; i < n; i++)
         {

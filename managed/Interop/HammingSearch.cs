@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -32,21 +31,14 @@ public static class HammingSearch
         int n = HammingScan.CodeCount(query, codes);
         if (distances.Length != n)
             throw new ArgumentException($"distances has {distances.Length} elements; the code set holds {n} codes of {query.Length} words.", nameof(distances));
-        ulong[] hits = ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
-        try
+        ulong[] hits = SearchScratch.Hits(HammingScan.BlockCodes);
+        int block = HammingScan.BlockCodesFor(query.Length);
+        for (int start = 0; start < n; start += block)
         {
-            int block = HammingScan.BlockCodesFor(query.Length);
-            for (int start = 0; start < n; start += block)
-            {
-                int count = Math.Min(block, n - start);
-                int found = HammingScan.Scan(query, codes.Slice(start * query.Length, count * query.Length), HammingScan.Everything, start, hits);
-                for (int i = 0; i < found; i++)
-                    distances[start + i] = (uint)(hits[i] >> 32);
-            }
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(hits);
+            int count = Math.Min(block, n - start);
+            int found = HammingScan.Scan(query, codes.Slice(start * query.Length, count * query.Length), HammingScan.Everything, start, hits);
+            for (int i = 0; i < found; i++)
+                distances[start + i] = (uint)(hits[i] >> 32);
         }
     }
 
@@ -86,36 +78,18 @@ public static class HammingSearch
             return Nearest(query, codes, indices, distances);
         }
         int k = indices.Length, w = query.Length;
-        ulong[] merged = ArrayPool<ulong>.Shared.Rent(Math.Max(threads * k, 1));
-        try
+        ulong[] merged = SearchScratch.Merged(threads * k);
+        int[] found = new int[threads];
+        fixed (ulong* q = query, c = codes)
         {
-            int[] found = new int[threads];
-            fixed (ulong* q = query, c = codes)
-            {
-                var job = new SplitJob((nint)q, w, (nint)c, n, k, threads, merged, found, cancellationToken);
-                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, job.Run);
-            }
-            // Each share's best, then the best of them: a sort of threads * k keys.
-            int total = 0;
-            for (int t = 0; t < threads; t++)
-            {
-                merged.AsSpan(t * k, found[t]).CopyTo(merged.AsSpan(total));
-                total += found[t];
-            }
-            Span<ulong> all = merged.AsSpan(0, total);
-            all.Sort();
-            int result = Math.Min(k, total);
-            for (int i = 0; i < result; i++)
-            {
-                indices[i] = (int)(uint)all[i];
-                distances[i] = (uint)(all[i] >> 32);
-            }
-            return result;
+            var job = new SplitJob((nint)q, w, (nint)c, n, k, threads, merged, found, cancellationToken);
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, job.Run);
         }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(merged);
-        }
+        // Each share's best, then the best of them.
+        var top = new TopK(SearchScratch.Heap(k).AsSpan(0, k));
+        for (int t = 0; t < threads; t++)
+            top.AddAll(merged.AsSpan(t * k, found[t]));
+        return top.WriteSorted(indices, distances);
     }
 
     /// <summary>The work of one share of a one-query search on several threads.</summary>
@@ -126,17 +100,9 @@ public static class HammingSearch
             int start = (int)((long)n * t / threads), end = (int)((long)n * (t + 1) / threads);
             var q = new ReadOnlySpan<ulong>((ulong*)query, words);
             var c = new ReadOnlySpan<ulong>((ulong*)codes + (long)start * words, (end - start) * words);
-            ulong[] hits = ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
-            try
-            {
-                var top = new TopK(results.AsSpan(t * k, k));
-                HammingScan.Run(q, c, start, ref top, hits, HammingScan.Everything, countAll: false, cancel);
-                found[t] = top.Count;
-            }
-            finally
-            {
-                ArrayPool<ulong>.Shared.Return(hits);
-            }
+            var top = new TopK(results.AsSpan(t * k, k));
+            HammingScan.Run(q, c, start, ref top, SearchScratch.Hits(HammingScan.BlockCodes), HammingScan.Everything, countAll: false, cancel);
+            found[t] = top.Count;
         }
     }
 
@@ -172,20 +138,13 @@ public static class HammingSearch
         int w = query.Length, n = HammingScan.CodeCount(query, codes);
         ulong flags = (long)codes.Length * sizeof(ulong) >= HammingScan.StreamFromBytes ? HammingScan.Stream : 0;
         var keys = new List<ulong>();
-        ulong[] hits = ArrayPool<ulong>.Shared.Rent(HammingScan.BlockCodes);
-        try
+        ulong[] hits = SearchScratch.Hits(HammingScan.BlockCodes);
+        int block = HammingScan.BlockCodesFor(w);
+        for (int start = 0; start < n; start += block)
         {
-            int block = HammingScan.BlockCodesFor(w);
-            for (int start = 0; start < n; start += block)
-            {
-                int count = Math.Min(block, n - start);
-                int found = HammingScan.Scan(HammingScan.Bound, query, codes.Slice(start * w, count * w), (ulong)radius + 1, start, hits, flags);
-                keys.AddRange(hits.AsSpan(0, found));
-            }
-        }
-        finally
-        {
-            ArrayPool<ulong>.Shared.Return(hits);
+            int count = Math.Min(block, n - start);
+            int found = HammingScan.Scan(HammingScan.Bound, query, codes.Slice(start * w, count * w), (ulong)radius + 1, start, hits, flags);
+            keys.AddRange(hits.AsSpan(0, found));
         }
         keys.Sort();
         var matches = new List<HammingMatch>(keys.Count);
@@ -249,38 +208,29 @@ public static class HammingSearch
             if (mine == 0)
                 return;
             int tile = HammingScan.TileCodes(words);
-            ulong[] heaps = ArrayPool<ulong>.Shared.Rent(mine * k);
-            int[] counts = ArrayPool<int>.Shared.Rent(mine);
-            ulong[] hits = ArrayPool<ulong>.Shared.Rent(tile);
-            try
+            ulong[] heaps = SearchScratch.Heap(mine * k);
+            int[] counts = SearchScratch.Counts(mine);
+            ulong[] hits = SearchScratch.Hits(tile);
+            Array.Clear(counts, 0, mine);
+            var all = new ReadOnlySpan<ulong>((ulong*)codes, n * words);
+            for (int first = 0; first < n; first += tile)
             {
-                Array.Clear(counts, 0, mine);
-                var all = new ReadOnlySpan<ulong>((ulong*)codes, n * words);
-                for (int first = 0; first < n; first += tile)
-                {
-                    cancel.ThrowIfCancellationRequested();
-                    int count = Math.Min(tile, n - first);
-                    ReadOnlySpan<ulong> block = all.Slice(first * words, count * words);
-                    for (int j = 0; j < mine; j++)
-                    {
-                        var query = new ReadOnlySpan<ulong>((ulong*)queries + (long)(start + j) * words, words);
-                        var top = new TopK(heaps.AsSpan(j * k, k), counts[j]);
-                        HammingScan.Run(query, block, first, ref top, hits, HammingScan.Everything);
-                        counts[j] = top.Count;
-                    }
-                }
+                cancel.ThrowIfCancellationRequested();
+                int count = Math.Min(tile, n - first);
+                ReadOnlySpan<ulong> block = all.Slice(first * words, count * words);
                 for (int j = 0; j < mine; j++)
                 {
+                    var query = new ReadOnlySpan<ulong>((ulong*)queries + (long)(start + j) * words, words);
                     var top = new TopK(heaps.AsSpan(j * k, k), counts[j]);
-                    long at = (long)(start + j) * k;
-                    top.WriteSorted(new Span<int>((int*)indices + at, k), new Span<uint>((uint*)distances + at, k));
+                    HammingScan.Run(query, block, first, ref top, hits, HammingScan.Everything);
+                    counts[j] = top.Count;
                 }
             }
-            finally
+            for (int j = 0; j < mine; j++)
             {
-                ArrayPool<ulong>.Shared.Return(hits);
-                ArrayPool<int>.Shared.Return(counts);
-                ArrayPool<ulong>.Shared.Return(heaps);
+                var top = new TopK(heaps.AsSpan(j * k, k), counts[j]);
+                long at = (long)(start + j) * k;
+                top.WriteSorted(new Span<int>((int*)indices + at, k), new Span<uint>((uint*)distances + at, k));
             }
         }
     }

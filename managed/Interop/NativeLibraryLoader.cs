@@ -76,12 +76,12 @@ internal static unsafe class NativeLibraryLoader
         // to say why.
         // The application directory and its runtimes/<rid>/native/ come first, before the
         // candidates' normalized paths, which cost more than the loads.
-        string appDirectory = AppContext.BaseDirectory;
-        foreach (string file in (ReadOnlySpan<string>)[System.IO.Path.Join(appDirectory, FileName), System.IO.Path.Join(appDirectory, "runtimes", RuntimeId, "native", FileName)])
-        {
-            if (NativeLibrary.TryLoad(file, out nint handle))
-                return Validated(handle, file);
-        }
+        string appFile = System.IO.Path.Join(AppContext.BaseDirectory, FileName);
+        if (NativeLibrary.TryLoad(appFile, out nint appHandle))
+            return Validated(appHandle, appFile);
+        string ridFile = System.IO.Path.Join(AppContext.BaseDirectory, "runtimes", RuntimeId, "native", FileName);
+        if (NativeLibrary.TryLoad(ridFile, out nint ridHandle))
+            return Validated(ridHandle, ridFile);
         var candidates = Candidates();
         foreach (string file in candidates)
         {
