@@ -171,7 +171,7 @@ internal static class SearchCommand
     private static ulong[] ReadWhole(FileInput input, long size)
     {
         ulong[] words = GC.AllocateUninitializedArray<ulong>((int)(size / 8));
-        const int Chunk = 1 << 30;
+        const int Chunk = 1 << 27; // words per read: 1 GiB, within a span of bytes
         for (long at = 0; at < words.Length; at += Chunk)
         {
             Span<byte> part = MemoryMarshal.AsBytes(words.AsSpan((int)at, (int)Math.Min(Chunk, words.Length - at)));

@@ -116,7 +116,7 @@ internal static unsafe class HammingPaths
         return even + odd;
     }
 
-    /// <summary>The vector loop, compiled in the background when <see cref="VectorFrom"/>..<see cref="NativeFrom"/> words first come.</summary>
+    /// <summary>The vector loop, compiled in the background once inputs of <see cref="VectorFrom"/>..<see cref="NativeFrom"/> words come often (<see cref="BackgroundCompiled"/>).</summary>
     public static readonly BackgroundCompiled VectorLoop = new(static () => Vector(new ulong[VectorFrom], new ulong[VectorFrom]));
 
     /// <summary>Inputs from <see cref="VectorFrom"/> words: the kernel, or below <see cref="NativeFrom"/> the vector loop once it is compiled (out of line, as <see cref="PopCountPaths.Long"/>).</summary>

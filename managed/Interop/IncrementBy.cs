@@ -119,7 +119,7 @@ internal static unsafe class IncrementPaths
             data[i] = unchecked(data[i] + value);
     }
 
-    /// <summary>The vector loop, compiled in the background when <see cref="VectorFrom"/>..<see cref="NativeFrom"/> elements first come.</summary>
+    /// <summary>The vector loop, compiled in the background once inputs of <see cref="VectorFrom"/>..<see cref="NativeFrom"/> elements come often (<see cref="BackgroundCompiled"/>).</summary>
     public static readonly BackgroundCompiled VectorLoop = new(static () => Vector(new long[VectorFrom], 0));
 
     /// <summary>

@@ -35,8 +35,9 @@ internal sealed class NativeLoadResult(nint handle, string? path, string? error,
 /// <summary>
 /// Finds, loads and validates the native library once per process. Order: the explicit
 /// <c>ASMKERNELS_NATIVE_PATH</c> (a file or a directory; when set, nothing else is tried), then the
-/// application directory and the assembly's directory, then <c>runtimes/&lt;rid&gt;/native/</c> under
-/// each. A library is accepted only when <c>asmk_abi_version</c> returns
+/// application directory and its <c>runtimes/&lt;rid&gt;/native/</c>, then the assembly's directory
+/// and its <c>runtimes/&lt;rid&gt;/native/</c>; the first that loads is taken (when none does, the
+/// first that exists says why). A library is accepted only when <c>asmk_abi_version</c> returns
 /// <see cref="KernelTable.AbiVersion"/> and every kernel of the table is exported; their addresses
 /// (and the clean entries of the legacy-SSE kernels) are resolved then, once, and XCR0 is read.
 /// </summary>

@@ -108,7 +108,7 @@ internal static unsafe class PopCountPaths
         return even + odd;
     }
 
-    /// <summary>The vector loop, compiled in the background when <see cref="VectorFrom"/>..<see cref="NativeFrom"/> words first come.</summary>
+    /// <summary>The vector loop, compiled in the background once inputs of <see cref="VectorFrom"/>..<see cref="NativeFrom"/> words come often (<see cref="BackgroundCompiled"/>).</summary>
     public static readonly BackgroundCompiled VectorLoop = new(static () => Vector(new ulong[VectorFrom]));
 
     /// <summary>
