@@ -54,6 +54,7 @@ pack() {
     dotnet pack "$ROOT/managed/Interop/AsmKernels.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo
     dotnet pack "$ROOT/managed/Cli/Cli.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo
     dotnet pack "$ROOT/managed/AsmTools/AsmTools.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo
+    dotnet pack "$ROOT/managed/Build/AsmKernels.Build.csproj" -c $CONFIG -o "$FEED" -p:Version="$PACK_VERSION" -v quiet -nologo
     printf '%s\n' "$PACK_VERSION" > "$FEED/VERSION"
     command -v unzip >/dev/null || apt_install unzip || die "pack checks the package with unzip: apt-get install -y unzip"
     local entry listing
@@ -79,7 +80,11 @@ pack() {
                  tools/net10.0/any/DotnetToolSettings.xml; do
         grep -qx "$entry" <<<"$listing" || die "AsmKernels.AsmTools.$PACK_VERSION.nupkg lacks $entry"
     done
-    say "package: $PACKAGE (and $(basename "$PACKAGE" .nupkg).snupkg), the tools AsmKernels.Cli.$PACK_VERSION.nupkg (linux-x64 and win-x64 packages beside it) and AsmKernels.AsmTools.$PACK_VERSION.nupkg"
+    listing="$(unzip -Z1 "$FEED/AsmKernels.Build.$PACK_VERSION.nupkg")"
+    for entry in build/AsmKernels.Build.props build/AsmKernels.Build.targets build/asm/abi.inc build/asm/isa.inc README.md; do
+        grep -qx "$entry" <<<"$listing" || die "AsmKernels.Build.$PACK_VERSION.nupkg lacks $entry"
+    done
+    say "package: $PACKAGE (and $(basename "$PACKAGE" .nupkg).snupkg), the tools AsmKernels.Cli.$PACK_VERSION.nupkg (linux-x64 and win-x64 packages beside it) and AsmKernels.AsmTools.$PACK_VERSION.nupkg, and AsmKernels.Build.$PACK_VERSION.nupkg"
 }
 
 # consumer_publish NAME [dotnet publish args...] -- publishes samples/Consumer from the local feed
@@ -114,7 +119,7 @@ test_package() {
     local out rc
     if ! windows_dll; then
         say "package suites skipped: $WINDOWS_WHY"
-        SKIPPED=$((SKIPPED + 7)); SKIP_REASONS+=("package, consumers and tools (7 suites): $WINDOWS_WHY"); return
+        SKIPPED=$((SKIPPED + 11)); SKIP_REASONS+=("package, consumers, tools and the build package (11 suites): $WINDOWS_WHY"); return
     fi
     pack
     mkdir -p "$BUILD/consumer"
@@ -144,6 +149,7 @@ test_package() {
 
     test_package_aot
     test_tool
+    test_build_package
 
     # Windows: self-contained win-x64, run under wine (which offers .NET no AVX-512; avx2 kernels run).
     if ! find_wine; then
@@ -154,6 +160,45 @@ test_package() {
     out="$( ((rc == 0)) && WINEPREFIX="$BUILD/wineprefix" WINEDEBUG=-all "$WINE" "$BUILD/consumer/win-x64/Consumer.exe" 2>&1 | tr -d '\r')" || rc=$?
     ((rc == 0)) || cat "$BUILD/consumer/win-x64.log"
     expect "consumer win-x64 under wine" "$rc" "$out" "${NATIVE_USED[@]}" 'libasmkernels\.dll' 'AsmKernels.dll: ReadyToRun'
+}
+
+# A user's own project: samples/BuildConsumer (one NASM routine in two variants, its table, a
+# shared include) built by AsmKernels.Build from the feed in a copy of its own; then the build is
+# incremental (nothing, then what an include or one source touches, reassembled), and a missing
+# NASM and a table row the sources do not define are each one named build error.
+test_build_package() {
+    local dir="$BUILD/build-consumer" src out rc=0 platforms=1 file
+    rm -rf "$dir"; mkdir -p "$dir/src"; src="$dir/src"
+    for file in "$ROOT"/samples/BuildConsumer/*; do [[ -f $file ]] && cp "$file" "$src/"; done
+    sed -i "s|value=\"../../build/feed\"|value=\"$FEED\"|" "$src/NuGet.config"
+    local build=(dotnet build "$src/BuildConsumer.csproj" -c $CONFIG -p:AsmKernelsVersion="$PACK_VERSION"
+                 -p:RestorePackagesPath="$dir/packages" -nologo -v n)
+    "${build[@]}" >"$dir/build.log" 2>&1 || rc=$?
+    out="$( ((rc == 0)) && dotnet "$src/bin/$CONFIG/net10.0/BuildConsumer.dll" 2>&1)" || rc=$?
+    ((rc == 0)) || tail -30 "$dir/build.log"
+    expect "a user's NASM project built by AsmKernels.Build from the feed" "$rc" "$out" \
+        'loaded from .*libbuildconsumer\.so' 'bytesum_sse2: [0-9]+ cases' 'build consumer: all checks passed'
+    [[ -f $src/bin/$CONFIG/net10.0/libbuildconsumer.dll ]] && platforms=2
+    assembled() { grep -E '"nasm" -Werror' | grep -vc -- ' -M ' || true; }
+    rc=0
+    local unchanged included one
+    unchanged="$("${build[@]}" 2>&1 | assembled)"
+    touch "$src/bytesum.inc"; included="$("${build[@]}" 2>&1 | assembled)"
+    touch "$src/bytesum_avx2.asm"; one="$("${build[@]}" 2>&1 | tee "$dir/one.log" | assembled)"
+    grep -q 'bytesum_sse2\.asm' <(grep -E '"nasm" -Werror' "$dir/one.log") && one="$one (bytesum_sse2 too)"
+    expect "AsmKernels.Build reassembles only what changed" "$rc" \
+        "unchanged: $unchanged; include touched: $included; one source touched: $one" \
+        '^unchanged: 0;' "include touched: $((2 * platforms));" "one source touched: $platforms\$"
+    rc=0
+    out="$("${build[@]}" -p:AsmkNasm=/nonexistent/nasm 2>&1)" && rc=1
+    expect "AsmKernels.Build without NASM: one error naming what to install" "$rc" "$(grep -E 'error' <<<"$out" | sort -u)" \
+        'error ASMK020: .*NASM .*is not installed.*apt-get install nasm'
+    cp "$src/kernels.txt" "$dir/missing.txt"
+    echo 'kernel bytesum_avx512 bytesum avx512bw,os_zmm uint64_t (const uint8_t *data, size_t count) | not written' >> "$dir/missing.txt"
+    rc=0
+    out="$("${build[@]}" -p:AsmkTable="$dir/missing.txt" 2>&1)" && rc=1
+    expect "AsmKernels.Build: a table row no source defines is a build error naming both" "$rc" "$(grep -E 'error' <<<"$out" | sort -u)" \
+        'missing\.txt.*error ASMK012: .*bytesum_avx512.*libbuildconsumer\.so does not export'
 }
 
 # The two .NET tools: installed from the feed into an empty tool path (and a packages folder of
