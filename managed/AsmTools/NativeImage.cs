@@ -93,12 +93,28 @@ internal sealed class NativeImage
             for (ulong sym = offset; sym + 24 <= offset + size; sym += 24)
             {
                 int s = checked((int)sym);
-                const int SttFunc = 2;
-                if ((f[s + 4] & 0xF) != SttFunc || U16(s + 6) == 0)
+                const int SttNotype = 0, SttFunc = 2;
+                int symbolType = f[s + 4] & 0xF;
+                if ((symbolType != SttFunc && symbolType != SttNotype) || U16(s + 6) == 0)
                     continue;
                 string name = CString(checked((int)(strOffset + U32(s))));
+                if (name.Length == 0)
+                    continue;
                 exports[name] = new NativeSymbol(name, U64(s + 8), U64(s + 16), SizeIsExact: true);
             }
+        }
+        // Plain NASM (`global f` or `global f:function` without a size expression) records no size:
+        // such a routine runs to the next exported symbol of its section, or to the section's end.
+        foreach (NativeSymbol symbol in exports.Values.Where(e => e.Size == 0).ToList())
+        {
+            var section = _sections.FirstOrDefault(x => symbol.Address >= x.Address && symbol.Address < x.Address + x.Size);
+            if (section.Size == 0)
+                continue;
+            ulong end = section.Address + section.Size;
+            foreach (NativeSymbol other in exports.Values)
+                if (other.Address > symbol.Address && other.Address < end)
+                    end = other.Address;
+            exports[symbol.Name] = symbol with { Size = end - symbol.Address, SizeIsExact = false };
         }
         return exports;
     }

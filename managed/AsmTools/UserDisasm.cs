@@ -229,10 +229,12 @@ internal static class UserDisasm
     /// <summary>Each listing, then (with both) the summary table; side by side in text, in turn in markdown.</summary>
     private static void Write(List<(string Name, Listing Listing)> entries, bool markdown, TextWriter to)
     {
-        string[] headers = ["listing", "code", "instructions", "bytes", "hot-loop instructions", "elements/iteration", "widest register"];
+        // Bytes, not elements: a listing alone does not say how wide its elements are (a byte loop
+        // counted in 8-byte elements would show 0).
+        string[] headers = ["listing", "code", "instructions", "bytes", "hot-loop instructions", "bytes read/iteration", "widest register"];
         var rows = entries.Select(e =>
         {
-            ListingSummary s = ListingSummary.Of(e.Listing, 8);
+            ListingSummary s = ListingSummary.Of(e.Listing, 1);
             return new[] { e.Name, e.Listing.Origin, $"{s.Instructions}", $"{e.Listing.CodeBytes}", ListingSummary.LoopText(s), ListingSummary.ElementsText(s), s.WidestRegister };
         }).ToList();
         if (markdown)

@@ -42,7 +42,7 @@ public sealed class AbiCheckTests : IDisposable
         bits 64
         default rel
         section .text
-        {{(format == "elf64" ? "global good_sum:function, clobber:function, overread:function, dirty_ymm:function, wrong_sum:function" : "global good_sum, clobber, overread, dirty_ymm, wrong_sum\nexport good_sum\nexport clobber\nexport overread\nexport dirty_ymm\nexport wrong_sum")}}
+        {{(format == "elf64" ? "global good_sum:function, clobber:function, overread:function, dirty_ymm:function, wrong_sum:function, clobber_overread:function" : "global good_sum, clobber, overread, dirty_ymm, wrong_sum, clobber_overread\nexport good_sum\nexport clobber\nexport overread\nexport dirty_ymm\nexport wrong_sum\nexport clobber_overread")}}
         good_sum:
             xor eax, eax
             test {{n}}, {{n}}
@@ -65,6 +65,9 @@ public sealed class AbiCheckTests : IDisposable
         dirty_ymm:
             vpcmpeqd ymm0, ymm0, ymm0
             jmp good_sum
+        clobber_overread:           ; both: a register on every call, a read past the end when n > 0
+            mov {{(format == "elf64" ? "rbx" : "rsi")}}, {{a}}
+            jmp overread
         wrong_sum:                  ; one too many for every non-empty input
             test {{n}}, {{n}}
             jz good_sum
@@ -146,6 +149,12 @@ public sealed class AbiCheckTests : IDisposable
             Assert.Equal(1, code);
             Assert.Contains("missing vzeroupper", output);
         }
+
+        // Thousands of register violations first, and still the first read past the end is named.
+        (code, output) = AbiCheck(lib, "--symbol", "clobber_overread", "--signature", Sum);
+        Assert.Equal(1, code);
+        Assert.Contains("callee-saved register changed: rbx", output);
+        Assert.Contains("memory fault: at 0 bytes past the end of argument 1", output);
 
         (code, output) = AbiCheck(lib, "--symbol", "wrong_sum", "--signature", Sum, "--reference", $"{lib}:good_sum");
         Assert.Equal(1, code);

@@ -96,6 +96,45 @@ public sealed class UserDisasmTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_plain_NASM_routine_of_a_shared_library_without_a_size_is_bounded_by_the_next_symbol()
+    {
+        Skip.If(!File.Exists("/usr/bin/nasm") && !File.Exists("/usr/local/bin/nasm"), "nasm is not installed");
+        Skip.IfNot(OperatingSystem.IsLinux(), "links an ELF shared library with ld");
+        // Legacy style: `global f:function` and `global g` with no size expression, so the ELF
+        // symbols' sizes are 0.
+        string source = Path.Combine(_dir, "plain.asm"), obj = Path.Combine(_dir, "plain.o"), lib = Path.Combine(_dir, "libplain.so");
+        File.WriteAllText(source, """
+            bits 64
+            section .text
+            global first:function
+            first:
+                mov rax, rdi
+            .loop:
+                add rax, rsi
+                dec rsi
+                jnz .loop
+                ret
+            global second
+            second:
+                mov eax, 2
+                ret
+            section .note.GNU-stack noalloc noexec nowrite progbits
+            """);
+        (int code, string output) = Run(_dir, "nasm", "-f", "elf64", "-o", obj, source);
+        Assert.True(code == 0, output);
+        (code, output) = Run(_dir, "ld", "-shared", "-o", lib, obj);
+        Assert.True(code == 0, output);
+        Listing? listing = UserDisasm.Native($"{lib}:first", out string? error);
+        Assert.True(listing is not null, error);
+        string text = string.Join('\n', listing.TextLines);
+        Assert.Contains("add         rax, rsi", text);
+        Assert.DoesNotContain("mov         eax, 2", text); // stops where `second` begins
+        listing = UserDisasm.Native($"{lib}:second", out error); // a NOTYPE symbol, the last of its section
+        Assert.True(listing is not null, error);
+        Assert.Contains("mov         eax, 2", string.Join('\n', listing.TextLines));
+    }
+
+    [SkippableFact]
     public void A_method_of_a_built_library_is_listed_beside_a_routine_and_bad_names_are_errors()
     {
         Skip.If(!File.Exists("/usr/bin/nasm") && !File.Exists("/usr/local/bin/nasm"), "nasm is not installed");

@@ -60,9 +60,14 @@ void checkasm_count_case(void) { checkasm_cases++; }
 void checkasm_violation(const struct checkasm_context *c, const char *kind, const char *fmt, ...)
 {
     checkasm_violations++;
-    for (size_t i = 0; i < COUNT(checkasm_violation_kinds); i++)
-        if (!checkasm_violation_kinds[i] || checkasm_violation_kinds[i] == kind) { checkasm_violation_kinds[i] = kind; break; }
-    if (checkasm_quiet || ++report_count > 30)
+    int first_of_kind = 0;
+    for (size_t i = 0; i < COUNT(checkasm_violation_kinds); i++) {
+        if (checkasm_violation_kinds[i] == kind) break;
+        if (!checkasm_violation_kinds[i]) { checkasm_violation_kinds[i] = kind; first_of_kind = 1; break; }
+    }
+    /* The first 30 are reported, and past them the first of every other kind: a routine that
+     * clobbers a register on every call still shows that it also writes out of bounds. */
+    if (checkasm_quiet || (++report_count > 30 && !first_of_kind))
         return;
     fprintf(stderr, "FAIL %s (%s) len=%zu offset=%zu %s: %s: ", c->r->name, checkasm_abi_names[c->r->abi],
             c->len, c->offset, c->placement, kind);
