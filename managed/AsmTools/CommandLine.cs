@@ -4,8 +4,8 @@ namespace AsmKernels.AsmTools;
 
 /// <summary>
 /// The grammar of <c>asmtools</c>, the assembly tools for any routine of any library: the JIT's
-/// code of any .NET method beside any native routine (<c>disasm</c>), and checkasm's core on any
-/// exported routine (<c>abicheck</c>). Each command binds its values from the parse result.
+/// code of any .NET method beside any native routine (<c>disasm</c>), checkasm's core on any
+/// exported routine (<c>abicheck</c>), and a method against a routine, results and speed (<c>compare</c>). Each command binds its values from the parse result.
 /// </summary>
 internal static class CommandLine
 {
@@ -46,6 +46,17 @@ internal static class CommandLine
         };
         abicheck.SetAction(r => AbiCheckCommand.Run(r.GetValue(library)!, r.GetValue(symbol)!, r.GetValue(signature)!, r.GetValue(reference), r.GetValue(seed)));
         root.Add(abicheck);
+
+        var compareMethod = new Option<string>("--method") { Description = "ASSEMBLY.dll:Namespace.Type.Method: a static method taking the signature's buffers as spans", Required = true };
+        var compareNative = new Option<string>("--native") { Description = "FILE:SYMBOL: the routine of a shared library", Required = true };
+        var compareSignature = new Option<string>("--signature") { Description = "as for abicheck, e.g. 'u64 (in u8[n], size n)'", Required = true };
+        var sizes = new Option<string>("--sizes") { Description = "element counts to time, e.g. 16,256,4096,65536 (the default)" };
+        var compare = new Command("compare", "a .NET method against a native routine: the same results on the same inputs, then both timed")
+        {
+            compareMethod, compareNative, compareSignature, sizes,
+        };
+        compare.SetAction(r => CompareCommand.Run(r.GetValue(compareMethod)!, r.GetValue(compareNative)!, r.GetValue(compareSignature)!, r.GetValue(sizes)));
+        root.Add(compare);
 
         // The child process of disasm --method: not for people.
         root.Add(ProgramHost.Hidden("jit-method", () => args.Length == 3 ? UserDisasm.ChildCompile(args[1], args[2]) : 1));

@@ -89,6 +89,9 @@ internal static class UserDisasm
     }
 
     /// <summary>ASSEMBLY:Namespace.Type.Method[(Type, ...)]: the child compiles it, the JIT prints it.</summary>
+    /// <summary>The JIT's full-opts listing of the method <paramref name="spec"/> names (compiled in a child process), or null with the reason.</summary>
+    internal static Listing? ManagedListing(string spec, out string? error) => Managed(spec, out error);
+
     private static Listing? Managed(string spec, out string? error)
     {
         if (!RuntimeFeature.IsDynamicCodeCompiled)
