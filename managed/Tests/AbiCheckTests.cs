@@ -170,6 +170,14 @@ public sealed class AbiCheckTests : IDisposable
         var (code, output) = AbiCheck(lib, "--symbol", "asmk_popcount_popcnt", "--signature", "u64 (in u64[m], size n)");
         Assert.Equal(2, code);
         Assert.Contains("names no size argument", output);
+        (code, output) = AbiCheck(lib, "--symbol", "asmk_popcount_popcnt", "--signature", "u64 (in u64[n], size n) garbage");
+        Assert.Equal(2, code);
+        Assert.Contains("text after the closing parenthesis", output);
+        // Whitespace is free: none at all, or more than one.
+        (code, output) = AbiCheck(lib, "--symbol", "asmk_popcount_popcnt", "--signature", "u64(in u64[n],size n)");
+        Assert.True(code == 0, output);
+        (code, output) = AbiCheck(lib, "--symbol", "asmk_popcount_popcnt", "--signature", " u64 ( in  u64 [ n ] ,\tsize n ) ");
+        Assert.True(code == 0, output);
         (code, output) = AbiCheck(lib, "--symbol", "no_such_routine", "--signature", Sum);
         Assert.Equal(2, code);
         Assert.Contains("no_such_routine", output);

@@ -59,7 +59,8 @@ static int parse_type(const char **s, int *bytes, int *is_signed)
     while (**s == ' ') (*s)++;
     for (size_t i = 0; i < sizeof types / sizeof types[0]; i++) {
         size_t n = strlen(types[i].name);
-        if (strncmp(*s, types[i].name, n) == 0 && ((*s)[n] == ' ' || (*s)[n] == '[' || (*s)[n] == ',' || (*s)[n] == ')' || (*s)[n] == 0)) {
+        char next = (*s)[n];
+        if (strncmp(*s, types[i].name, n) == 0 && (next == ' ' || next == '\t' || next == '[' || next == ',' || next == ')' || next == '(' || next == 0)) {
             *bytes = types[i].bytes;
             *is_signed = types[i].is_signed;
             *s += n;
@@ -69,17 +70,22 @@ static int parse_type(const char **s, int *bytes, int *is_signed)
     return 0;
 }
 
+static void skip_space(const char **s)
+{
+    while (**s == ' ' || **s == '\t') (*s)++;
+}
+
 static int word(const char **s, const char *w)
 {
-    while (**s == ' ') (*s)++;
+    skip_space(s);
     size_t n = strlen(w);
-    if (strncmp(*s, w, n) == 0 && (*s)[n] == ' ') { *s += n; return 1; }
+    if (strncmp(*s, w, n) == 0 && ((*s)[n] == ' ' || (*s)[n] == '\t')) { *s += n; return 1; }
     return 0;
 }
 
 static int parse_name(const char **s, char *out, size_t cap)
 {
-    while (**s == ' ') (*s)++;
+    skip_space(s);
     size_t n = 0;
     while ((**s >= 'a' && **s <= 'z') || (**s >= 'A' && **s <= 'Z') || (**s >= '0' && **s <= '9') || **s == '_')
         if (n + 1 < cap) out[n++] = *(*s)++; else (*s)++;
@@ -90,13 +96,13 @@ static int parse_name(const char **s, char *out, size_t cap)
 static const char *parse_signature(const char *s)
 {
     int is_signed;
-    while (*s == ' ') s++;
+    skip_space(&s);
     if (strncmp(s, "void", 4) == 0) { ret_bytes = 0; s += 4; }
     else if (!parse_type(&s, &ret_bytes, &is_signed)) return "the return type is not void or a scalar type (u8 .. i64, size)";
-    while (*s == ' ') s++;
+    skip_space(&s);
     if (*s++ != '(') return "expected '(' after the return type";
-    while (*s == ' ') s++;
-    if (*s == ')') return NULL;
+    skip_space(&s);
+    if (*s == ')') { s++; skip_space(&s); return *s ? "text after the closing parenthesis" : NULL; }
     for (;;) {
         if (nargs == 4) return "at most four arguments";
         struct arg *a = &args[nargs++];
@@ -110,19 +116,23 @@ static const char *parse_signature(const char *s)
             if (!parse_name(&s, a->size_name, sizeof a->size_name)) return "'size' needs a name: size n";
         } else {
             if (!parse_type(&s, &a->bytes, &a->is_signed)) return "an argument's type is not one of u8 i8 u16 i16 u32 i32 u64 i64 size";
-            while (*s == ' ') s++;
+            skip_space(&s);
             if (a->kind != K_SCALAR) {
                 if (*s++ != '[') return "a buffer is written T[n]";
                 if (!parse_name(&s, a->size_name, sizeof a->size_name)) return "a buffer's length names a size argument: T[n]";
+                skip_space(&s);
                 if (*s++ != ']') return "a buffer is written T[n]";
             } else if (*s == '[') {
                 return "a buffer needs in, inout or out before its type";
             }
         }
-        while (*s == ' ') s++;
+        skip_space(&s);
         if (*s == ')') break;
         if (*s++ != ',') return "arguments are separated by commas";
     }
+    s++; /* the ')' */
+    skip_space(&s);
+    if (*s) return "text after the closing parenthesis";
     for (int i = 0; i < nargs; i++) {
         if (args[i].kind > K_OUT) continue;
         int found = 0;
