@@ -83,17 +83,98 @@ internal static class AbiCheckCommand
             start.ArgumentList.Add(a);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
-        using Process child = Process.Start(start) ?? throw new IOException($"cannot start {start.FileName}");
-        Task<string> stderr = child.StandardError.ReadToEndAsync();
-        string line;
-        while ((line = child.StandardOutput.ReadLine()!) is not null)
-            Console.WriteLine(line.TrimEnd('\r'));
-        child.WaitForExit();
-        Console.Error.Write(stderr.Result.Replace("\r", "", StringComparison.Ordinal));
-        if (child.ExitCode is 0 or 1)
-            LegacySseNote(library, symbol);
-        return child.ExitCode is 0 or 1 or 2 ? child.ExitCode : 2;
+        // The harness writes its calls and current case into this file (Linux): a routine that
+        // never returns, or kills or ends the process, is then named with the case it was in.
+        string progress = Path.Combine(Path.GetTempPath(), $"asmtools-abicheck-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        File.WriteAllBytes(progress, new byte[ProgressBytes]);
+        start.Environment["ASMK_ABICHECK_PROGRESS"] = progress;
+        try
+        {
+            using Process child = Process.Start(start) ?? throw new IOException($"cannot start {start.FileName}");
+            Task<string> stderr = child.StandardError.ReadToEndAsync();
+            bool summary = false, done = false;
+            Task stdout = Task.Run(() =>
+            {
+                string? line;
+                while ((line = child.StandardOutput.ReadLine()) is not null)
+                {
+                    line = line.TrimEnd('\r');
+                    summary |= line.StartsWith("abicheck: ", StringComparison.Ordinal) && line.Contains(" violations", StringComparison.Ordinal);
+                    done |= line == "abicheck: done";
+                    if (line != "abicheck: done")
+                        Console.WriteLine(line);
+                }
+            });
+            (ulong Calls, string Case) last = ReadProgress(progress);
+            var unchanged = Stopwatch.StartNew();
+            while (!child.WaitForExit(250))
+            {
+                var now = ReadProgress(progress);
+                if (now.Calls != last.Calls)
+                {
+                    last = now;
+                    unchanged.Restart();
+                }
+                else if (unchanged.Elapsed > CaseTimeLimit && now.Calls > 0)
+                {
+                    child.Kill(entireProcessTree: true);
+                    child.WaitForExit();
+                    stdout.Wait();
+                    Console.WriteLine($"abicheck: {symbol} did not return within {CaseTimeLimit.TotalSeconds:F0} s in call {now.Calls} ({now.Case}): 1 violation (the harness was stopped)");
+                    return 1;
+                }
+            }
+            stdout.Wait();
+            Console.Error.Write(stderr.Result.Replace("\r", "", StringComparison.Ordinal));
+            int code = child.ExitCode;
+            if (code is 0 or 1 && summary && done)
+            {
+                LegacySseNote(library, symbol);
+                return code;
+            }
+            if (code == 2 && last.Calls == 0)
+                return 2; // the harness's own usage error: the library, the symbol or the signature, in its message
+            var (calls, lastCase) = ReadProgress(progress);
+            string where = calls == 0 ? "before its first call of the routine" : $"in call {calls} of the routine ({lastCase})";
+            string how = code > 128 && !OperatingSystem.IsWindows() ? $"was killed by {SignalName(code - 128)}" : $"ended with exit code {code} and no summary";
+            Console.WriteLine($"abicheck: the harness {how} {where}: the routine ended or broke the process (exit, a signal, a corrupted stack): 1 violation");
+            return 1;
+        }
+        finally
+        {
+            File.Delete(progress);
+        }
     }
+
+    /// <summary>How long one call may run before the routine is taken to hang: generous, as a 65,537-element case on a slow emulator takes milliseconds.</summary>
+    private static readonly TimeSpan CaseTimeLimit = TimeSpan.FromSeconds(10);
+
+    /// <summary>The size of native/tests/checkasm/checkasm.h's struct checkasm_progress: calls, len, offset (8 bytes each), placement (48).</summary>
+    private const int ProgressBytes = 72;
+
+    private static (ulong Calls, string Case) ReadProgress(string path)
+    {
+        try
+        {
+            byte[] b = File.ReadAllBytes(path);
+            if (b.Length < ProgressBytes)
+                return (0, "");
+            ulong calls = BitConverter.ToUInt64(b, 0), len = BitConverter.ToUInt64(b, 8), offset = BitConverter.ToUInt64(b, 16);
+            int end = Array.IndexOf(b, (byte)0, 24, 48);
+            string placement = System.Text.Encoding.ASCII.GetString(b, 24, (end < 0 ? 72 : end) - 24);
+            return (calls, $"len={len} offset={offset} {placement}".TrimEnd());
+        }
+        catch (IOException)
+        {
+            return (0, "");
+        }
+    }
+
+    private static string SignalName(int signal) => signal switch
+    {
+        4 => "SIGILL", 6 => "SIGABRT", 7 => "SIGBUS", 8 => "SIGFPE", 9 => "SIGKILL", 11 => "SIGSEGV", 13 => "SIGPIPE", 15 => "SIGTERM",
+        _ => $"signal {signal}",
+    };
 
     /// <summary>
     /// The instructions of the routine in legacy SSE encoding (not VEX or EVEX, on xmm registers),

@@ -42,7 +42,7 @@ public sealed class AbiCheckTests : IDisposable
         bits 64
         default rel
         section .text
-        {{(format == "elf64" ? "global good_sum:function, clobber:function, overread:function, dirty_ymm:function, wrong_sum:function, clobber_overread:function" : "global good_sum, clobber, overread, dirty_ymm, wrong_sum, clobber_overread\nexport good_sum\nexport clobber\nexport overread\nexport dirty_ymm\nexport wrong_sum\nexport clobber_overread")}}
+        {{(format == "elf64" ? "global good_sum:function, clobber:function, overread:function, dirty_ymm:function, wrong_sum:function, clobber_overread:function, exits:function, hangs:function, illegal:function" : "global good_sum, clobber, overread, dirty_ymm, wrong_sum, clobber_overread\nexport good_sum\nexport clobber\nexport overread\nexport dirty_ymm\nexport wrong_sum\nexport clobber_overread")}}
         good_sum:
             xor eax, eax
             test {{n}}, {{n}}
@@ -65,9 +65,28 @@ public sealed class AbiCheckTests : IDisposable
         dirty_ymm:
             vpcmpeqd ymm0, ymm0, ymm0
             jmp good_sum
+        exits:                      ; ends the whole process on its fifth call: exit_group(0)
+            inc dword [calls]
+            cmp dword [calls], 5
+            jb good_sum
+            mov eax, 231
+            xor edi, edi
+            syscall
+        hangs:                      ; never returns once n > 100
+            cmp {{n}}, 100
+            jbe good_sum
+        .forever:
+            jmp .forever
+        illegal:                    ; an invalid instruction once n > 200
+            cmp {{n}}, 200
+            jbe good_sum
+            ud2
         clobber_overread:           ; both: a register on every call, a read past the end when n > 0
             mov {{(format == "elf64" ? "rbx" : "rsi")}}, {{a}}
             jmp overread
+        section .data
+        calls: dd 0
+        section .text
         wrong_sum:                  ; one too many for every non-empty input
             test {{n}}, {{n}}
             jz good_sum
@@ -160,6 +179,23 @@ public sealed class AbiCheckTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("the reference", output);
         Assert.Contains("len=1 ", output); // the first differing case
+    }
+
+    [SkippableFact]
+    public void A_routine_that_ends_kills_or_hangs_the_harness_is_a_violation_named_with_its_case()
+    {
+        Skip.If(!OperatingSystem.IsLinux() || Tool("nasm") is null || Tool("gcc") is null, "needs Linux, nasm and gcc");
+        string lib = BuildLinux();
+        var (code, output) = AbiCheck(lib, "--symbol", "exits", "--signature", Sum);
+        Assert.Equal(1, code);
+        Assert.Contains("the harness ended with exit code 0 and no summary in call 5 of the routine (len=", output);
+        (code, output) = AbiCheck(lib, "--symbol", "illegal", "--signature", Sum);
+        Assert.Equal(1, code);
+        Assert.Matches("killed by SIGILL in call [0-9]+ of the routine \\(len=201 |illegal instruction|SIGILL", output);
+        (code, output) = AbiCheck(lib, "--symbol", "hangs", "--signature", Sum);
+        Assert.Equal(1, code);
+        Assert.Contains("did not return within 10 s in call", output);
+        Assert.Contains("len=101 ", output);
     }
 
     [SkippableFact]

@@ -110,6 +110,16 @@ uint64_t checkasm_bits(uint64_t v);                       /* set bits, one at a 
 /* A checked call of c->r with args (c->r->op->narrow_args dirtied unless clean_narrow). Returns rax
  * and sets *faulted; a fault, a changed callee-saved register or a dirty upper state is reported. */
 uint64_t checkasm_call(const struct checkasm_context *c, const uint64_t args[4], int clean_narrow, int *faulted);
+
+/* Where a parent process can see what the harness is doing (a file both map): the calls made so
+ * far and the case of the last one, so that a routine that never returns, kills the process or
+ * ends it is reported with the case it was running. NULL unless a harness sets it. */
+struct checkasm_progress {
+    volatile uint64_t calls;
+    volatile uint64_t len, offset;
+    char placement[48];
+};
+extern struct checkasm_progress *checkasm_progress;
 void checkasm_violation(const struct checkasm_context *c, const char *kind, const char *fmt, ...)
     __attribute__((format(gnu_printf, 3, 4)));
 

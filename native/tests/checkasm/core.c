@@ -23,6 +23,7 @@ const char CHECKASM_FAULT[] = "memory fault", CHECKASM_REG[] = "callee-saved reg
 struct guarded checkasm_buf[4];
 unsigned char *checkasm_expected;
 unsigned long long checkasm_cases, checkasm_calls, checkasm_violations;
+struct checkasm_progress *checkasm_progress;
 const char *checkasm_violation_kinds[8];
 int checkasm_quiet;
 static unsigned report_count;
@@ -90,6 +91,16 @@ uint64_t checkasm_call(const struct checkasm_context *c, const uint64_t args[4],
     for (size_t i = 0; i < COUNT(checkasm_preload); i++)
         checkasm_preload[i] = checkasm_random();
     checkasm_arg3 = a[3];
+    if (checkasm_progress) {
+        static const char *last_placement;
+        checkasm_progress->len = c->len;
+        checkasm_progress->offset = c->offset;
+        if (c->placement != last_placement) { /* static strings: copied when they change */
+            snprintf(checkasm_progress->placement, sizeof checkasm_progress->placement, "%s", c->placement ? c->placement : "");
+            last_placement = c->placement;
+        }
+        checkasm_progress->calls = checkasm_calls + 1;
+    }
     checkasm_faulted = 0;
     checkasm_dirty_upper = (uint32_t)c->r->clean_entry;
     checkasm_in_call = 1;
