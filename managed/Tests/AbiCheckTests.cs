@@ -42,7 +42,7 @@ public sealed class AbiCheckTests : IDisposable
         bits 64
         default rel
         section .text
-        {{(format == "elf64" ? "global good_sum:function, clobber:function, overread:function, dirty_ymm:function, wrong_sum:function, clobber_overread:function, exits:function, hangs:function, illegal:function" : "global good_sum, clobber, overread, dirty_ymm, wrong_sum, clobber_overread\nexport good_sum\nexport clobber\nexport overread\nexport dirty_ymm\nexport wrong_sum\nexport clobber_overread")}}
+        {{(format == "elf64" ? "global good_sum:function, clobber:function, overread:function, dirty_ymm:function, wrong_sum:function, clobber_overread:function, exits:function, hangs:function, illegal:function, far_write:function, far_read:function" : "global good_sum, clobber, overread, dirty_ymm, wrong_sum, clobber_overread\nexport good_sum\nexport clobber\nexport overread\nexport dirty_ymm\nexport wrong_sum\nexport clobber_overread")}}
         good_sum:
             xor eax, eax
             test {{n}}, {{n}}
@@ -64,6 +64,16 @@ public sealed class AbiCheckTests : IDisposable
             jmp good_sum
         dirty_ymm:
             vpcmpeqd ymm0, ymm0, ymm0
+            jmp good_sum
+        far_write:                  ; a byte 8 KiB past the end when n > 0
+            test {{n}}, {{n}}
+            jz good_sum
+            mov byte [{{a}} + 8*{{n}} + 8192], 1
+            jmp good_sum
+        far_read:                   ; a byte 32 KiB past the end when n > 0
+            test {{n}}, {{n}}
+            jz good_sum
+            movzx eax, byte [{{a}} + 8*{{n}} + 32768]
             jmp good_sum
         exits:                      ; ends the whole process on its fifth call: exit_group(0)
             inc dword [calls]
@@ -168,6 +178,14 @@ public sealed class AbiCheckTests : IDisposable
             Assert.Equal(1, code);
             Assert.Contains("missing vzeroupper", output);
         }
+
+        // Far past the end: the guard regions are 64 KiB wide.
+        (code, output) = AbiCheck(lib, "--symbol", "far_write", "--signature", Sum);
+        Assert.Equal(1, code);
+        Assert.Contains("memory fault: at 8192 bytes past the end of argument 1", output);
+        (code, output) = AbiCheck(lib, "--symbol", "far_read", "--signature", Sum);
+        Assert.Equal(1, code);
+        Assert.Contains("memory fault: at 32768 bytes past the end of argument 1", output);
 
         // Thousands of register violations first, and still the first read past the end is named.
         (code, output) = AbiCheck(lib, "--symbol", "clobber_overread", "--signature", Sum);

@@ -9,8 +9,8 @@
  * (System V: rbx, rbp, r12-r15; Win64: also rdi, rsi, xmm6-xmm15) with random values and reports
  * any that changed, checks rsp, and reads XGETBV(1) to catch a missing vzeroupper; a legacy-SSE
  * kernel's clean entry is entered with a dirty upper state and must return clean. 32-bit
- * arguments arrive with random upper halves. Buffers sit against inaccessible pages on both sides
- * (platform.c), once flush with the front guard and once as close to the back guard as the start
+ * arguments arrive with random upper halves. Buffers sit against 64 KiB inaccessible regions on
+ * both sides (platform.c), once flush with the front guard and once as close to the back guard as the start
  * offset allows, so reads outside the range fault; a fault is recorded, not fatal. The bytes around
  * every range are random and compared after the call, so a stray write is caught too. Results are
  * compared with a C reference. Built for Windows, each routine is also made to fault inside its

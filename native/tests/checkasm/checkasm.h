@@ -36,8 +36,12 @@ extern uint64_t checkasm_arg3;      /* the callee's fourth argument (rcx / r9) *
       "return address" }
 
 /* ---- platform.c ---- */
+/* The inaccessible region on each side of a buffer: wide, so that an access far past an end (a
+ * wrong stride, a count taken as bytes) faults too, and is reported with its distance. */
+#define CHECKASM_GUARD_BYTES (64 * 1024)
+
 struct guarded {
-    unsigned char *lo, *hi; /* usable [lo, hi); an inaccessible page sits before lo and at hi */
+    unsigned char *lo, *hi; /* usable [lo, hi); CHECKASM_GUARD_BYTES inaccessible before lo and from hi */
 };
 int guarded_alloc(struct guarded *g, size_t bytes); /* 0 on success */
 void fault_handler_install(void);

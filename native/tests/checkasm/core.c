@@ -121,11 +121,11 @@ uint64_t checkasm_call(const struct checkasm_context *c, const uint64_t args[4],
         for (int i = 0; i < 4; i++) {
             if (!c->range[i]) continue;
             uintptr_t lo = (uintptr_t)c->range[i], hi = lo + c->range_bytes[i];
-            if (at >= hi && at < hi + 8192) {
+            if (at >= hi && at < hi + CHECKASM_GUARD_BYTES) {
                 checkasm_violation(c, CHECKASM_FAULT, "at %zu bytes past the end of argument %d (%zu bytes)", (size_t)(at - hi), i + 1, c->range_bytes[i]);
                 return 0;
             }
-            if (at < lo && at + 8192 > lo) {
+            if (at < lo && at + CHECKASM_GUARD_BYTES > lo) {
                 checkasm_violation(c, CHECKASM_FAULT, "at %zu bytes before argument %d", (size_t)(lo - at), i + 1);
                 return 0;
             }

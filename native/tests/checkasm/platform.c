@@ -28,14 +28,14 @@ int guarded_alloc(struct guarded *g, size_t bytes)
 {
     SYSTEM_INFO si;
     GetSystemInfo(&si);
-    size_t page = si.dwPageSize, body = (bytes + page - 1) / page * page;
-    unsigned char *p = VirtualAlloc(NULL, body + 2 * page, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
+    size_t page = si.dwPageSize, body = (bytes + page - 1) / page * page, guard = (CHECKASM_GUARD_BYTES + page - 1) / page * page;
+    unsigned char *p = VirtualAlloc(NULL, body + 2 * guard, MEM_RESERVE | MEM_COMMIT, PAGE_READWRITE);
     DWORD old;
-    if (!p || !VirtualProtect(p, page, PAGE_NOACCESS, &old) ||
-        !VirtualProtect(p + page + body, page, PAGE_NOACCESS, &old))
+    if (!p || !VirtualProtect(p, guard, PAGE_NOACCESS, &old) ||
+        !VirtualProtect(p + guard + body, guard, PAGE_NOACCESS, &old))
         return -1;
-    g->lo = p + page;
-    g->hi = p + page + body;
+    g->lo = p + guard;
+    g->hi = p + guard + body;
     return 0;
 }
 
@@ -94,11 +94,12 @@ void fault_handler_install(void)
 int guarded_alloc(struct guarded *g, size_t bytes)
 {
     size_t page = (size_t)sysconf(_SC_PAGESIZE), body = (bytes + page - 1) / page * page;
-    unsigned char *p = mmap(NULL, body + 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED || mprotect(p, page, PROT_NONE) || mprotect(p + page + body, page, PROT_NONE))
+    size_t guard = (CHECKASM_GUARD_BYTES + page - 1) / page * page;
+    unsigned char *p = mmap(NULL, body + 2 * guard, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED || mprotect(p, guard, PROT_NONE) || mprotect(p + guard + body, guard, PROT_NONE))
         return -1;
-    g->lo = p + page;
-    g->hi = p + page + body;
+    g->lo = p + guard;
+    g->hi = p + guard + body;
     return 0;
 }
 
