@@ -6,9 +6,9 @@
 # program; per size, the ratio of the fastest peer's time to the kernel's, median over the runs.
 # Writes docs/c-peers.md. Needs gcc, the library built by ./build.sh and an AVX-512 CPU.
 #
-# The peers' sources are not part of this repository: each comes from a checkout named by
-# CORSIX_DIR, LIBPOPCNT_DIR and NUMKONG_DIR, else build/peers/<repository>, else a git mirror at
-# /work/.mirror/<owner>+<repository>/repo (exported with git archive).
+# The peers' sources are not part of this repository: each comes from a checkout (or an export
+# with a .commit file naming its commit) named by CORSIX_DIR, LIBPOPCNT_DIR and NUMKONG_DIR, else
+# build/peers/fast-crc32, build/peers/libpopcnt and build/peers/NumKong.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${1:-3}"
@@ -23,24 +23,17 @@ if ! [ -e /usr/include/isa-l/crc.h ] && ! [ -e /usr/include/isa-l.h ]; then
 fi
 mkdir -p "$out"
 
-# peer VAR REPOSITORY OWNER -- the directory of a peer's sources (exported to build/c-peers/).
+# peer VAR REPOSITORY OWNER -- the directory of a peer's sources.
 peer() {
     local var="$1" repo="$2" owner="$3" dir
-    dir="${!var:-}"
-    [ -n "$dir" ] || { [ -d "$ROOT/build/peers/$repo" ] && dir="$ROOT/build/peers/$repo"; } || true
-    if [ -z "$dir" ] && [ -d "/work/.mirror/$owner+$repo/repo" ]; then
-        dir="$out/$repo"
-        rm -rf "$dir" && mkdir -p "$dir"
-        git -C "/work/.mirror/$owner+$repo/repo" archive HEAD | tar -x -C "$dir"
-        git -C "/work/.mirror/$owner+$repo/repo" log -1 --format='%h %cs' > "$dir/.commit"
-    fi
-    [ -n "$dir" ] && [ -d "$dir" ] || { echo "c_peers_ab: no sources of $owner/$repo: set $var to a checkout" >&2; exit 1; }
+    dir="${!var:-$ROOT/build/peers/$repo}"
+    [ -d "$dir" ] || { echo "c_peers_ab: no sources of $owner/$repo: set $var to a checkout (or put one at build/peers/$repo)" >&2; exit 1; }
     printf '%s\n' "$dir"
 }
 corsix="$(peer CORSIX_DIR fast-crc32 corsix)"
 libpopcnt="$(peer LIBPOPCNT_DIR libpopcnt kimwalisch)"
-numkong="$(peer NUMKONG_DIR SimSIMD ashvardanian)"
-# describe DIR -- the peer's commit: its own checkout's, or the mirror's it was exported from.
+numkong="$(peer NUMKONG_DIR NumKong ashvardanian)"
+# describe DIR -- the peer's commit: its checkout's, or the one its .commit file names.
 describe() {
     if [ -e "$1/.git" ]; then git -C "$1" log -1 --format='%h %cs'
     elif [ -f "$1/.commit" ]; then cat "$1/.commit"
