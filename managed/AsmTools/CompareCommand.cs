@@ -167,14 +167,8 @@ internal static unsafe class CompareCommand
     [System.Diagnostics.CodeAnalysis.RequiresUnreferencedCode("loads the user's assembly")]
     private static MethodInfo? FindMethod(string spec, RoutineSignature signature, out string? error)
     {
-        error = null;
-        int dll = spec.IndexOf(".dll:", StringComparison.OrdinalIgnoreCase);
-        if (dll < 0)
-        {
-            error = $"--method takes ASSEMBLY.dll:Namespace.Type.Method, not '{spec}'";
+        if (!UserDisasm.TrySplitMethod(spec, out string path, out string member, out error))
             return null;
-        }
-        string path = Path.GetFullPath(spec[..(dll + 4)]), member = spec[(dll + 5)..];
         if (!File.Exists(path))
         {
             error = $"{path}: no such file";

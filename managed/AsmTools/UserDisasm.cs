@@ -89,6 +89,22 @@ internal static class UserDisasm
     }
 
     /// <summary>ASSEMBLY:Namespace.Type.Method[(Type, ...)]: the child compiles it, the JIT prints it.</summary>
+    /// <summary>
+    /// <c>ASSEMBLY.dll:Namespace.Type.Method[(parameter types)]</c> split into the assembly's full
+    /// path and the member; false with the reason when <paramref name="spec"/> is not of that form.
+    /// </summary>
+    internal static bool TrySplitMethod(string spec, out string assembly, out string member, out string? error)
+    {
+        int dll = spec.IndexOf(".dll:", StringComparison.OrdinalIgnoreCase);
+        if (dll < 0)
+        {
+            (assembly, member, error) = ("", "", $"--method takes ASSEMBLY.dll:Namespace.Type.Method[(parameter types)], not '{spec}'");
+            return false;
+        }
+        (assembly, member, error) = (Path.GetFullPath(spec[..(dll + 4)]), spec[(dll + 5)..], null);
+        return true;
+    }
+
     /// <summary>The JIT's full-opts listing of the method <paramref name="spec"/> names (compiled in a child process), or null with the reason.</summary>
     internal static Listing? ManagedListing(string spec, out string? error) => Managed(spec, out error);
 
@@ -96,13 +112,8 @@ internal static class UserDisasm
     {
         if (!RuntimeFeature.IsDynamicCodeCompiled)
             throw new InvalidOperationException("this process was compiled ahead of time; there is no JIT whose code could be shown");
-        int dll = spec.IndexOf(".dll:", StringComparison.OrdinalIgnoreCase);
-        if (dll < 0)
-        {
-            error = $"--method takes ASSEMBLY.dll:Namespace.Type.Method[(parameter types)], not '{spec}'";
+        if (!TrySplitMethod(spec, out string assembly, out string member, out error))
             return null;
-        }
-        string assembly = Path.GetFullPath(spec[..(dll + 4)]), member = spec[(dll + 5)..];
         if (!File.Exists(assembly))
             throw new IOException($"{assembly}: no such file");
         string output = Path.Combine(Path.GetTempPath(), $"asmtools-method-{Environment.ProcessId}.txt");
