@@ -42,7 +42,7 @@ public sealed class AbiCheckTests : IDisposable
         bits 64
         default rel
         section .text
-        {{(format == "elf64" ? "global good_sum:function, clobber:function, overread:function, dirty_ymm:function, wrong_sum:function, clobber_overread:function, exits:function, hangs:function, illegal:function, far_write:function, far_read:function" : "global good_sum, clobber, overread, dirty_ymm, wrong_sum, clobber_overread\nexport good_sum\nexport clobber\nexport overread\nexport dirty_ymm\nexport wrong_sum\nexport clobber_overread")}}
+        {{(format == "elf64" ? "global good_sum:function, clobber:function, overread:function, dirty_ymm:function, wrong_sum:function, clobber_overread:function, exits:function, hangs:function, illegal:function, far_write:function, far_read:function, stack_write:function" : "global good_sum, clobber, overread, dirty_ymm, wrong_sum, clobber_overread\nexport good_sum\nexport clobber\nexport overread\nexport dirty_ymm\nexport wrong_sum\nexport clobber_overread")}}
         good_sum:
             xor eax, eax
             test {{n}}, {{n}}
@@ -64,6 +64,9 @@ public sealed class AbiCheckTests : IDisposable
             jmp good_sum
         dirty_ymm:
             vpcmpeqd ymm0, ymm0, ymm0
+            jmp good_sum
+        stack_write:                ; the caller's frame, just above the return address
+            mov qword [rsp + 16], 0
             jmp good_sum
         far_write:                  ; a byte 8 KiB past the end when n > 0
             test {{n}}, {{n}}
@@ -178,6 +181,10 @@ public sealed class AbiCheckTests : IDisposable
             Assert.Equal(1, code);
             Assert.Contains("missing vzeroupper", output);
         }
+
+        (code, output) = AbiCheck(lib, "--symbol", "stack_write", "--signature", Sum);
+        Assert.Equal(1, code);
+        Assert.Contains("the caller's stack above the return address", output);
 
         // Far past the end: the guard regions are 64 KiB wide.
         (code, output) = AbiCheck(lib, "--symbol", "far_write", "--signature", Sum);

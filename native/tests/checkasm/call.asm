@@ -43,9 +43,16 @@ section .text
 global checkasm_return_win64
 
 ; Frame below the eight pushes: [rsp] 32 bytes of Win64 home space for the
-; callee, [rsp+32] the host's xmm6-15, [rsp+192] fn, a0, a1, a2.
-%define FRAME 232                            ; 8 pushes + 232 = 296: rsp stays 16-byte aligned
-%define SLOT_FN rsp + 192
+; callee, [rsp+32] 32 bytes of canary, [rsp+64] the host's xmm6-15, [rsp+224]
+; fn, a0, a1, a2. The canary sits just above the return address (a System V
+; callee owns none of the caller's frame; a Win64 callee owns the home space
+; only, so there the canary starts above it): a routine that writes into its
+; caller's frame changes it, and the check names that.
+%define FRAME 264                            ; 8 pushes + 264 = 328: rsp stays 16-byte aligned
+%define SLOT_FN rsp + 224
+%define SAVED_XMM rsp + 64
+%define CANARY 0x5AFE5AFE0DDC0FFE
+%define BIT_FRAME 20                         ; CHECKASM_REG_NAMES: the caller's stack above the return address
 
 %macro ENTER_FRAME 0 ; saves every register either convention calls callee-saved
     push     rbx
@@ -59,7 +66,7 @@ global checkasm_return_win64
     sub      rsp, FRAME
 %assign i 6
 %rep 10
-    movdqu   [rsp + 32 + 16 * (i - 6)], xmm %+ i
+    movdqu   [SAVED_XMM + 16 * (i - 6)], xmm %+ i
 %assign i i + 1
 %endrep
     mov      [SLOT_FN], fnq
@@ -95,13 +102,24 @@ global checkasm_return_win64
 %endmacro
 
 %macro CHECK 1 ; win64 callee?: r10d = the changed registers; rax is left alone
-    lea      r11, [checkasm_preload]
     xor      r10d, r10d
     cmp      rsp, [checkasm_saved_rsp]
     je       %%rsp_same
     or       r10d, 1 << BIT_RSP
     mov      rsp, [checkasm_saved_rsp]           ; the frame is still needed to return
 %%rsp_same:
+    mov      r11, CANARY
+%assign q (%1 * 4)                               ; Win64: the home space is the callee's
+%rep 8 - q
+    cmp      [rsp + 8 * q], r11
+    jne      %%frame_written
+%assign q q + 1
+%endrep
+    jmp      %%frame_same
+%%frame_written:
+    or       r10d, 1 << BIT_FRAME
+%%frame_same:
+    lea      r11, [checkasm_preload]
     CHECK_GPR rbx, 0, 0
     CHECK_GPR rbp, 8, 1
     CHECK_GPR r12, 16, 2
@@ -132,7 +150,7 @@ global checkasm_return_win64
 %macro LEAVE_FRAME 0 ; restores the host's registers and returns rax
 %assign i 6
 %rep 10
-    movdqu   xmm %+ i, [rsp + 32 + 16 * (i - 6)]
+    movdqu   xmm %+ i, [SAVED_XMM + 16 * (i - 6)]
 %assign i i + 1
 %endrep
     add      rsp, FRAME
@@ -156,6 +174,12 @@ global checkasm_return_win64
     vpcmpeqd ymm0, ymm0, ymm0                ; all ones, upper half too: XINUSE bit 2 set
 %%clean:
     PRELOAD  %1
+    mov      rax, CANARY                         ; above the return address (and the home space)
+%assign q 0
+%rep 8
+    mov      [rsp + 8 * q], rax
+%assign q q + 1
+%endrep
 %if %1
     mov      rcx, [SLOT_FN + 8]
     mov      rdx, [SLOT_FN + 16]

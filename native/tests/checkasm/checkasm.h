@@ -33,7 +33,7 @@ extern uint64_t checkasm_arg3;      /* the callee's fourth argument (rcx / r9) *
 #define CHECKASM_REG_NAMES                                                        \
     { "rbx", "rbp", "r12", "r13", "r14", "r15", "rdi", "rsi", "xmm6", "xmm7",   \
       "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "rsp",  \
-      "return address" }
+      "return address", "the caller's stack above the return address" }
 
 /* ---- platform.c ---- */
 /* The inaccessible region on each side of a buffer: wide, so that an access far past an end (a
