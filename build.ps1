@@ -154,7 +154,7 @@ function Invoke-Tests {
 }
 
 # build\feed\: the package (with the Windows DLL built here and the Linux library named by
-# ASMKERNELS_LINUX_NATIVE) and the two tools, each pack with a version of its own.
+# ASMKERNELS_LINUX_NATIVE), the two tools and the build package, each pack with a version of its own.
 function Invoke-Pack {
     Invoke-Build
     $linux = $env:ASMKERNELS_LINUX_NATIVE
@@ -166,7 +166,7 @@ function Invoke-Pack {
     Remove-Item -Recurse -Force -ErrorAction SilentlyContinue $feed
     $version = "0.1.0-dev.$((Get-Date).ToUniversalTime().ToString('yyyyMMddHHmmss'))"
     $props = @("-p:Version=$version", "-p:AsmkLinuxNative=$linux", "-p:AsmkWindowsNative=$($dll.FullName)")
-    foreach ($project in 'Interop/AsmKernels.csproj', 'Cli/Cli.csproj', 'AsmTools/AsmTools.csproj') {
+    foreach ($project in 'Interop/AsmKernels.csproj', 'Cli/Cli.csproj', 'AsmTools/AsmTools.csproj', 'Build/AsmKernels.Build.csproj') {
         Invoke-Checked dotnet (@('pack', (Join-Path $Root "managed/$project"), '-c', $Config, '-o', $feed, '-v', 'quiet', '-nologo') + $props)
     }
     Set-Content -Path (Join-Path $feed 'VERSION') -Value $version
@@ -181,9 +181,21 @@ switch ($Verb) {
     'bench' {
         Invoke-Build
         if ($Rest.Count -gt 0 -and $Rest[0] -eq '--cold') {
-            # Fresh processes with the runtime's default tiering: no DOTNET_TC_*/DOTNET_TieredPGO here.
+            # As build.sh: the lab published as a user's app gets the package (AsmKernels.dll
+            # ReadyToRun, the lab's own code left to the JIT), and as Native AOT when that publish
+            # works here; fresh processes with the runtime's default tiering.
             $processes = if ($Rest.Count -gt 1) { $Rest[1] } else { '5' }
-            & $Lab cold --processes $processes --out (Join-Path $Root 'docs/cold-start.md')
+            $cold = Join-Path $Build 'cold'
+            $dll = Get-ChildItem -Path $NativeDir -Recurse -Filter 'libasmkernels.dll' | Select-Object -First 1
+            $labProject = Join-Path $Root 'managed/Lab/Lab.csproj'
+            Invoke-Checked dotnet @('publish', $labProject, '-c', $Config, '-r', 'win-x64', '--self-contained', 'false',
+                '-p:PublishReadyToRun=true', "-p:AsmkNativeDir=$($dll.DirectoryName)\", '-o', (Join-Path $cold 'r2r'), '-v', 'quiet', '-nologo')
+            $aot = @()
+            & dotnet publish $labProject -c $Config -r win-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false `
+                "-p:AsmkNativeDir=$($dll.DirectoryName)\" -o (Join-Path $cold 'aot') -v quiet -nologo
+            if ($LASTEXITCODE -eq 0) { $aot = @('--aot', (Join-Path $cold 'aot/AsmKernels.Lab.exe')) }
+            else { Say 'Native AOT column skipped: the Native AOT publish failed here (it needs the MSVC linker)' }
+            & (Join-Path $cold 'r2r/AsmKernels.Lab.exe') cold --processes $processes @aot --out (Join-Path $Root 'docs/cold-start.md')
             exit $LASTEXITCODE
         }
         if (-not (Have 'gnuplot')) { Say 'gnuplot not found: the tables are written, the plot is not' }

@@ -7,8 +7,9 @@ namespace AsmKernels;
 /// vector loop serves best (below each operation's <c>NativeFrom</c>) go to the kernel until the
 /// loop is compiled: after <see cref="CallsBeforeCompiling"/> calls that would run it, a background
 /// thread calls it once, and the calls that come after that run it. No caller waits for the JIT
-/// (a Vector512 loop takes 1.5 to 4 ms to compile). Starting the thread costs the caller 0.2 to
-/// 0.5 ms (AMD Zen 4, 2 vCPUs), about what a kernel call a nanosecond or two slower than the loop
+/// (a Vector512 loop takes 1.5 to 4 ms to compile: the layers of <c>asmkernels-lab cold</c> before
+/// this class). Starting the thread costs the caller 0.2 to 0.5 ms (AMD Zen 4, 2 vCPUs, measured
+/// once), about what a kernel call a nanosecond or two slower than the loop
 /// loses over a few hundred thousand calls: a short-lived process never starts it, a hot path does
 /// after a millisecond or so. Without a JIT (Native AOT) the loop is machine code already, and
 /// ready at once.
