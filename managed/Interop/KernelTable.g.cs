@@ -190,7 +190,7 @@ internal static class KernelTable
         5 => "vpopcntq, masked head and tail",
         6 => "seed: 8/4/1 paddq cascade",
         7 => "aligned stores, 16/4/1",
-        8 => "aligned stores, masked ends",
+        8 => "64-byte-aligned stores, scalar ends",
         9 => "crc32 r64, 8 bytes per step",
         10 => "3 interleaved crc32 chains, PCLMULQDQ merge",
         11 => "4 x 64-byte VPCLMULQDQ folds fused with a crc32 chain, crc32 finish",

@@ -74,7 +74,7 @@ ASMK_API uint64_t asmk_hamming_avx512(const uint64_t *a, const uint64_t *b, size
 ASMK_API void asmk_increment_sse2(int64_t *data, size_t count, int64_t value); /* sse2: seed: 8/4/1 paddq cascade */
 ASMK_API void asmk_increment_sse2_vzeroupper(int64_t *data, size_t count, int64_t value); /* the same, through vzeroupper (needs AVX too) */
 ASMK_API void asmk_increment_avx2(int64_t *data, size_t count, int64_t value); /* avx2, os_ymm: aligned stores, 16/4/1 */
-ASMK_API void asmk_increment_avx512(int64_t *data, size_t count, int64_t value); /* avx512f, os_zmm: aligned stores, masked ends */
+ASMK_API void asmk_increment_avx512(int64_t *data, size_t count, int64_t value); /* avx512f, os_zmm: 64-byte-aligned stores, scalar ends */
 
 /* CRC-32C (Castagnoli): the CRC register crc after feeding it data[0..count) (reflected polynomial 0x82F63B78, no inversion: the CRC-32C of a message is ~kernel(~0u, data, count)). */
 ASMK_API uint32_t asmk_crc32c_sse42(uint32_t crc, const void *data, size_t count); /* sse4.2: crc32 r64, 8 bytes per step */
