@@ -119,7 +119,7 @@ test_package() {
     local out rc
     if ! windows_dll; then
         say "package suites skipped: $WINDOWS_WHY"
-        SKIPPED=$((SKIPPED + 11)); SKIP_REASONS+=("package, consumers, tools and the build package (11 suites): $WINDOWS_WHY"); return
+        SKIPPED=$((SKIPPED + 13)); SKIP_REASONS+=("package, consumers, tools and the build package (13 suites): $WINDOWS_WHY"); return
     fi
     pack
     mkdir -p "$BUILD/consumer"
@@ -163,9 +163,10 @@ test_package() {
 }
 
 # A user's own project: samples/BuildConsumer (one NASM routine in two variants, its table, a
-# shared include) built by AsmKernels.Build from the feed in a copy of its own; then the build is
-# incremental (nothing, then what an include or one source touches, reassembled), and a missing
-# NASM and a table row the sources do not define are each one named build error.
+# shared include, one [AsmKernel] declaration) built by AsmKernels.Build from the feed in a copy of
+# its own, and run with and without its native library; then the build is incremental (nothing,
+# then what an include or one source touches, reassembled), and a missing NASM, a table row the
+# sources do not define and a declaration unlike its row are each one named build error.
 test_build_package() {
     local dir="$BUILD/build-consumer" src out rc=0 platforms=1 file
     rm -rf "$dir"; mkdir -p "$dir/src"; src="$dir/src"
@@ -176,9 +177,16 @@ test_build_package() {
     "${build[@]}" >"$dir/build.log" 2>&1 || rc=$?
     out="$( ((rc == 0)) && dotnet "$src/bin/$CONFIG/net10.0/BuildConsumer.dll" 2>&1)" || rc=$?
     ((rc == 0)) || tail -30 "$dir/build.log"
-    expect "a user's NASM project built by AsmKernels.Build from the feed" "$rc" "$out" \
-        'loaded from .*libbuildconsumer\.so' 'bytesum_sse2: [0-9]+ cases' 'build consumer: all checks passed'
+    expect "a user's NASM project built by AsmKernels.Build from the feed, bound by its generator" "$rc" "$out" \
+        'native library: libbuildconsumer loaded' '^bytesum: bytesum_' 'ByteSum \(dispatched\): 19328 cases' \
+        'bytesum_sse2: 19328 cases' 'build consumer: all checks passed'
     [[ -f $src/bin/$CONFIG/net10.0/libbuildconsumer.dll ]] && platforms=2
+    # The same output without its native library: the generated binding runs the fallback, and says why.
+    rc=0; rm -rf "$dir/no-native"; cp -r "$src/bin/$CONFIG/net10.0" "$dir/no-native" && rm -f "$dir/no-native/libbuildconsumer."*
+    out="$(dotnet "$dir/no-native/BuildConsumer.dll" 2>&1)" || rc=$?
+    expect "the user's project with its native library removed: the fallback, with the reason" "$rc" "$out" \
+        'native library: not used: the native library libbuildconsumer was not found' '^bytesum: the managed fallback' \
+        'bytesum_avx2: skipped, the native library' 'build consumer: all checks passed'
     assembled() { grep -E '"nasm" -Werror' | grep -vc -- ' -M ' || true; }
     rc=0
     local unchanged included one
@@ -199,6 +207,14 @@ test_build_package() {
     out="$("${build[@]}" -p:AsmkTable="$dir/missing.txt" 2>&1)" && rc=1
     expect "AsmKernels.Build: a table row no source defines is a build error naming both" "$rc" "$(grep -E 'error' <<<"$out" | sort -u)" \
         'missing\.txt.*error ASMK012: .*bytesum_avx512.*libbuildconsumer\.so does not export'
+    # A C# declaration that does not match its table row: an error at the declaration naming the row.
+    cp "$src/ByteSums.cs" "$dir/ByteSums.cs.orig"
+    sed -i 's/partial ulong ByteSum(ReadOnlySpan<byte> data)/partial ulong ByteSum(ReadOnlySpan<ulong> data)/' "$src/ByteSums.cs"
+    rc=0
+    out="$("${build[@]}" 2>&1)" && rc=1
+    cp "$dir/ByteSums.cs.orig" "$src/ByteSums.cs"
+    expect "AsmKernels.Build: a declaration unlike its table row is a build error naming both" "$rc" "$(grep -E 'error' <<<"$out" | sort -u)" \
+        'ByteSums\.cs\([0-9]+,[0-9]+\): error ASMK102: .*ByteSum does not match bytesum_sse2 .*kernels\.txt line 4\): parameter .data. is .*ReadOnlySpan<ulong>'
 }
 
 # The two .NET tools: installed from the feed into an empty tool path (and a packages folder of

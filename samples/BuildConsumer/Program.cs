@@ -1,32 +1,30 @@
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics.X86;
+using AsmKernels.Build;
+using BuildConsumer;
 
-// The project's own routine, assembled and linked by AsmKernels.Build beside this assembly: each
-// variant this CPU runs against a managed sum, every length 0..300 at offsets 0..63 and 4096.
-// The legacy-SSE variant is entered through its clean entry (vzeroupper first) on AVX machines.
-string file = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "libbuildconsumer.dll" : "libbuildconsumer.so");
-nint library = NativeLibrary.Load(file);
-Console.WriteLine($"native library: loaded from {file}");
-var variants = new List<(string Name, nint Entry)>();
-variants.Add(("bytesum_sse2", NativeLibrary.GetExport(library, Avx.IsSupported ? "bytesum_sse2_vzeroupper" : "bytesum_sse2")));
-if (Avx2.IsSupported)
-    variants.Add(("bytesum_avx2", NativeLibrary.GetExport(library, "bytesum_avx2")));
-else
-    Console.WriteLine("bytesum_avx2: skipped, this CPU has no AVX2");
-
+// The project's own routine, assembled, linked and bound by AsmKernels.Build: what was bound and
+// why, then each kernel this CPU runs and the dispatched method against the managed fallback,
+// every length 0..300 at offsets 0..63 and 4096.
+Console.Write(NativeKernels.Describe());
 byte[] data = new byte[4096 + 64];
 new Random(1).NextBytes(data);
+var runs = new List<(string Name, Func<ReadOnlySpan<byte>, ulong> Sum)> { ("ByteSum (dispatched)", d => ByteSums.ByteSum(d)) };
+for (int k = 0; k < NativeKernels.Names.Length; k++)
+{
+    string name = NativeKernels.Names[k];
+    if (NativeKernels.WhyNot(k) is { } why)
+        Console.WriteLine($"{name}: skipped, {why}");
+    else
+        runs.Add((name, d => ByteSums.ByteSum(name, d)));
+}
 int failures = 0;
-foreach ((string name, nint entry) in variants)
+foreach ((string name, Func<ReadOnlySpan<byte>, ulong> sum) in runs)
 {
     int cases = 0;
     foreach (int n in Enumerable.Range(0, 301).Append(4096))
         for (int offset = 0; offset < 64; offset++, cases++)
         {
-            ulong want = 0;
-            for (int i = 0; i < n; i++)
-                want += data[offset + i];
-            ulong got = Call(entry, data.AsSpan(offset, n));
+            ReadOnlySpan<byte> span = data.AsSpan(offset, n);
+            ulong got = sum(span), want = ByteSums.Reference(span);
             if (got != want && failures++ < 5)
                 Console.WriteLine($"{name}: {n} bytes at offset {offset}: {got}, want {want}");
         }
@@ -34,9 +32,3 @@ foreach ((string name, nint entry) in variants)
 }
 Console.WriteLine(failures == 0 ? "build consumer: all checks passed" : $"build consumer: {failures} checks FAILED");
 return failures == 0 ? 0 : 1;
-
-static unsafe ulong Call(nint entry, ReadOnlySpan<byte> bytes)
-{
-    fixed (byte* p = bytes)
-        return ((delegate* unmanaged<byte*, nuint, ulong>)entry)(p, (nuint)bytes.Length);
-}
