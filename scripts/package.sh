@@ -119,7 +119,7 @@ test_package() {
     local out rc
     if ! windows_dll; then
         say "package suites skipped: $WINDOWS_WHY"
-        SKIPPED=$((SKIPPED + 13)); SKIP_REASONS+=("package, consumers, tools and the build package (13 suites): $WINDOWS_WHY"); return
+        SKIPPED=$((SKIPPED + 14)); SKIP_REASONS+=("package, consumers, tools and the build package (14 suites): $WINDOWS_WHY"); return
     fi
     pack
     mkdir -p "$BUILD/consumer"
@@ -164,7 +164,7 @@ test_package() {
 
 # A user's own project: samples/BuildConsumer (one NASM routine in two variants, its table, a
 # shared include, one [AsmKernel] declaration) built by AsmKernels.Build from the feed in a copy of
-# its own, and run with and without its native library; then the build is incremental (nothing,
+# its own, and run with and without its native library and under Native AOT; then the build is incremental (nothing,
 # then what an include or one source touches, reassembled), and a missing NASM, a table row the
 # sources do not define and a declaration unlike its row are each one named build error.
 test_build_package() {
@@ -181,6 +181,20 @@ test_build_package() {
         'native library: libbuildconsumer loaded' '^bytesum: bytesum_' 'ByteSum \(dispatched\): 19328 cases' \
         'bytesum_sse2: 19328 cases' 'build consumer: all checks passed'
     [[ -f $src/bin/$CONFIG/net10.0/libbuildconsumer.dll ]] && platforms=2
+    # Native AOT (where the consumer's AOT suite could publish): the generated binding needs no JIT.
+    if [[ -x $BUILD/consumer/aot/Consumer ]]; then
+        rc=0
+        dotnet publish "$src/BuildConsumer.csproj" -c $CONFIG -r linux-x64 -p:PublishAot=true -p:AsmKernelsVersion="$PACK_VERSION" \
+            -p:RestorePackagesPath="$dir/packages" -o "$dir/aot" -nologo >"$dir/aot.log" 2>&1 || rc=$?
+        if ((rc == 0)) && grep -E 'warning IL[0-9]+' "$dir/aot.log"; then rc=1; fi
+        out="$( ((rc == 0)) && "$dir/aot/BuildConsumer" 2>&1)" || rc=$?
+        ((rc == 0)) || tail -30 "$dir/aot.log"
+        expect "the user's project under Native AOT, no AOT warnings" "$rc" "$out" \
+            'native library: libbuildconsumer loaded' 'ByteSum \(dispatched\): 19328 cases' 'build consumer: all checks passed'
+    else
+        say "the user's project under Native AOT skipped: the consumer's Native AOT publish did not run here"
+        SKIPPED=$((SKIPPED + 1)); SKIP_REASONS+=("the user's project under Native AOT: the consumer's Native AOT publish did not run here")
+    fi
     # The same output without its native library: the generated binding runs the fallback, and says why.
     rc=0; rm -rf "$dir/no-native"; cp -r "$src/bin/$CONFIG/net10.0" "$dir/no-native" && rm -f "$dir/no-native/libbuildconsumer."*
     out="$(dotnet "$dir/no-native/BuildConsumer.dll" 2>&1)" || rc=$?
