@@ -169,6 +169,7 @@ function Invoke-Pack {
     foreach ($project in 'Interop/AsmKernels.csproj', 'Cli/Cli.csproj', 'AsmTools/AsmTools.csproj', 'Build/AsmKernels.Build.csproj') {
         Invoke-Checked dotnet (@('pack', (Join-Path $Root "managed/$project"), '-c', $Config, '-o', $feed, '-v', 'quiet', '-nologo') + $props)
     }
+    Invoke-Checked dotnet @('pack', (Join-Path $Root 'templates/AsmKernels.Templates.csproj'), '-c', $Config, '-o', $feed, '-v', 'quiet', '-nologo', "-p:Version=$version")
     Set-Content -Path (Join-Path $feed 'VERSION') -Value $version
     Say "package: $feed (version $version)"
 }

@@ -55,6 +55,7 @@ pack() {
     dotnet pack "$ROOT/managed/Cli/Cli.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo
     dotnet pack "$ROOT/managed/AsmTools/AsmTools.csproj" -c $CONFIG -o "$FEED" "${args[@]}" -v quiet -nologo
     dotnet pack "$ROOT/managed/Build/AsmKernels.Build.csproj" -c $CONFIG -o "$FEED" -p:Version="$PACK_VERSION" -v quiet -nologo
+    dotnet pack "$ROOT/templates/AsmKernels.Templates.csproj" -c $CONFIG -o "$FEED" -p:Version="$PACK_VERSION" -v quiet -nologo
     printf '%s\n' "$PACK_VERSION" > "$FEED/VERSION"
     command -v unzip >/dev/null || apt_install unzip || die "pack checks the package with unzip: apt-get install -y unzip"
     local entry listing
@@ -119,7 +120,7 @@ test_package() {
     local out rc
     if ! windows_dll; then
         say "package suites skipped: $WINDOWS_WHY"
-        SKIPPED=$((SKIPPED + 14)); SKIP_REASONS+=("package, consumers, tools and the build package (14 suites): $WINDOWS_WHY"); return
+        SKIPPED=$((SKIPPED + 18)); SKIP_REASONS+=("package, consumers, tools and the build package (18 suites): $WINDOWS_WHY"); return
     fi
     pack
     mkdir -p "$BUILD/consumer"
@@ -150,6 +151,7 @@ test_package() {
     test_package_aot
     test_tool
     test_build_package
+    test_template
 
     # Windows: self-contained win-x64, run under wine (which offers .NET no AVX-512; avx2 kernels run).
     if ! find_wine; then
@@ -229,6 +231,99 @@ test_build_package() {
     cp "$dir/ByteSums.cs.orig" "$src/ByteSums.cs"
     expect "AsmKernels.Build: a declaration unlike its table row is a build error naming both" "$rc" "$(grep -E 'error' <<<"$out" | sort -u)" \
         'ByteSums\.cs\([0-9]+,[0-9]+\): error ASMK102: .*ByteSum does not match bytesum_sse2 .*kernels\.txt line 4\): parameter .data. is .*ReadOnlySpan<ulong>'
+}
+
+# The template: `dotnet new install` from the feed into a hive of its own, `dotnet new asmkernels`,
+# then its own build, test (every variant the CPU runs against the fallback, asmtools abicheck on
+# every routine of its table) and pack; then a fresh console app takes the packed library from
+# a folder feed and runs under the JIT, under Native AOT and with the native library removed.
+test_template() {
+    local dir="$BUILD/template" out rc=0 lib=Acme.Checksums
+    rm -rf "$dir"; mkdir -p "$dir/app" "$dir/libfeed"
+    export NUGET_PACKAGES="$dir/packages"
+    cat >"$dir/NuGet.config" <<CONFIG
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <add key="asmkernels-local" value="$FEED" />
+    <add key="library" value="$dir/libfeed" />
+  </packageSources>
+  <packageSourceMapping>
+    <packageSource key="asmkernels-local"><package pattern="AsmKernels.*" /></packageSource>
+    <packageSource key="library"><package pattern="$lib" /></packageSource>
+    <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+  </packageSourceMapping>
+</configuration>
+CONFIG
+    {
+        dotnet new install "$FEED/AsmKernels.Templates.$PACK_VERSION.nupkg" --debug:custom-hive "$dir/hive" &&
+        dotnet new asmkernels -n $lib -o "$dir/$lib" --debug:custom-hive "$dir/hive" &&
+        cp "$dir/NuGet.config" "$dir/$lib/" && cd "$dir/$lib" &&
+        dotnet tool restore && dotnet build -c $CONFIG -nologo && dotnet test -c $CONFIG --no-build -nologo &&
+        dotnet pack -c $CONFIG --no-build -o "$dir/libfeed" -nologo
+    } >"$dir/template.log" 2>&1 || rc=$?
+    cd "$ROOT"
+    ((rc == 0)) || tail -40 "$dir/template.log"
+    out="$(grep -E 'Passed!|Failed!|error|\.nupkg' "$dir/template.log")"
+    expect "dotnet new asmkernels from the feed: its build, tests (every variant, abicheck on every routine) and pack" "$rc" "$out" \
+        'Failed: +0, Passed: +5, Skipped: +0' "$lib\.1\.0\.0\.nupkg"
+
+    # A fresh app of the packed library.
+    cp "$dir/NuGet.config" "$dir/app/"
+    cat >"$dir/app/App.csproj" <<PROJECT
+<Project Sdk="Microsoft.NET.Sdk">
+  <PropertyGroup>
+    <OutputType>Exe</OutputType>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>enable</Nullable>
+    <ImplicitUsings>enable</ImplicitUsings>
+    <InvariantGlobalization>true</InvariantGlobalization>
+  </PropertyGroup>
+  <ItemGroup>
+    <PackageReference Include="$lib" Version="1.0.0" />
+  </ItemGroup>
+</Project>
+PROJECT
+    cat >"$dir/app/Program.cs" <<'PROGRAM'
+using Acme.Checksums;
+Console.Write(ByteSums.Describe());
+byte[] data = new byte[70_000];
+new Random(3).NextBytes(data);
+int bad = 0;
+foreach (int n in Enumerable.Range(0, 1000).Append(data.Length))
+{
+    ulong want = 0;
+    for (int i = 0; i < n; i++)
+        want += data[i];
+    if (ByteSums.ByteSum(data.AsSpan(0, n)) != want)
+        bad++;
+}
+Console.WriteLine(bad == 0 ? "app: all checks passed" : $"app: {bad} checks FAILED");
+return bad == 0 ? 0 : 1;
+PROGRAM
+    local native=('native library: libacme.checksums loaded' '^bytesum: bytesum_' 'app: all checks passed')
+    rc=0
+    dotnet build "$dir/app/App.csproj" -c $CONFIG -nologo >"$dir/app.log" 2>&1 || rc=$?
+    out="$( ((rc == 0)) && dotnet "$dir/app/bin/$CONFIG/net10.0/App.dll" 2>&1)" || rc=$?
+    ((rc == 0)) || tail -30 "$dir/app.log"
+    expect "an app of the template's packed library" "$rc" "$out" "${native[@]}"
+    rc=0; rm -rf "$dir/no-native"
+    cp -r "$dir/app/bin/$CONFIG/net10.0" "$dir/no-native" && rm -rf "$dir/no-native/runtimes/"*/native "$dir/no-native/libacme."* || rc=$?
+    out="$( ((rc == 0)) && dotnet "$dir/no-native/App.dll" 2>&1)" || rc=$?
+    expect "the app with the library's native code removed: the fallback, with the reason" "$rc" "$out" \
+        'not used: the native library libacme.checksums was not found' '^bytesum: the managed fallback' 'app: all checks passed'
+    if [[ -x $BUILD/consumer/aot/Consumer ]]; then
+        rc=0
+        dotnet publish "$dir/app/App.csproj" -c $CONFIG -r linux-x64 -p:PublishAot=true -o "$dir/aot" -nologo >"$dir/aot.log" 2>&1 || rc=$?
+        if ((rc == 0)) && grep -E 'warning IL[0-9]+' "$dir/aot.log"; then rc=1; fi
+        out="$( ((rc == 0)) && "$dir/aot/App" 2>&1)" || rc=$?
+        ((rc == 0)) || tail -30 "$dir/aot.log"
+        expect "the app under Native AOT, no AOT warnings" "$rc" "$out" "${native[@]}"
+    else
+        say "the template's app under Native AOT skipped: the consumer's Native AOT publish did not run here"
+        SKIPPED=$((SKIPPED + 1)); SKIP_REASONS+=("the template's app under Native AOT: the consumer's Native AOT publish did not run here")
+    fi
+    unset NUGET_PACKAGES
 }
 
 # The two .NET tools: installed from the feed into an empty tool path (and a packages folder of

@@ -3,7 +3,8 @@ using System.Diagnostics;
 namespace AsmKernels.AsmTools;
 
 /// <summary>
-/// <c>asmtools abicheck LIBRARY --symbol NAME --signature SIG [--reference LIBRARY:NAME] [--seed N]</c>: the
+/// <c>asmtools abicheck LIBRARY --symbol NAME --signature SIG [--reference LIBRARY:NAME] [--seed N]</c>, or
+/// <c>--table kernels.txt</c> for every row of a kernel table (SIG may be a row's C signature): the
 /// project's checkasm core (native/tests/checkasm/abicheck.c on core.c, shipped beside the CLI as
 /// <c>asmk-abicheck</c>) on any routine of any library. An ELF library is checked with the System V
 /// convention by the Linux harness; a PE DLL with Win64 by the Windows harness
@@ -12,6 +13,35 @@ namespace AsmKernels.AsmTools;
 /// </summary>
 internal static class AbiCheckCommand
 {
+    /// <summary>
+    /// Checks the routine of every kernel row of <paramref name="tablePath"/> (the table's C signature,
+    /// the mapping of <see cref="AsmKernels.Build.Generator.CSignature.ToAbiCheck"/>) in
+    /// <paramref name="library"/>, one after the other; the exit code is the worst of theirs.
+    /// </summary>
+    public static int RunTable(string library, string tablePath, ulong? seed)
+    {
+        if (!File.Exists(tablePath))
+        {
+            Console.Error.WriteLine($"{CommandLine.Program}: abicheck: {tablePath}: no such file");
+            return 2;
+        }
+        var table = AsmKernels.Build.Generator.TableFile.Parse(tablePath, File.ReadAllText(tablePath));
+        if (table.Kernels.Count == 0)
+        {
+            Console.Error.WriteLine($"{CommandLine.Program}: abicheck: {tablePath} lists no kernel row abicheck can read");
+            return 2;
+        }
+        int worst = 0;
+        foreach (var row in table.Kernels)
+        {
+            Console.WriteLine($"abicheck: {row.Name} ({row.Signature}, {Path.GetFileName(tablePath)} line {row.Line})");
+            int rc = Run(library, row.Name, row.Signature.ToString(), null, seed);
+            worst = Math.Max(worst, rc);
+        }
+        Console.WriteLine($"abicheck: {table.Kernels.Count} routines of {Path.GetFileName(tablePath)}: {(worst == 0 ? "all clean" : worst == 1 ? "violations found" : "not all could be checked")}");
+        return worst;
+    }
+
     /// <summary>Checks <paramref name="symbol"/> of <paramref name="library"/>, described by <paramref name="signature"/>, optionally against <paramref name="reference"/> (LIBRARY:NAME); the values come bound from the parse result.</summary>
     public static int Run(string library, string symbol, string signature, string? reference, ulong? seed)
     {
@@ -20,6 +50,12 @@ internal static class AbiCheckCommand
             Console.Error.WriteLine($"{CommandLine.Program}: abicheck: {library}: no such file");
             return 2;
         }
+        if (RoutineSignature.Normalize(signature, out string? why) is not { } abi)
+        {
+            Console.Error.WriteLine($"{CommandLine.Program}: abicheck: --signature '{signature}': {why}");
+            return 2;
+        }
+        signature = abi;
         var harnessArgs = new List<string>();
         if (seed is { } n)
             harnessArgs.AddRange(["--seed", n.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

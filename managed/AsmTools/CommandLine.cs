@@ -36,15 +36,26 @@ internal static class CommandLine
         root.Add(disasm);
 
         var library = new Argument<string>("library") { Description = "an ELF shared library (System V) or a PE DLL (Win64, under wine on Linux)" };
-        var symbol = new Option<string>("--symbol") { Description = "the routine's exported name", Required = true };
-        var signature = new Option<string>("--signature") { Description = "e.g. 'u64 (in u64[n], size n)': in|inout|out T[n], size n or a scalar T; T: u8 i8 u16 i16 u32 i32 u64 i64 size", Required = true };
+        var symbol = new Option<string>("--symbol") { Description = "the routine's exported name" };
+        var signature = new Option<string>("--signature") { Description = "e.g. 'u64 (in u64[n], size n)': in|inout|out T[n], size n or a scalar T; T: u8 i8 u16 i16 u32 i32 u64 i64 size; or the C signature of a kernel table row" };
+        var table = new Option<string>("--table") { Description = "a kernel table (kernels.txt): check every kernel row's routine, by its C signature, instead of --symbol and --signature" };
         var reference = new Option<string>("--reference") { Description = "LIBRARY:NAME of a routine that must give the same results" };
         var seed = new Option<ulong?>("--seed") { Description = "the harness's random seed (each run prints its own)" };
         var abicheck = new Command("abicheck", "checkasm for any routine: callee-saved registers, guard pages, vzeroupper, results against a reference")
         {
-            library, symbol, signature, reference, seed,
+            library, symbol, signature, table, reference, seed,
         };
-        abicheck.SetAction(r => AbiCheckCommand.Run(r.GetValue(library)!, r.GetValue(symbol)!, r.GetValue(signature)!, r.GetValue(reference), r.GetValue(seed)));
+        abicheck.Validators.Add(r =>
+        {
+            bool hasTable = r.GetValue(table) is not null, hasRoutine = r.GetValue(symbol) is not null || r.GetValue(signature) is not null;
+            if (hasTable == hasRoutine || !hasTable && (r.GetValue(symbol) is null || r.GetValue(signature) is null))
+                r.AddError("abicheck takes --symbol and --signature, or --table");
+            else if (hasTable && r.GetValue(reference) is not null)
+                r.AddError("--reference names one routine's reference: use it with --symbol, not --table");
+        });
+        abicheck.SetAction(r => r.GetValue(table) is { } rows
+            ? AbiCheckCommand.RunTable(r.GetValue(library)!, rows, r.GetValue(seed))
+            : AbiCheckCommand.Run(r.GetValue(library)!, r.GetValue(symbol)!, r.GetValue(signature)!, r.GetValue(reference), r.GetValue(seed)));
         root.Add(abicheck);
 
         var compareMethod = new Option<string>("--method") { Description = "ASSEMBLY.dll:Namespace.Type.Method: a static method taking the signature's buffers as spans", Required = true };

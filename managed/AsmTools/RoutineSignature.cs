@@ -19,7 +19,7 @@ internal sealed record RoutineArgument(ArgumentKind Kind, Type Type, string? Siz
 /// (<c>ReadOnlySpan&lt;T&gt;</c> for <c>in</c>, <c>Span&lt;T&gt;</c> otherwise) that carries its count, so a
 /// <c>size</c> argument has no managed parameter.
 /// </summary>
-internal sealed record RoutineSignature(Type? Return, IReadOnlyList<RoutineArgument> Arguments)
+internal sealed partial record RoutineSignature(Type? Return, IReadOnlyList<RoutineArgument> Arguments)
 {
     private static readonly Dictionary<string, Type> Types = new(StringComparer.Ordinal)
     {
@@ -27,9 +27,41 @@ internal sealed record RoutineSignature(Type? Return, IReadOnlyList<RoutineArgum
         ["u32"] = typeof(uint), ["i32"] = typeof(int), ["u64"] = typeof(ulong), ["i64"] = typeof(long), ["size"] = typeof(nuint),
     };
 
-    /// <summary>Reads <paramref name="text"/>; null with the reason in <paramref name="error"/> when it is not a signature.</summary>
+    /// <summary>
+    /// <paramref name="text"/> in this language: itself, or a C signature as a kernel table writes it
+    /// (<c>uint64_t (const uint8_t *data, size_t count)</c>) by the table's mapping
+    /// (<see cref="AsmKernels.Build.Generator.CSignature.ToAbiCheck"/>); null with the reason when it is neither.
+    /// </summary>
+    public static string? Normalize(string text, out string? error)
+    {
+        error = null;
+        if (!text.Contains('*', StringComparison.Ordinal) && !CTypeName().IsMatch(text))
+            return text;
+        int open = text.IndexOf('(', StringComparison.Ordinal), close = text.LastIndexOf(')');
+        if (open < 0 || close < open)
+        {
+            error = "a C signature is RET (PARAMS), e.g. 'uint64_t (const uint8_t *data, size_t count)'";
+            return null;
+        }
+        if (close + 1 < text.Length && text[(close + 1)..].Trim().Length > 0)
+        {
+            error = $"'{text[(close + 1)..].Trim()}' after the closing parenthesis";
+            return null;
+        }
+        if (!AsmKernels.Build.Generator.CSignature.TryParse(text[..open], text[(open + 1)..close], out var c, out error))
+            return null;
+        return c!.ToAbiCheck(out error);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\b(u?int(8|16|32|64)_t|size_t)\b")]
+    private static partial System.Text.RegularExpressions.Regex CTypeName();
+
+    /// <summary>Reads <paramref name="text"/> (or a C signature, see <see cref="Normalize"/>); null with the reason in <paramref name="error"/> when it is not a signature.</summary>
     public static RoutineSignature? Parse(string text, out string? error)
     {
+        if (Normalize(text, out error) is not { } normalized)
+            return null;
+        text = normalized;
         error = null;
         string s = text.Trim();
         int open = s.IndexOf('(', StringComparison.Ordinal), close = s.LastIndexOf(')');

@@ -38,7 +38,8 @@ internal sealed class NativeLoadResult(nint handle, string? path, string? error,
 /// application directory and its <c>runtimes/&lt;rid&gt;/native/</c>, then the assembly's directory
 /// and its <c>runtimes/&lt;rid&gt;/native/</c>; the first that loads is taken (when none does, the
 /// first that exists says why). A library is accepted only when <c>asmk_abi_version</c> returns
-/// <see cref="KernelTable.AbiVersion"/> and every kernel of the table is exported; their addresses
+/// <see cref="KernelTable.AbiVersion"/> and every kernel of the table is exported (and a file is
+/// loaded only after <see cref="NativeImageCheck"/> found it whole); their addresses
 /// (and the clean entries of the legacy-SSE kernels) are resolved then, once, and XCR0 is read.
 /// </summary>
 internal static unsafe class NativeLibraryLoader
@@ -71,30 +72,49 @@ internal static unsafe class NativeLibraryLoader
             return TryLoad(System.IO.Path.GetFullPath(file));
         }
 
-        // Each place in turn, loaded without asking the file system first: this runs at every
-        // process start, and a process's first File.Exists cost about 1.7 ms (AMD Zen 4, measured
-        // once) where dlopen of a missing file costs microseconds. Only when none loads are the files looked at,
-        // to say why.
+        // Each place in turn, its file looked at (NativeImageCheck: a truncated library must not
+        // reach dlopen, which would die on it) and loaded, without the runtime's file APIs: this
+        // runs at every process start, and a process's first File.Exists cost about 1.7 ms (AMD
+        // Zen 4, measured once) where libc's open of a missing file costs microseconds. Only when
+        // none loads are the files looked at again, to say why.
         // The application directory and its runtimes/<rid>/native/ come first, before the
         // candidates' normalized paths, which cost more than the loads.
+        string? refused = null;
         string appFile = System.IO.Path.Join(AppContext.BaseDirectory, FileName);
-        if (NativeLibrary.TryLoad(appFile, out nint appHandle))
-            return Validated(appHandle, appFile);
+        if (TryPlace(appFile, ref refused) is { } app)
+            return app;
         string ridFile = System.IO.Path.Join(AppContext.BaseDirectory, "runtimes", RuntimeId, "native", FileName);
-        if (NativeLibrary.TryLoad(ridFile, out nint ridHandle))
-            return Validated(ridHandle, ridFile);
+        if (TryPlace(ridFile, ref refused) is { } rid)
+            return rid;
         var candidates = Candidates();
         foreach (string file in candidates)
         {
-            if (NativeLibrary.TryLoad(file, out nint handle))
-                return Validated(handle, file);
+            if (TryPlace(file, ref refused) is { } loaded)
+                return loaded;
         }
+        if (refused is not null)
+            return new NativeLoadResult(0, null, refused);
         foreach (string file in candidates)
         {
             if (File.Exists(file))
                 return TryLoad(file);
         }
         return new NativeLoadResult(0, null, $"{FileName} not found (looked in {string.Join(", ", candidates)})");
+    }
+
+    /// <summary>The library at <paramref name="file"/> when it passes the check and loads; else null, and the first refusal's reason in <paramref name="refused"/>.</summary>
+    private static NativeLoadResult? TryPlace(string file, ref string? refused)
+    {
+        switch (NativeImageCheck.Check(file, out string? reason))
+        {
+            case NativeImageCheck.Verdict.Missing:
+                return null;
+            case NativeImageCheck.Verdict.Refused:
+                refused ??= $"{file} could not be loaded: {reason}";
+                return null;
+            default:
+                return NativeLibrary.TryLoad(file, out nint handle) ? Validated(handle, file) : null;
+        }
     }
 
     private static List<string> Candidates()
@@ -123,6 +143,8 @@ internal static unsafe class NativeLibraryLoader
 
     private static NativeLoadResult TryLoad(string file)
     {
+        if (NativeImageCheck.Check(file, out string? refusal) == NativeImageCheck.Verdict.Refused)
+            return new NativeLoadResult(0, null, $"{file} could not be loaded: {refusal}");
         nint handle;
         try
         {

@@ -142,6 +142,40 @@ public sealed class AbiCheckTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_kernel_tables_C_signatures_check_the_same_routines_and_a_table_checks_every_row()
+    {
+        Skip.IfNot(Kernels.NativeLibraryLoaded && OperatingSystem.IsLinux(), "the Linux native library is not loaded");
+        string lib = Kernels.NativeLibraryPath!;
+        var (code, output) = AbiCheck(lib, "--symbol", "asmk_popcount_popcnt", "--signature", "uint64_t (const uint64_t *data, size_t count)");
+        Assert.True(code == 0, output);
+        Assert.Contains("'u64 (in u64[count], size count)'", output);
+        string table = Path.Combine(_dir, "kernels.txt");
+        File.WriteAllText(table, """
+            op popcount PopCount | bits
+            op hamming HammingDistance | bits
+            op increment IncrementBy | add
+            kernel asmk_popcount_popcnt popcount popcnt uint64_t (const uint64_t *data, size_t count) | a
+            kernel asmk_hamming_popcnt hamming popcnt uint64_t (const uint64_t *a, const uint64_t *b, size_t count) | b
+            kernel asmk_increment_sse2 increment sse2 void (int64_t *data, size_t count, int64_t value) | c
+            """);
+        (code, output) = AbiCheck(lib, "--table", table);
+        Assert.True(code == 0, output);
+        Assert.Contains("'u64 (in u64[count], in u64[count], size count)'", output);
+        Assert.Contains("'void (inout i64[count], size count, i64)'", output);
+        Assert.Contains("3 routines of kernels.txt: all clean", output);
+        File.AppendAllText(table, "kernel asmk_not_there popcount popcnt uint64_t (const uint64_t *data, size_t count) | d\n");
+        (code, output) = AbiCheck(lib, "--table", table);
+        Assert.Equal(2, code);
+        Assert.Contains("asmk_not_there", output);
+        (code, output) = AbiCheck(lib, "--symbol", "asmk_popcount_popcnt", "--signature", "uint64_t (const uint64_t *data)");
+        Assert.Equal(2, code);
+        Assert.Contains("has no size_t count after it", output);
+        (code, output) = AbiCheck(lib, "--table", table, "--symbol", "asmk_popcount_popcnt");
+        Assert.Equal(1, code);
+        Assert.Contains("--symbol and --signature, or --table", output);
+    }
+
+    [SkippableFact]
     public void A_legacy_SSE_routine_is_told_what_a_dirty_upper_state_costs_it_and_how_to_avoid_it()
     {
         Skip.IfNot(Kernels.NativeLibraryLoaded && OperatingSystem.IsLinux(), "the Linux native library is not loaded");

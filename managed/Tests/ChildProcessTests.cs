@@ -53,7 +53,7 @@ public class ChildProcessTests
         Assert.Contains("no-such-command", message);
     }
 
-    private static (int ExitCode, string Output) RunCli(string cliAssembly, string command, params (string Name, string? Value)[] environment) =>
+    internal static (int ExitCode, string Output) RunCli(string cliAssembly, string command, params (string Name, string? Value)[] environment) =>
         RunCli(cliAssembly, command, environment, []);
 
     private static (int ExitCode, string Output) RunCli(string cliAssembly, string command, (string Name, string? Value)[] environment, params string[] arguments)

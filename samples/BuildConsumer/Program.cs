@@ -8,10 +8,9 @@ Console.Write(NativeKernels.Describe());
 byte[] data = new byte[4096 + 64];
 new Random(1).NextBytes(data);
 var runs = new List<(string Name, Func<ReadOnlySpan<byte>, ulong> Sum)> { ("ByteSum (dispatched)", d => ByteSums.ByteSum(d)) };
-for (int k = 0; k < NativeKernels.Names.Length; k++)
+foreach (string name in NativeKernels.KernelsOf("bytesum"))
 {
-    string name = NativeKernels.Names[k];
-    if (NativeKernels.WhyNot(k) is { } why)
+    if (NativeKernels.WhyNot(name) is { } why)
         Console.WriteLine($"{name}: skipped, {why}");
     else
         runs.Add((name, d => ByteSums.ByteSum(name, d)));

@@ -42,15 +42,15 @@ public sealed class BindingGenerator : IIncrementalGenerator
             o.GlobalOptions.TryGetValue("build_property.AsmkLibraryName", out string? library);
             return (table ?? "", library ?? "");
         });
-        IncrementalValueProvider<TableFile?> tableFile = context.AdditionalTextsProvider.Collect().Combine(settings).Select((x, cancel) =>
+        IncrementalValueProvider<(TableFile Table, SourceText Text)?> tableFile = context.AdditionalTextsProvider.Collect().Combine(settings).Select((x, cancel) =>
         {
             (ImmutableArray<AdditionalText> files, (string table, string _)) = x;
             if (table.Length == 0)
-                return null;
+                return ((TableFile, SourceText)?)null;
             string want = Normalize(table);
             AdditionalText? file = files.FirstOrDefault(f => Normalize(f.Path) == want);
             SourceText? text = file?.GetText(cancel);
-            return text is null ? null : TableFile.Parse(file!.Path, text);
+            return text is null ? null : (TableFile.Parse(file!.Path, text.ToString()), text);
         });
         IncrementalValueProvider<ImmutableArray<MethodModel>> methods = context.SyntaxProvider
             .ForAttributeWithMetadataName(MethodModel.AttributeName, (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax,
@@ -59,7 +59,10 @@ public sealed class BindingGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(methods.Combine(tableFile).Combine(settings), (spc, x) =>
         {
-            ((ImmutableArray<MethodModel> declared, TableFile? table), (string tablePath, string library)) = x;
+            ((ImmutableArray<MethodModel> declared, (TableFile Table, SourceText Text)? file), (string tablePath, string library)) = x;
+            TableFile? table = file?.Table;
+            if (table is not null)
+                spc.AddSource("NativeImageCheck.g.cs", SourceText.From(RuntimeEmitter.ImageCheckSource(), System.Text.Encoding.UTF8));
             if (table is not null)
                 spc.AddSource("NativeKernels.g.cs", SourceText.From(RuntimeEmitter.Emit(table, library.Length > 0 ? library : "kernels"), System.Text.Encoding.UTF8));
             // A declaration that cannot be bound still gets a body (one that throws), so that its
@@ -67,22 +70,23 @@ public sealed class BindingGenerator : IIncrementalGenerator
             var bound = new List<(MethodModel, List<CallArgument>?)>();
             foreach (MethodModel m in declared)
             {
-                List<CallArgument>? call = Bind(spc, m, table, tablePath);
+                List<CallArgument>? call = Bind(spc, m, file, tablePath);
                 if (call is not null || m.ShapeProblem is null)
                     bound.Add((m, call));
             }
             foreach (var group in bound.GroupBy(b => (b.Item1.Namespace, b.Item1.TypeKey)))
             {
                 var first = group.First().Item1;
-                string file = (first.Namespace.Length > 0 ? first.Namespace + "." : "") + first.TypeKey.Replace('<', '{').Replace('>', '}') + ".AsmKernels.g.cs";
-                spc.AddSource(file, SourceText.From(MethodEmitter.Emit(first.Namespace, first.Types, group), System.Text.Encoding.UTF8));
+                string hint = (first.Namespace.Length > 0 ? first.Namespace + "." : "") + first.TypeKey.Replace('<', '{').Replace('>', '}') + ".AsmKernels.g.cs";
+                spc.AddSource(hint, SourceText.From(MethodEmitter.Emit(first.Namespace, first.Types, group), System.Text.Encoding.UTF8));
             }
         });
     }
 
     /// <summary>The call of <paramref name="m"/>'s kernels, or null after reporting why there is none.</summary>
-    private static List<CallArgument>? Bind(SourceProductionContext spc, MethodModel m, TableFile? table, string tablePath)
+    private static List<CallArgument>? Bind(SourceProductionContext spc, MethodModel m, (TableFile Table, SourceText Text)? file, string tablePath)
     {
+        TableFile? table = file?.Table;
         string who = m.TypeKey + "." + m.Name;
         if (m.ShapeProblem is not null)
         {
@@ -112,7 +116,9 @@ public sealed class BindingGenerator : IIncrementalGenerator
             List<CallArgument>? c = CallShape.Match(m, row.Signature, out string? problem);
             if (c is null)
             {
-                spc.ReportDiagnostic(Diagnostic.Create(Mismatch, m.Location, new[] { table.LocationOf(row) },
+                TextSpan line = file!.Value.Text.Lines[row.Line - 1].Span;
+                Location at = Location.Create(table.Path, line, file.Value.Text.Lines.GetLinePositionSpan(line));
+                spc.ReportDiagnostic(Diagnostic.Create(Mismatch, m.Location, new[] { at },
                     who, row.Name, row.Signature, tableName, row.Line, problem));
                 return null;
             }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.CodeAnalysis;
 
 namespace AsmKernels.Build.Generator;
 
@@ -38,20 +37,20 @@ internal sealed class CParameter
 /// </summary>
 internal sealed class CSignature
 {
-    /// <summary>The C scalar types and their C# keywords.</summary>
-    private static readonly Dictionary<string, (SpecialType Type, string Keyword)> Scalars = new()
+    /// <summary>The C scalar types: their C# keywords and their names in abicheck's language.</summary>
+    private static readonly Dictionary<string, (string Keyword, string? Abi)> Scalars = new()
     {
-        ["uint8_t"] = (SpecialType.System_Byte, "byte"),
-        ["int8_t"] = (SpecialType.System_SByte, "sbyte"),
-        ["uint16_t"] = (SpecialType.System_UInt16, "ushort"),
-        ["int16_t"] = (SpecialType.System_Int16, "short"),
-        ["uint32_t"] = (SpecialType.System_UInt32, "uint"),
-        ["int32_t"] = (SpecialType.System_Int32, "int"),
-        ["uint64_t"] = (SpecialType.System_UInt64, "ulong"),
-        ["int64_t"] = (SpecialType.System_Int64, "long"),
-        ["size_t"] = (SpecialType.System_UIntPtr, "nuint"),
-        ["float"] = (SpecialType.System_Single, "float"),
-        ["double"] = (SpecialType.System_Double, "double"),
+        ["uint8_t"] = ("byte", "u8"),
+        ["int8_t"] = ("sbyte", "i8"),
+        ["uint16_t"] = ("ushort", "u16"),
+        ["int16_t"] = ("short", "i16"),
+        ["uint32_t"] = ("uint", "u32"),
+        ["int32_t"] = ("int", "i32"),
+        ["uint64_t"] = ("ulong", "u64"),
+        ["int64_t"] = ("long", "i64"),
+        ["size_t"] = ("nuint", "size"),
+        ["float"] = ("float", null),
+        ["double"] = ("double", null),
     };
 
     private static readonly char[] Blanks = { ' ', '\t' };
@@ -103,10 +102,50 @@ internal sealed class CSignature
         return true;
     }
 
-    /// <summary>The C# keyword of a C scalar type, or null when the generator does not map it.</summary>
+    /// <summary>The C# keyword of a C scalar type (void included), or null when the mapping has no such type.</summary>
     public static string? KeywordOf(string cType) => cType == "void" ? "void" : Scalars.TryGetValue(cType, out var s) ? s.Keyword : null;
 
-    /// <summary>The special type of a C scalar type (void included), or None.</summary>
-    public static SpecialType SpecialTypeOf(string cType) =>
-        cType == "void" ? SpecialType.System_Void : Scalars.TryGetValue(cType, out var s) ? s.Type : SpecialType.None;
+    /// <summary>
+    /// The signature in abicheck's language (<c>u64 (in u8[count], size count)</c>) by the same
+    /// mapping: a pointer is a buffer (<c>in</c> when const, else <c>inout</c>) counted by the
+    /// <c>size_t</c> after it; null with the reason when abicheck cannot take it.
+    /// </summary>
+    public string? ToAbiCheck(out string? error)
+    {
+        error = null;
+        string? ret = ReturnType == "void" ? "void" : Scalars[ReturnType].Abi;
+        var args = new List<string>();
+        var buffers = new List<int>();
+        foreach (CParameter p in Parameters)
+        {
+            string? type = Scalars.TryGetValue(p.Type, out var t) ? t.Abi : null;
+            if (type is null || ret is null)
+            {
+                error = $"abicheck has no type for '{(ret is null ? ReturnType : p.Type)}' (integers and size_t only)";
+                return null;
+            }
+            if (p.IsPointer)
+            {
+                buffers.Add(args.Count);
+                args.Add((p.IsConst ? "in " : "inout ") + type + "[#]");
+            }
+            else if (p.IsCount && buffers.Count > 0)
+            {
+                foreach (int b in buffers)
+                    args[b] = args[b].Replace("#", p.Name);
+                buffers.Clear();
+                args.Add("size " + p.Name);
+            }
+            else
+            {
+                args.Add(type);
+            }
+        }
+        if (buffers.Count > 0)
+        {
+            error = $"the pointer '{Parameters.First(p => p.IsPointer)}' has no size_t count after it";
+            return null;
+        }
+        return ret + " (" + string.Join(", ", args) + ")";
+    }
 }

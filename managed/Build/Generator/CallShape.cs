@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.CodeAnalysis;
 
 namespace AsmKernels.Build.Generator;
 
@@ -27,7 +26,7 @@ internal static class CallShape
     public static List<CallArgument>? Match(MethodModel method, CSignature signature, out string? problem)
     {
         problem = null;
-        if (method.ReturnSpecial != CSignature.SpecialTypeOf(signature.ReturnType))
+        if (method.ReturnKeyword != CSignature.KeywordOf(signature.ReturnType))
         {
             string want = CSignature.KeywordOf(signature.ReturnType) ?? signature.ReturnType;
             problem = $"it returns {method.ReturnType}, the kernel {signature.ReturnType} (C# {want})";
@@ -64,11 +63,10 @@ internal static class CallShape
                 problem = $"parameter '{p.Name}' is passed by reference; use a span or a pointer";
                 return null;
             }
-            SpecialType want = CSignature.SpecialTypeOf(c.Type);
             if (c.IsPointer)
             {
                 bool span = p.Kind is ParameterKind.Span or ParameterKind.ReadOnlySpan;
-                if (!span && p.Kind != ParameterKind.Pointer || p.Special != want)
+                if (!span && p.Kind != ParameterKind.Pointer || p.Keyword != keyword)
                 {
                     problem = $"parameter '{p.Name}' is {p.Display}; the kernel's '{c}' takes {(c.IsConst ? "a ReadOnlySpan<" + keyword + ">" : "a Span<" + keyword + ">")} (or {keyword}*)";
                     return null;
@@ -84,7 +82,7 @@ internal static class CallShape
             }
             else
             {
-                if (p.Kind != ParameterKind.Scalar || p.Special != want)
+                if (p.Kind != ParameterKind.Scalar || p.Keyword != keyword)
                 {
                     problem = $"parameter '{p.Name}' is {p.Display}; the kernel's '{c}' takes {keyword}";
                     return null;

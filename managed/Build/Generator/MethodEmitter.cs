@@ -67,7 +67,17 @@ internal static class MethodEmitter
         s.Append(indent).Append("{\n");
         s.Append(indent).Append("    nint entry = ").Append(entry).Append(";\n");
         s.Append(indent).Append("    if (entry == 0)\n");
-        s.Append(indent).Append("        ").Append(ret).Append(m.Fallback).Append('(').Append(names).Append(");\n");
+        if (ret.Length > 0)
+        {
+            s.Append(indent).Append("        return ").Append(m.Fallback).Append('(').Append(names).Append(");\n");
+        }
+        else
+        {
+            s.Append(indent).Append("    {\n");
+            s.Append(indent).Append("        ").Append(m.Fallback).Append('(').Append(names).Append(");\n");
+            s.Append(indent).Append("        return;\n");
+            s.Append(indent).Append("    }\n");
+        }
         s.Append(indent).Append("    ").Append(m.ReturnType == "void" ? "" : "return ").Append(invoke).Append("(entry").Append(names.Length > 0 ? ", " + names : "").Append(");\n");
         s.Append(indent).Append("}\n\n");
 

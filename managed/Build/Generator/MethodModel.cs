@@ -36,6 +36,9 @@ internal sealed class ParameterModel
     /// <summary>The scalar's type, or a span's or pointer's element type.</summary>
     public SpecialType Special { get; }
 
+    /// <summary>The C# keyword of <see cref="Special"/>, or null for a type the mapping has no C type for.</summary>
+    public string? Keyword => MethodModel.KeywordOf(Special);
+
     /// <summary>A span's or pointer's element type, fully qualified.</summary>
     public string? Element { get; }
     public int ElementSize { get; }
@@ -56,6 +59,9 @@ internal sealed class MethodModel
     public string Modifiers { get; set; } = "";
     public string ReturnType { get; set; } = "";
     public SpecialType ReturnSpecial { get; set; }
+
+    /// <summary>The C# keyword of the return type (void included), or null.</summary>
+    public string? ReturnKeyword => ReturnSpecial == SpecialType.System_Void ? "void" : KeywordOf(ReturnSpecial);
     public List<ParameterModel> Parameters { get; } = new();
     public string Op { get; set; } = "";
     public string Fallback { get; set; } = "";
@@ -131,6 +137,23 @@ internal sealed class MethodModel
         ParameterKind kind = SizeOf(p.Type.SpecialType) > 0 ? ParameterKind.Scalar : ParameterKind.Other;
         return new ParameterModel(p.Name, type, display, kind, p.Type.SpecialType, null, 0, byRef);
     }
+
+    /// <summary>The keyword of a scalar the generator maps, null for any other type.</summary>
+    public static string? KeywordOf(SpecialType type) => type switch
+    {
+        SpecialType.System_Byte => "byte",
+        SpecialType.System_SByte => "sbyte",
+        SpecialType.System_UInt16 => "ushort",
+        SpecialType.System_Int16 => "short",
+        SpecialType.System_UInt32 => "uint",
+        SpecialType.System_Int32 => "int",
+        SpecialType.System_UInt64 => "ulong",
+        SpecialType.System_Int64 => "long",
+        SpecialType.System_UIntPtr => "nuint",
+        SpecialType.System_Single => "float",
+        SpecialType.System_Double => "double",
+        _ => null,
+    };
 
     /// <summary>The size of a scalar the generator maps, 0 for any other type.</summary>
     public static int SizeOf(SpecialType type) => type switch

@@ -1,22 +1,19 @@
 using System;
 using System.Collections.Generic;
 using System.Text.RegularExpressions;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Text;
 
 namespace AsmKernels.Build.Generator;
 
 /// <summary>One kernel row of a kernel table: its export, operation, features and C signature, and where it is.</summary>
 internal sealed class KernelRow
 {
-    public KernelRow(string name, string op, string[] features, CSignature signature, int line, TextSpan span)
+    public KernelRow(string name, string op, string[] features, CSignature signature, int line)
     {
         Name = name;
         Op = op;
         Features = features;
         Signature = signature;
         Line = line;
-        Span = span;
     }
 
     public string Name { get; }
@@ -27,15 +24,13 @@ internal sealed class KernelRow
     /// <summary>1-based line in the table.</summary>
     public int Line { get; }
 
-    public TextSpan Span { get; }
-
     /// <summary>A legacy-SSE kernel (no ymm or zmm state): it has a clean entry, <c>NAME_vzeroupper</c>.</summary>
     public bool IsLegacySse => Array.IndexOf(Features, "os_ymm") < 0 && Array.IndexOf(Features, "os_zmm") < 0;
 }
 
 /// <summary>
 /// The op and kernel rows of a kernel table in the library's format (native/kernels.txt): what
-/// the generator binds. The table's own errors (unknown features, duplicates, lines of the wrong
+/// the generator binds and <c>asmtools abicheck --table</c> checks. The table's own errors (unknown features, duplicates, lines of the wrong
 /// shape) are the build task's to report, with file and line; rows it cannot read are skipped here.
 /// </summary>
 internal sealed class TableFile
@@ -48,30 +43,26 @@ internal sealed class TableFile
 
     private static readonly Regex KernelLine = new(@"^kernel\s+([A-Za-z_][A-Za-z0-9_]*)\s+([a-z0-9_]+)\s+([a-z0-9_.,]+)\s+(.+?)\s*\((.*)\)\s*(\|.*)?$");
 
-    private TableFile(string path, SourceText text, List<string> ops, List<KernelRow> kernels)
+    private TableFile(string path, List<string> ops, List<KernelRow> kernels)
     {
         Path = path;
-        Text = text;
         Ops = ops;
         Kernels = kernels;
     }
 
     public string Path { get; }
-    public SourceText Text { get; }
     public IReadOnlyList<string> Ops { get; }
     public IReadOnlyList<KernelRow> Kernels { get; }
 
-    /// <summary>The location of <paramref name="row"/> in the table, for a diagnostic.</summary>
-    public Location LocationOf(KernelRow row) => Location.Create(Path, row.Span, Text.Lines.GetLinePositionSpan(row.Span));
-
-    public static TableFile Parse(string path, SourceText text)
+    public static TableFile Parse(string path, string text)
     {
         var ops = new List<string>();
         var kernels = new List<KernelRow>();
-        foreach (TextLine textLine in text.Lines)
+        string[] lines = text.Split('\n');
+        for (int number = 0; number < lines.Length; number++)
         {
-            string line = textLine.ToString().Trim();
-            if (line.Length == 0 || line.StartsWith("#", StringComparison.Ordinal))
+            string line = lines[number].Trim();
+            if (line.Length == 0 || line[0] == '#')
                 continue;
             string[] words = line.Split(Blanks, StringSplitOptions.RemoveEmptyEntries);
             if (words[0] == "op" && words.Length >= 2)
@@ -84,10 +75,9 @@ internal sealed class TableFile
             Match m = KernelLine.Match(line);
             if (!m.Success || !CSignature.TryParse(m.Groups[4].Value, m.Groups[5].Value, out CSignature? signature, out _))
                 continue;
-            kernels.Add(new KernelRow(m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value.Split(','), signature!,
-                textLine.LineNumber + 1, textLine.Span));
+            kernels.Add(new KernelRow(m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value.Split(','), signature!, number + 1));
         }
-        return new TableFile(path, text, ops, kernels);
+        return new TableFile(path, ops, kernels);
     }
 
     /// <summary>The feature mask of <paramref name="features"/>: bit i for <see cref="FeatureNames"/>[i]; unknown names add nothing.</summary>

@@ -1,0 +1,164 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace AsmKernels;
+
+/// <summary>
+/// Looks at a native library's file before the OS loader maps it: a truncated or partly written
+/// library (an interrupted copy or download) would otherwise kill the process inside dlopen, which
+/// maps its segments and faults (SIGBUS) on the pages past the end of the file. An ELF file must be
+/// a 64-bit little-endian x86-64 shared object whose program headers and every PT_LOAD segment's
+/// file range lie inside the file; a PE file, an x86-64 image whose headers and every section's raw
+/// data lie inside the file.
+/// </summary>
+/// <remarks>
+/// AsmKernels.Build's generator emits this same file into every project it binds (namespace
+/// AsmKernels.Build), for the project's own library.
+/// On Linux the file is read through libc's <c>open</c>, <c>pread</c>, <c>lseek</c> and
+/// <c>close</c> as function pointers: this runs on every process's start-up path, and the runtime's
+/// file APIs cost about a millisecond on their first use where these cost microseconds.
+/// </remarks>
+internal static unsafe class NativeImageCheck
+{
+    /// <summary>What the check found: no file, a file that must not be loaded, or one that may.</summary>
+    public enum Verdict { Missing, Refused, Loadable }
+
+    private const int HeaderBytes = 4096;
+
+    /// <summary>Checks <paramref name="path"/>; for <see cref="Verdict.Refused"/>, <paramref name="reason"/> says why.</summary>
+    public static Verdict Check(string path, out string? reason)
+    {
+        reason = null;
+        byte[] header = new byte[HeaderBytes];
+        long size;
+        int got;
+        if (OperatingSystem.IsLinux())
+        {
+            if (!LibcRead(path, header, out size, out got, out bool exists))
+                return exists ? Verdict.Loadable : Verdict.Missing; // unreadable here: the loader says why
+        }
+        else
+        {
+            try
+            {
+                using var handle = File.OpenHandle(path);
+                size = RandomAccess.GetLength(handle);
+                got = RandomAccess.Read(handle, header, 0);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                return Verdict.Missing;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return Verdict.Loadable;
+            }
+        }
+        reason = got >= 4 && header[0] == 0x7F && header[1] == 'E' && header[2] == 'L' && header[3] == 'F'
+            ? ElfProblem(header.AsSpan(0, got), size)
+            : got >= 2 && header[0] == 'M' && header[1] == 'Z'
+                ? PeProblem(header.AsSpan(0, got), size)
+                : $"it is not a shared library (no ELF or PE header in its first {Math.Min(got, 4)} bytes)";
+        return reason is null ? Verdict.Loadable : Verdict.Refused;
+    }
+
+    private static string? ElfProblem(ReadOnlySpan<byte> h, long size)
+    {
+        if (h.Length < 64 || h[4] != 2 || h[5] != 1)
+            return "it is not a 64-bit little-endian ELF file";
+        if (BinaryPrimitives.ReadUInt16LittleEndian(h[16..]) != 3 || BinaryPrimitives.ReadUInt16LittleEndian(h[18..]) != 62)
+            return "it is not an x86-64 ELF shared object";
+        ulong phoff = BinaryPrimitives.ReadUInt64LittleEndian(h[32..]);
+        int phentsize = BinaryPrimitives.ReadUInt16LittleEndian(h[54..]), phnum = BinaryPrimitives.ReadUInt16LittleEndian(h[56..]);
+        ulong end = phoff + (ulong)(phentsize * phnum);
+        if (phentsize < 56 || end > (ulong)size)
+            return Truncated(size, end, "its program headers");
+        if (end > (ulong)h.Length)
+            return $"its program headers lie beyond the first {HeaderBytes} bytes, which is not how a linker writes them";
+        for (int i = 0; i < phnum; i++)
+        {
+            ReadOnlySpan<byte> ph = h[(int)(phoff + (ulong)(i * phentsize))..];
+            if (BinaryPrimitives.ReadUInt32LittleEndian(ph) != 1) // PT_LOAD
+                continue;
+            ulong offset = BinaryPrimitives.ReadUInt64LittleEndian(ph[8..]), filesz = BinaryPrimitives.ReadUInt64LittleEndian(ph[32..]);
+            if (offset + filesz > (ulong)size || offset + filesz < offset)
+                return Truncated(size, offset + filesz, $"its loadable segment {i}");
+        }
+        return null;
+    }
+
+    private static string? PeProblem(ReadOnlySpan<byte> h, long size)
+    {
+        if (h.Length < 0x40)
+            return Truncated(size, 0x40, "its DOS header");
+        int pe = BinaryPrimitives.ReadInt32LittleEndian(h[0x3C..]);
+        if (pe < 0 || pe + 24 > h.Length)
+            return Truncated(size, (ulong)Math.Max(pe, 0) + 24, "its PE header");
+        if (h[pe] != 'P' || h[pe + 1] != 'E' || h[pe + 2] != 0 || h[pe + 3] != 0)
+            return "it is not a PE image (no PE signature)";
+        if (BinaryPrimitives.ReadUInt16LittleEndian(h[(pe + 4)..]) != 0x8664)
+            return "it is not an x86-64 PE image";
+        int sections = BinaryPrimitives.ReadUInt16LittleEndian(h[(pe + 6)..]), optional = BinaryPrimitives.ReadUInt16LittleEndian(h[(pe + 20)..]);
+        int table = pe + 24 + optional, tableEnd = table + 40 * sections;
+        if (tableEnd > h.Length)
+            return Truncated(size, (ulong)tableEnd, "its section table");
+        for (int i = 0; i < sections; i++)
+        {
+            ReadOnlySpan<byte> s = h[(table + 40 * i)..];
+            ulong raw = BinaryPrimitives.ReadUInt32LittleEndian(s[16..]), at = BinaryPrimitives.ReadUInt32LittleEndian(s[20..]);
+            if (raw != 0 && at + raw > (ulong)size)
+                return Truncated(size, at + raw, $"its section {Encoding.ASCII.GetString(s[..8]).TrimEnd('\0')}");
+        }
+        return null;
+    }
+
+    private static string Truncated(long size, ulong needed, string what) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"it is truncated or damaged: {what} would end at byte {needed:N0}, past the end of the file ({size:N0} bytes)");
+
+    /// <summary>The file's size and its first bytes, through libc; false when it cannot be opened (<paramref name="exists"/>: for a reason other than ENOENT).</summary>
+    private static bool LibcRead(string path, byte[] header, out long size, out int got, out bool exists)
+    {
+        size = 0;
+        got = 0;
+        exists = true;
+        if (!Libc.Ready)
+            return false;
+        int length = Encoding.UTF8.GetByteCount(path);
+        byte* name = stackalloc byte[length + 1];
+        Encoding.UTF8.GetBytes(path, new Span<byte>(name, length));
+        name[length] = 0;
+        int fd = Libc.Open(name, 0x80000 /* O_RDONLY | O_CLOEXEC */);
+        if (fd < 0)
+        {
+            exists = Marshal.GetLastSystemError() != 2; // ENOENT
+            return false;
+        }
+        size = Libc.Lseek(fd, 0, 2 /* SEEK_END */);
+        fixed (byte* buffer = header)
+            got = (int)Math.Max(0, Libc.Pread(fd, buffer, (nuint)header.Length, 0));
+        Libc.Close(fd);
+        return size >= 0;
+    }
+
+    /// <summary>libc's file calls, resolved once.</summary>
+    private static class Libc
+    {
+        private static readonly nint Handle = NativeLibrary.TryLoad("libc.so.6", out nint h) ? h : 0;
+        private static readonly delegate* unmanaged<byte*, int, int> OpenFn = (delegate* unmanaged<byte*, int, int>)Export("open");
+        private static readonly delegate* unmanaged<int, byte*, nuint, long, nint> PreadFn = (delegate* unmanaged<int, byte*, nuint, long, nint>)Export("pread");
+        private static readonly delegate* unmanaged<int, long, int, long> LseekFn = (delegate* unmanaged<int, long, int, long>)Export("lseek");
+        private static readonly delegate* unmanaged<int, int> CloseFn = (delegate* unmanaged<int, int>)Export("close");
+
+        public static bool Ready => OpenFn != null && PreadFn != null && LseekFn != null && CloseFn != null;
+
+        private static nint Export(string name) => Handle != 0 && NativeLibrary.TryGetExport(Handle, name, out nint f) ? f : 0;
+
+        public static int Open(byte* path, int flags) => OpenFn(path, flags);
+        public static nint Pread(int fd, byte* buffer, nuint count, long offset) => PreadFn(fd, buffer, count, offset);
+        public static long Lseek(int fd, long offset, int whence) => LseekFn(fd, offset, whence);
+        public static int Close(int fd) => CloseFn(fd);
+    }
+}
