@@ -118,7 +118,7 @@ internal static unsafe class NativeImageCheck
     private static string Truncated(long size, ulong needed, string what) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"it is truncated or damaged: {what} would end at byte {needed:N0}, past the end of the file ({size:N0} bytes)");
 
-    /// <summary>The file's size and its first bytes, through libc; false when it cannot be opened (<paramref name="exists"/>: for a reason other than ENOENT).</summary>
+    /// <summary>The file's size and its first bytes, through libc; false when it cannot be opened (<paramref name="exists"/>: though it is there).</summary>
     private static bool LibcRead(string path, byte[] header, out long size, out int got, out bool exists)
     {
         size = 0;
@@ -133,7 +133,8 @@ internal static unsafe class NativeImageCheck
         int fd = Libc.Open(name, 0x80000 /* O_RDONLY | O_CLOEXEC */);
         if (fd < 0)
         {
-            exists = Marshal.GetLastSystemError() != 2; // ENOENT
+            // errno does not survive the way back into managed code: ask whether the file is there.
+            exists = Libc.Access(name, 0 /* F_OK */) == 0;
             return false;
         }
         size = Libc.Lseek(fd, 0, 2 /* SEEK_END */);
@@ -151,8 +152,9 @@ internal static unsafe class NativeImageCheck
         private static readonly delegate* unmanaged<int, byte*, nuint, long, nint> PreadFn = (delegate* unmanaged<int, byte*, nuint, long, nint>)Export("pread");
         private static readonly delegate* unmanaged<int, long, int, long> LseekFn = (delegate* unmanaged<int, long, int, long>)Export("lseek");
         private static readonly delegate* unmanaged<int, int> CloseFn = (delegate* unmanaged<int, int>)Export("close");
+        private static readonly delegate* unmanaged<byte*, int, int> AccessFn = (delegate* unmanaged<byte*, int, int>)Export("access");
 
-        public static bool Ready => OpenFn != null && PreadFn != null && LseekFn != null && CloseFn != null;
+        public static bool Ready => OpenFn != null && PreadFn != null && LseekFn != null && CloseFn != null && AccessFn != null;
 
         private static nint Export(string name) => Handle != 0 && NativeLibrary.TryGetExport(Handle, name, out nint f) ? f : 0;
 
@@ -160,5 +162,6 @@ internal static unsafe class NativeImageCheck
         public static nint Pread(int fd, byte* buffer, nuint count, long offset) => PreadFn(fd, buffer, count, offset);
         public static long Lseek(int fd, long offset, int whence) => LseekFn(fd, offset, whence);
         public static int Close(int fd) => CloseFn(fd);
+        public static int Access(byte* path, int mode) => AccessFn(path, mode);
     }
 }

@@ -163,7 +163,7 @@ public sealed class AbiCheckTests : IDisposable
         Assert.Contains("'u64 (in u64[count], in u64[count], size count)'", output);
         Assert.Contains("'void (inout i64[count], size count, i64)'", output);
         Assert.Contains("3 routines of kernels.txt: all clean", output);
-        File.AppendAllText(table, "kernel asmk_not_there popcount popcnt uint64_t (const uint64_t *data, size_t count) | d\n");
+        File.AppendAllText(table, "\nkernel asmk_not_there popcount popcnt uint64_t (const uint64_t *data, size_t count) | d\n");
         (code, output) = AbiCheck(lib, "--table", table);
         Assert.Equal(2, code);
         Assert.Contains("asmk_not_there", output);

@@ -1,8 +1,9 @@
 namespace AsmKernels.Tests;
 
 /// <summary>
-/// A truncated or damaged native library is refused before the OS loader sees it (which would kill
-/// the process inside dlopen), with the reason; a whole one passes; a missing one is missing.
+/// A native library truncated inside what the loader maps is refused before the OS loader sees it
+/// (which would kill the process inside dlopen), with the reason; a whole one passes; a missing one
+/// is missing. (A file cut only in its trailing section headers or symbols is loadable: no loader reads them.)
 /// </summary>
 public sealed class NativeImageCheckTests : IDisposable
 {
@@ -31,7 +32,7 @@ public sealed class NativeImageCheckTests : IDisposable
         Assert.Null(reason);
         Assert.Equal(NativeImageCheck.Verdict.Missing, NativeImageCheck.Check(Path.Combine(_dir, "none", "libasmkernels.so"), out _));
         int length = (int)new FileInfo(lib).Length;
-        foreach (int bytes in new[] { 0, 3, 63, 1000, 5000, 20000, length - 1 })
+        foreach (int bytes in new[] { 0, 3, 63, 1000, 5000, 20000, length / 2 })
         {
             Assert.Equal(NativeImageCheck.Verdict.Refused, NativeImageCheck.Check(Truncated(lib, bytes), out reason));
             Assert.NotNull(reason);
@@ -47,7 +48,7 @@ public sealed class NativeImageCheckTests : IDisposable
         Assert.Equal(NativeImageCheck.Verdict.Loadable, NativeImageCheck.Check(dll, out string? reason));
         Assert.Null(reason);
         int length = (int)new FileInfo(dll).Length;
-        foreach (int bytes in new[] { 1000, 5000, length - 1 })
+        foreach (int bytes in new[] { 1000, 5000, length / 2 })
         {
             Assert.Equal(NativeImageCheck.Verdict.Refused, NativeImageCheck.Check(Truncated(dll, bytes), out reason));
             Assert.Contains("truncated or damaged", reason, StringComparison.Ordinal);
