@@ -1,0 +1,113 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace AsmKernels.Build.Tasks;
+
+/// <summary>
+/// Reads the kernel table: writes the asm layer's kernels.inc (each kernel's features, for FUNC and
+/// the ISA guards) and the export lists (ELF version script, PE .def), only when they change; the
+/// exports are its output. Errors name the table's file and line (ASMK001-007).
+/// </summary>
+public sealed class AsmkReadKernelTable : Task
+{
+    private static readonly char[] Blanks = { ' ', '\t' };
+
+    [Required] public string Table { get; set; } = "";
+    [Required] public string OutputDirectory { get; set; } = "";
+    [Output] public ITaskItem[] Exports { get; set; } = Array.Empty<ITaskItem>();
+
+    public override bool Execute()
+    {
+        // The library's feature names, in the order of their bits (native/kernels.txt).
+        string[] features = { "sse2", "popcnt", "sse4.2", "pclmulqdq", "avx2", "avx512f", "avx512bw", "avx512vl", "avx512_vpopcntdq", "vpclmulqdq", "os_ymm", "os_zmm" };
+        const string cleanSuffix = "_vzeroupper";
+        if (!File.Exists(Table))
+        {
+            Log.LogError(null, "ASMK001", null, Table, 0, 0, 0, 0, "AsmKernels.Build: the kernel table {0} does not exist (set AsmkTable to your table, in the format of the library's native/kernels.txt)", Table);
+            return false;
+        }
+        var ops = new HashSet<string>();
+        var kernels = new List<KeyValuePair<string, string[]>>();
+        var consts = new List<KeyValuePair<string, string>>();
+        var kernelLine = new Regex(@"^kernel\s+([A-Za-z_][A-Za-z0-9_]*)\s+([a-z0-9_]+)\s+([a-z0-9_.,]+)\s+(.+?)\s*\((.*)\)\s*(\|.*)?$");
+        string[] lines = File.ReadAllLines(Table);
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].Trim();
+            if (line.Length == 0 || line.StartsWith("#", StringComparison.Ordinal)) continue;
+            string word = line.Split(' ', '\t')[0];
+            if (word == "abi") continue;
+            if (word == "op")
+            {
+                string[] parts = line.Split(Blanks, StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length < 2) { Log.LogError(null, "ASMK002", null, Table, i + 1, 1, 0, 0, "an op line is 'op NAME Managed | comment'"); continue; }
+                ops.Add(parts[1]);
+                continue;
+            }
+            if (word == "const")
+            {
+                string[] parts = line.Split(Blanks, StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length < 3) { Log.LogError(null, "ASMK002", null, Table, i + 1, 1, 0, 0, "a const line is 'const NAME VALUE Class.Managed | comment'"); continue; }
+                consts.Add(new KeyValuePair<string, string>(parts[1], parts[2]));
+                continue;
+            }
+            if (word == "struct" || word == "field") continue;
+            if (word != "kernel") { Log.LogError(null, "ASMK002", null, Table, i + 1, 1, 0, 0, "unknown line '{0}' (abi, op, const, struct, field or kernel)", word); continue; }
+            Match m = kernelLine.Match(line);
+            if (!m.Success) { Log.LogError(null, "ASMK002", null, Table, i + 1, 1, 0, 0, "a kernel line is 'kernel EXPORT OP NEEDS RET (PARAMS) | strategy'"); continue; }
+            string name = m.Groups[1].Value, op = m.Groups[2].Value;
+            string[] needs = m.Groups[3].Value.Split(',');
+            if (!ops.Contains(op)) Log.LogError(null, "ASMK003", null, Table, i + 1, 1, 0, 0, "{0}: operation '{1}' has no 'op' line before it", name, op);
+            if (kernels.Any(k => k.Key == name)) Log.LogError(null, "ASMK004", null, Table, i + 1, 1, 0, 0, "{0} is listed twice", name);
+            foreach (string f in needs)
+                if (Array.IndexOf(features, f) < 0)
+                    Log.LogError(null, "ASMK005", null, Table, i + 1, 1, 0, 0, "{0}: unknown CPU feature '{1}' (known: {2})", name, f, string.Join(" ", features));
+            bool zmm = needs.Contains("os_zmm"), ymm = needs.Contains("os_ymm");
+            if (needs.Any(f => f.StartsWith("avx512", StringComparison.Ordinal)) && !zmm) Log.LogError(null, "ASMK006", null, Table, i + 1, 1, 0, 0, "{0}: an AVX-512 kernel needs os_zmm", name);
+            if (needs.Any(f => f == "avx2" || f == "vpclmulqdq") && !ymm && !zmm) Log.LogError(null, "ASMK006", null, Table, i + 1, 1, 0, 0, "{0}: a kernel with ymm registers needs os_ymm", name);
+            kernels.Add(new KeyValuePair<string, string[]>(name, needs));
+        }
+        if (Log.HasLoggedErrors) return false;
+        if (kernels.Count == 0) { Log.LogError(null, "ASMK007", null, Table, 0, 0, 0, 0, "the kernel table lists no kernel"); return false; }
+
+        var inc = new StringBuilder();
+        inc.Append("; Generated by AsmKernels.Build from ").Append(Path.GetFileName(Table)).Append(": each kernel's features, for FUNC and the ISA guards.\n");
+        inc.Append("%define ASMK_CLEAN_ENTRY_SUFFIX ").Append(cleanSuffix).Append('\n');
+        for (int i = 0; i < features.Length; i++)
+            inc.Append("%define ASMK_F_").Append(features[i].Replace(".", "").ToUpperInvariant()).Append(' ').Append(1 << i).Append('\n');
+        var exports = new List<string> { "asmk_cpuid", "asmk_os_xcr0" }; // cpu.asm, in every library
+        foreach (var k in kernels)
+        {
+            inc.Append("%define ASMK_NEEDS_").Append(k.Key).Append(" (").Append(string.Join(" | ", k.Value.Select(f => "ASMK_F_" + f.Replace(".", "").ToUpperInvariant()))).Append(")\n");
+            exports.Add(k.Key);
+            if (!k.Value.Contains("os_ymm") && !k.Value.Contains("os_zmm"))
+                exports.Add(k.Key + cleanSuffix); // FUNC gives every legacy-SSE kernel its clean entry
+        }
+        foreach (var c in consts)
+            inc.Append("%define ").Append(c.Key).Append(' ').Append(c.Value).Append('\n');
+        var map = new StringBuilder("/* Generated by AsmKernels.Build: exactly the table's exports. */\n{\n  global:\n");
+        foreach (string e in exports) map.Append("    ").Append(e).Append(";\n");
+        map.Append("  local: *;\n};\n");
+        var def = new StringBuilder("; Generated by AsmKernels.Build.\nEXPORTS\n");
+        foreach (string e in exports) def.Append("    ").Append(e).Append('\n');
+
+        Directory.CreateDirectory(OutputDirectory);
+        // Written only when they change: every object depends on kernels.inc.
+        foreach (var file in new[] { new KeyValuePair<string, string>("kernels.inc", inc.ToString()), new KeyValuePair<string, string>("exports.map", map.ToString()), new KeyValuePair<string, string>("exports.def", def.ToString()) })
+        {
+            string path = Path.Combine(OutputDirectory, file.Key);
+            if (!File.Exists(path) || File.ReadAllText(path) != file.Value)
+                File.WriteAllText(path, file.Value);
+        }
+        Exports = exports.Select(e => (Microsoft.Build.Framework.ITaskItem)new Microsoft.Build.Utilities.TaskItem(e)).ToArray();
+
+        return !Log.HasLoggedErrors;
+    }
+}
