@@ -192,7 +192,7 @@ switch ($Verb) {
             Invoke-Checked dotnet @('publish', $labProject, '-c', $Config, '-r', 'win-x64', '--self-contained', 'false',
                 '-p:PublishReadyToRun=true', "-p:AsmkNativeDir=$($dll.DirectoryName)\", '-o', (Join-Path $cold 'r2r'), '-v', 'quiet', '-nologo')
             $aot = @()
-            & dotnet publish $labProject -c $Config -r win-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false `
+            & dotnet publish $labProject -c $Config -r win-x64 -p:PublishAot=true -p:TreatWarningsAsErrors=false -p:ValidateExecutableReferencesMatchSelfContained=false `
                 "-p:AsmkNativeDir=$($dll.DirectoryName)\" -o (Join-Path $cold 'aot') -v quiet -nologo
             if ($LASTEXITCODE -eq 0) { $aot = @('--aot', (Join-Path $cold 'aot/AsmKernels.Lab.exe')) }
             else { Say 'Native AOT column skipped: the Native AOT publish failed here (it needs the MSVC linker)' }

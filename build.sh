@@ -310,7 +310,7 @@ cold_start() {
         -p:PublishReadyToRun=true -p:AsmkNativeDir="$BUILD/native/" -o "$out/r2r" -v quiet -nologo
     if command -v clang >/dev/null || apt_install clang; then
         dotnet publish "$ROOT/managed/Lab/Lab.csproj" -c $CONFIG -r linux-x64 -p:PublishAot=true \
-            -p:TreatWarningsAsErrors=false -p:NoWarn='IL2026%3BIL2075%3BIL3050' \
+            -p:TreatWarningsAsErrors=false -p:NoWarn='IL2026%3BIL2075%3BIL3050' -p:ValidateExecutableReferencesMatchSelfContained=false \
             -p:AsmkNativeDir="$BUILD/native/" -o "$out/aot" -v quiet -nologo && aot=(--aot "$out/aot/AsmKernels.Lab")
     else
         say "Native AOT column skipped: clang is not installed (apt-get install -y clang)"
