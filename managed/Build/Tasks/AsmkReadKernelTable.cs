@@ -26,7 +26,7 @@ public sealed class AsmkReadKernelTable : Task
     public override bool Execute()
     {
         // The library's feature names, in the order of their bits (native/kernels.txt).
-        string[] features = { "sse2", "popcnt", "sse4.2", "pclmulqdq", "avx2", "avx512f", "avx512bw", "avx512vl", "avx512_vpopcntdq", "vpclmulqdq", "os_ymm", "os_zmm" };
+        string[] features = AsmKernels.Build.Generator.TableFile.FeatureNames;
         const string cleanSuffix = "_vzeroupper";
         if (!File.Exists(Table))
         {
