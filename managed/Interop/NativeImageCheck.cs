@@ -39,6 +39,11 @@ internal static unsafe class NativeImageCheck
         {
             if (!LibcRead(path, header, out size, out got, out bool exists))
                 return exists ? Verdict.Loadable : Verdict.Missing; // unreadable here: the loader says why
+            if (size < 0)
+            {
+                reason = "it is not a regular file (a FIFO, a socket or a character device: the loader would wait on it or read nothing)";
+                return Verdict.Refused;
+            }
         }
         else
         {
@@ -118,7 +123,7 @@ internal static unsafe class NativeImageCheck
     private static string Truncated(long size, ulong needed, string what) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"it is truncated or damaged: {what} would end at byte {needed:N0}, past the end of the file ({size:N0} bytes)");
 
-    /// <summary>The file's size and its first bytes, through libc; false when it cannot be opened (<paramref name="exists"/>: though it is there).</summary>
+    /// <summary>The file's size (-1 when it has none: not a regular file) and its first bytes, through libc; false when it cannot be opened (<paramref name="exists"/>: though it is there).</summary>
     private static bool LibcRead(string path, byte[] header, out long size, out int got, out bool exists)
     {
         size = 0;
@@ -130,18 +135,21 @@ internal static unsafe class NativeImageCheck
         byte* name = stackalloc byte[length + 1];
         Encoding.UTF8.GetBytes(path, new Span<byte>(name, length));
         name[length] = 0;
-        int fd = Libc.Open(name, 0x80000 /* O_RDONLY | O_CLOEXEC */);
+        int fd = Libc.Open(name, 0x80800 /* O_RDONLY | O_CLOEXEC | O_NONBLOCK: a FIFO must not block the open */);
         if (fd < 0)
         {
             // errno does not survive the way back into managed code: ask whether the file is there.
             exists = Libc.Access(name, 0 /* F_OK */) == 0;
             return false;
         }
-        size = Libc.Lseek(fd, 0, 2 /* SEEK_END */);
-        fixed (byte* buffer = header)
-            got = (int)Math.Max(0, Libc.Pread(fd, buffer, (nuint)header.Length, 0));
+        size = Libc.Lseek(fd, 0, 2 /* SEEK_END */); // fails (-1) on a FIFO or a socket: not a file to load
+        if (size >= 0)
+        {
+            fixed (byte* buffer = header)
+                got = (int)Math.Max(0, Libc.Pread(fd, buffer, (nuint)header.Length, 0));
+        }
         Libc.Close(fd);
-        return size >= 0;
+        return true;
     }
 
     /// <summary>libc's file calls, resolved once.</summary>

@@ -56,6 +56,23 @@ public sealed class NativeImageCheckTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_FIFO_where_the_library_is_expected_is_refused_without_blocking()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "FIFOs: Linux");
+        string fifo = Path.Combine(_dir, "fifo", "libasmkernels.so");
+        Directory.CreateDirectory(Path.GetDirectoryName(fifo)!);
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+            mkfifo.WaitForExit();
+        var check = Task.Run(() => (NativeImageCheck.Check(fifo, out string? why), why));
+        Assert.True(check.Wait(TimeSpan.FromSeconds(10)), "the check blocked on the FIFO");
+        Assert.Equal(NativeImageCheck.Verdict.Refused, check.Result.Item1);
+        Assert.Contains("not a regular file", check.Result.why, StringComparison.Ordinal);
+        (int code, string output) = ChildProcessTests.RunCli(Reference.CliAssembly, "info", ("ASMKERNELS_NATIVE_PATH", fifo));
+        Assert.True(code == 0, output);
+        Assert.Contains($"{fifo} could not be loaded: it is not a regular file", output);
+    }
+
+    [SkippableFact]
     public void A_process_given_a_truncated_library_falls_back_and_names_it()
     {
         Skip.IfNot(Kernels.NativeLibraryLoaded && OperatingSystem.IsLinux(), "the Linux native library is not loaded");
