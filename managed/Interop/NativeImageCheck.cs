@@ -123,6 +123,39 @@ internal static unsafe class NativeImageCheck
     private static string Truncated(long size, ulong needed, string what) => string.Create(System.Globalization.CultureInfo.InvariantCulture,
         $"it is truncated or damaged: {what} would end at byte {needed:N0}, past the end of the file ({size:N0} bytes)");
 
+    /// <summary>
+    /// Whether <paramref name="address"/>, an export of the ELF library loaded from
+    /// <paramref name="path"/>, lies in one of its executable segments (a routine, not data that a
+    /// call would crash on). True where this cannot be told (not Linux, no dladdr): the caller
+    /// then calls as before.
+    /// </summary>
+    public static bool IsCode(string path, nint address)
+    {
+        if (!OperatingSystem.IsLinux() || !Libc.Ready || Libc.DlAddrFn == null)
+            return true;
+        nint* info = stackalloc nint[4]; // Dl_info: dli_fname, dli_fbase, dli_sname, dli_saddr
+        if (Libc.DlAddrFn((void*)address, info) == 0)
+            return true;
+        ulong offset = (ulong)(address - info[1]);
+        byte[] header = new byte[HeaderBytes];
+        if (!LibcRead(path, header, out long size, out int got, out _) || size < 0 || got < 64 || header[0] != 0x7F)
+            return true;
+        ReadOnlySpan<byte> h = header.AsSpan(0, got);
+        ulong phoff = BinaryPrimitives.ReadUInt64LittleEndian(h[32..]);
+        int phentsize = BinaryPrimitives.ReadUInt16LittleEndian(h[54..]), phnum = BinaryPrimitives.ReadUInt16LittleEndian(h[56..]);
+        if (phentsize < 56 || phoff + (ulong)(phentsize * phnum) > (ulong)h.Length)
+            return true;
+        for (int i = 0; i < phnum; i++)
+        {
+            ReadOnlySpan<byte> ph = h[(int)(phoff + (ulong)(i * phentsize))..];
+            bool load = BinaryPrimitives.ReadUInt32LittleEndian(ph) == 1, executable = (BinaryPrimitives.ReadUInt32LittleEndian(ph[4..]) & 1) != 0;
+            ulong vaddr = BinaryPrimitives.ReadUInt64LittleEndian(ph[16..]), memsz = BinaryPrimitives.ReadUInt64LittleEndian(ph[40..]);
+            if (load && executable && offset >= vaddr && offset < vaddr + memsz)
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>The file's size (-1 when it has none: not a regular file) and its first bytes, through libc; false when it cannot be opened (<paramref name="exists"/>: though it is there).</summary>
     private static bool LibcRead(string path, byte[] header, out long size, out int got, out bool exists)
     {
@@ -161,6 +194,9 @@ internal static unsafe class NativeImageCheck
         private static readonly delegate* unmanaged<int, long, int, long> LseekFn = (delegate* unmanaged<int, long, int, long>)Export("lseek");
         private static readonly delegate* unmanaged<int, int> CloseFn = (delegate* unmanaged<int, int>)Export("close");
         private static readonly delegate* unmanaged<byte*, int, int> AccessFn = (delegate* unmanaged<byte*, int, int>)Export("access");
+
+        /// <summary>dladdr (in libc since glibc 2.34), or null.</summary>
+        public static readonly delegate* unmanaged<void*, nint*, int> DlAddrFn = (delegate* unmanaged<void*, nint*, int>)Export("dladdr");
 
         public static bool Ready => OpenFn != null && PreadFn != null && LseekFn != null && CloseFn != null && AccessFn != null;
 

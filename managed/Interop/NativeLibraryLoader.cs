@@ -177,6 +177,8 @@ internal static unsafe class NativeLibraryLoader
         cpuId = 0;
         if (!NativeLibrary.TryGetExport(handle, KernelTable.VersionExport, out nint versionFn))
             return $"{file} has no {KernelTable.VersionExport} export; it is not an AsmKernels library";
+        if (!NativeImageCheck.IsCode(file, versionFn))
+            return $"{file} exports {KernelTable.VersionExport} as data, not as a routine; it is not an AsmKernels library";
         uint version = ((delegate* unmanaged<uint>)versionFn)();
         if (version != KernelTable.AbiVersion)
             return $"{file} implements native ABI version {version}; this assembly needs version {KernelTable.AbiVersion}";

@@ -73,6 +73,31 @@ public sealed class NativeImageCheckTests : IDisposable
     }
 
     [SkippableFact]
+    public void A_library_whose_version_export_is_data_is_refused_not_called()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() && File.Exists("/usr/bin/nasm") && File.Exists("/usr/bin/gcc"), "needs nasm and gcc on Linux");
+        string dir = Path.Combine(_dir, "data");
+        Directory.CreateDirectory(dir);
+        string source = Path.Combine(dir, "data.asm"), obj = Path.Combine(dir, "data.o"), lib = Path.Combine(dir, "libasmkernels.so");
+        File.WriteAllText(source, """
+            section .note.GNU-stack noalloc noexec nowrite progbits
+            section .data
+            global asmk_abi_version:data
+            asmk_abi_version: dd 8
+            """);
+        foreach ((string tool, string[] args) in new[] { ("/usr/bin/nasm", new[] { "-f", "elf64", "-o", obj, source }), ("/usr/bin/gcc", new[] { "-shared", "-o", lib, obj }) })
+        {
+            using var process = System.Diagnostics.Process.Start(tool, args);
+            process.WaitForExit();
+            Assert.Equal(0, process.ExitCode);
+        }
+        (int code, string output) = ChildProcessTests.RunCli(Reference.CliAssembly, "info", ("ASMKERNELS_NATIVE_PATH", lib));
+        Assert.True(code == 0, output);
+        Assert.Contains($"{lib} exports asmk_abi_version as data, not as a routine", output);
+        Assert.Contains("PopCount         scalar", output);
+    }
+
+    [SkippableFact]
     public void A_process_given_a_truncated_library_falls_back_and_names_it()
     {
         Skip.IfNot(Kernels.NativeLibraryLoaded && OperatingSystem.IsLinux(), "the Linux native library is not loaded");
