@@ -1,5 +1,6 @@
 using System;
 using System.Buffers.Binary;
+using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -17,9 +18,10 @@ namespace AsmKernels;
 /// <remarks>
 /// AsmKernels.Build's generator emits this same file into every project it binds (namespace
 /// AsmKernels.Build), for the project's own library.
-/// On Linux the file is read through libc's <c>open</c>, <c>pread</c>, <c>lseek</c> and
-/// <c>close</c> as function pointers: this runs on every process's start-up path, and the runtime's
-/// file APIs cost about a millisecond on their first use where these cost microseconds.
+/// On Linux the file is read through libc's <c>open</c>, <c>pread</c>, <c>lseek</c>, <c>access</c>
+/// and <c>close</c> as function pointers: this runs on every process's start-up path, where a
+/// process's first <c>File.Exists</c> cost about 1.7 ms (AMD Zen 4, measured once; see
+/// NativeLibraryLoader); the loader's layer of docs/cold-start.md shows no cost for this check.
 /// </remarks>
 internal static unsafe class NativeImageCheck
 {
@@ -29,9 +31,16 @@ internal static unsafe class NativeImageCheck
     private const int HeaderBytes = 4096;
 
     /// <summary>Checks <paramref name="path"/>; for <see cref="Verdict.Refused"/>, <paramref name="reason"/> says why.</summary>
-    public static Verdict Check(string path, out string? reason)
+    public static Verdict Check(string path, out string? reason) => Check(path, out reason, out _);
+
+    /// <summary>
+    /// <see cref="Check(string, out string?)"/>, and for a loadable ELF file its executable segments
+    /// (<paramref name="code"/>: load-relative address ranges, for <see cref="IsCode"/>; null otherwise).
+    /// </summary>
+    public static Verdict Check(string path, out string? reason, out (ulong Start, ulong End)[]? code)
     {
         reason = null;
+        code = null;
         byte[] header = new byte[HeaderBytes];
         long size;
         int got;
@@ -62,15 +71,22 @@ internal static unsafe class NativeImageCheck
                 return Verdict.Loadable;
             }
         }
-        reason = got >= 4 && header[0] == 0x7F && header[1] == 'E' && header[2] == 'L' && header[3] == 'F'
-            ? ElfProblem(header.AsSpan(0, got), size)
+        var segments = new List<(ulong Start, ulong End)>();
+        bool elf = got >= 4 && header[0] == 0x7F && header[1] == 'E' && header[2] == 'L' && header[3] == 'F';
+        reason = elf
+            ? ElfProblem(header.AsSpan(0, got), size, segments)
             : got >= 2 && header[0] == 'M' && header[1] == 'Z'
                 ? PeProblem(header.AsSpan(0, got), size)
                 : $"it is not a shared library (no ELF or PE header in its first {Math.Min(got, 4)} bytes)";
-        return reason is null ? Verdict.Loadable : Verdict.Refused;
+        if (reason is not null)
+            return Verdict.Refused;
+        if (elf)
+            code = [.. segments];
+        return Verdict.Loadable;
     }
 
-    private static string? ElfProblem(ReadOnlySpan<byte> h, long size)
+    /// <summary>What keeps the ELF file in <paramref name="h"/> from loading, or null; <paramref name="code"/> receives its executable PT_LOAD ranges.</summary>
+    private static string? ElfProblem(ReadOnlySpan<byte> h, long size, List<(ulong Start, ulong End)> code)
     {
         if (h.Length < 64 || h[4] != 2 || h[5] != 1)
             return "it is not a 64-bit little-endian ELF file";
@@ -91,6 +107,11 @@ internal static unsafe class NativeImageCheck
             ulong offset = BinaryPrimitives.ReadUInt64LittleEndian(ph[8..]), filesz = BinaryPrimitives.ReadUInt64LittleEndian(ph[32..]);
             if (offset + filesz > (ulong)size || offset + filesz < offset)
                 return Truncated(size, offset + filesz, $"its loadable segment {i}");
+            if ((BinaryPrimitives.ReadUInt32LittleEndian(ph[4..]) & 1) != 0) // PF_X
+            {
+                ulong vaddr = BinaryPrimitives.ReadUInt64LittleEndian(ph[16..]), memsz = BinaryPrimitives.ReadUInt64LittleEndian(ph[40..]);
+                code.Add((vaddr, vaddr + memsz));
+            }
         }
         return null;
     }
@@ -124,35 +145,22 @@ internal static unsafe class NativeImageCheck
         $"it is truncated or damaged: {what} would end at byte {needed:N0}, past the end of the file ({size:N0} bytes)");
 
     /// <summary>
-    /// Whether <paramref name="address"/>, an export of the ELF library loaded from
-    /// <paramref name="path"/>, lies in one of its executable segments (a routine, not data that a
-    /// call would crash on). True where this cannot be told (not Linux, no dladdr): the caller
-    /// then calls as before.
+    /// Whether <paramref name="address"/>, an export of a library whose file <c>Check</c> read, lies
+    /// in one of the executable segments it found (<paramref name="code"/>): a routine,
+    /// not data that a call would crash on. True where this cannot be told (not an ELF file, not
+    /// Linux, no dladdr): the caller then calls as before.
     /// </summary>
-    public static bool IsCode(string path, nint address)
+    public static bool IsCode((ulong Start, ulong End)[]? code, nint address)
     {
-        if (!OperatingSystem.IsLinux() || !Libc.Ready || Libc.DlAddrFn == null)
+        if (code is null || !OperatingSystem.IsLinux() || !Libc.Ready || Libc.DlAddrFn == null)
             return true;
         nint* info = stackalloc nint[4]; // Dl_info: dli_fname, dli_fbase, dli_sname, dli_saddr
         if (Libc.DlAddrFn((void*)address, info) == 0)
             return true;
         ulong offset = (ulong)(address - info[1]);
-        byte[] header = new byte[HeaderBytes];
-        if (!LibcRead(path, header, out long size, out int got, out _) || size < 0 || got < 64 || header[0] != 0x7F)
-            return true;
-        ReadOnlySpan<byte> h = header.AsSpan(0, got);
-        ulong phoff = BinaryPrimitives.ReadUInt64LittleEndian(h[32..]);
-        int phentsize = BinaryPrimitives.ReadUInt16LittleEndian(h[54..]), phnum = BinaryPrimitives.ReadUInt16LittleEndian(h[56..]);
-        if (phentsize < 56 || phoff + (ulong)(phentsize * phnum) > (ulong)h.Length)
-            return true;
-        for (int i = 0; i < phnum; i++)
-        {
-            ReadOnlySpan<byte> ph = h[(int)(phoff + (ulong)(i * phentsize))..];
-            bool load = BinaryPrimitives.ReadUInt32LittleEndian(ph) == 1, executable = (BinaryPrimitives.ReadUInt32LittleEndian(ph[4..]) & 1) != 0;
-            ulong vaddr = BinaryPrimitives.ReadUInt64LittleEndian(ph[16..]), memsz = BinaryPrimitives.ReadUInt64LittleEndian(ph[40..]);
-            if (load && executable && offset >= vaddr && offset < vaddr + memsz)
+        foreach ((ulong start, ulong end) in code)
+            if (offset >= start && offset < end)
                 return true;
-        }
         return false;
     }
 

@@ -105,7 +105,7 @@ internal static unsafe class NativeLibraryLoader
     /// <summary>The library at <paramref name="file"/> when it passes the check and loads; else null, and the first refusal's reason in <paramref name="refused"/>.</summary>
     private static NativeLoadResult? TryPlace(string file, ref string? refused)
     {
-        switch (NativeImageCheck.Check(file, out string? reason))
+        switch (NativeImageCheck.Check(file, out string? reason, out var code))
         {
             case NativeImageCheck.Verdict.Missing:
                 return null;
@@ -113,7 +113,7 @@ internal static unsafe class NativeLibraryLoader
                 refused ??= $"{file} could not be loaded: {reason}";
                 return null;
             default:
-                return NativeLibrary.TryLoad(file, out nint handle) ? Validated(handle, file) : null;
+                return NativeLibrary.TryLoad(file, out nint handle) ? Validated(handle, file, code) : null;
         }
     }
 
@@ -143,7 +143,7 @@ internal static unsafe class NativeLibraryLoader
 
     private static NativeLoadResult TryLoad(string file)
     {
-        if (NativeImageCheck.Check(file, out string? refusal) == NativeImageCheck.Verdict.Refused)
+        if (NativeImageCheck.Check(file, out string? refusal, out var code) == NativeImageCheck.Verdict.Refused)
             return new NativeLoadResult(0, null, $"{file} could not be loaded: {refusal}");
         nint handle;
         try
@@ -156,28 +156,29 @@ internal static unsafe class NativeLibraryLoader
             string reason = e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
             return new NativeLoadResult(0, null, $"{file} could not be loaded: {reason}");
         }
-        return Validated(handle, file);
+        return Validated(handle, file, code);
     }
 
-    /// <summary>The library <paramref name="handle"/> (loaded from <paramref name="file"/>) with its kernels' addresses, or unloaded with the reason it is not an AsmKernels library of this version.</summary>
-    private static NativeLoadResult Validated(nint handle, string file)
+    /// <summary>The library <paramref name="handle"/> (loaded from <paramref name="file"/>, whose executable segments the check found: <paramref name="code"/>) with its kernels' addresses, or unloaded with the reason it is not an AsmKernels library of this version.</summary>
+    private static NativeLoadResult Validated(nint handle, string file, (ulong Start, ulong End)[]? code)
     {
         var addresses = new nint[KernelTable.Count];
         var cleanEntries = new nint[KernelTable.Count];
-        string? error = Validate(handle, file, addresses, cleanEntries, out ulong xcr0, out nint cpuId);
+        string? error = Validate(handle, file, code, addresses, cleanEntries, out ulong xcr0, out nint cpuId);
         if (error is null)
             return new NativeLoadResult(handle, file, null, addresses, cleanEntries, xcr0, cpuId);
         NativeLibrary.Free(handle);
         return new NativeLoadResult(0, null, error);
     }
 
-    private static string? Validate(nint handle, string file, nint[] addresses, nint[] cleanEntries, out ulong xcr0, out nint cpuId)
+    private static string? Validate(nint handle, string file, (ulong Start, ulong End)[]? code, nint[] addresses, nint[] cleanEntries,
+        out ulong xcr0, out nint cpuId)
     {
         xcr0 = 0;
         cpuId = 0;
         if (!NativeLibrary.TryGetExport(handle, KernelTable.VersionExport, out nint versionFn))
             return $"{file} has no {KernelTable.VersionExport} export; it is not an AsmKernels library";
-        if (!NativeImageCheck.IsCode(file, versionFn))
+        if (!NativeImageCheck.IsCode(code, versionFn))
             return $"{file} exports {KernelTable.VersionExport} as data, not as a routine; it is not an AsmKernels library";
         uint version = ((delegate* unmanaged<uint>)versionFn)();
         if (version != KernelTable.AbiVersion)
