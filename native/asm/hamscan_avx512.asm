@@ -7,7 +7,7 @@ RODATA
 align 64
 scan_lanes:  dq 0, 1, 2, 3, 4, 5, 6, 7      ; the index of each code of a group of eight
 scan_order4: dq 0, 2, 1, 3, 4, 6, 5, 7      ; TREE4's order of codes, back to code order
-scan_order2: dq 0, 2, 4, 6, 1, 3, 5, 7      ; PAIRS2's order of codes (0, 4, 1, 5, ...), back to code order
+scan_order2: dq 0, 2, 4, 6, 1, 3, 5, 7      ; PAIR_SUMS' order of codes (0, 4, 1, 5, ...), back to code order
 scan_one:    dq 1
 scan_eight:  dq 8
 scan_16:     dq 16
@@ -19,12 +19,13 @@ scan_32:     dq 32
 ;
 ; Each code's words are XORed with the query and counted with vpopcntq, leaving per-code vectors
 ; of per-word counts; a tree of unpacks, 128-bit lane shuffles and adds sums them into one vector
-; of eight distances in code order (TREE8, or TREE4 when a vector holds two 4-word codes). One
-; compare against the threshold gives the hits, vpcompressq packs their keys and a masked store
-; writes them; a group without hits costs one kortest. Bodies: W = 1 (eight codes per vector:
-; the counts are the distances), 2 (four per vector, pairs added across two vectors), 4 (two per
-; vector), 8, 16, and any W (a loop over 8-word chunks, the last one masked). The last 0-7 codes go one at a
-; time. zmm16-31 only: nothing to save on Win64.
+; of eight distances (TREE8, or TREE4 when a vector holds two 4-word codes). One compare against
+; the threshold finds the hits; a group without hits costs one kortest, and only a group with hits
+; permutes its distances back to code order (where the tree left them in another), packs their
+; keys with vpcompressq and writes them with a masked store. Bodies: W = 1 (eight codes per
+; vector: the counts are the distances), 2 (four per vector, pairs added across two vectors), 4
+; (two per vector), 8, 16, and any W (a loop over 8-word chunks, the last one masked). The last 0-7
+; codes go one at a time. zmm16-31 only: nothing to save on Win64.
 
 ; TREE8: zmm16..zmm23 hold per-word counts of codes 0..7; leaves their sums in zmm16, in order.
 %macro TREE8 0
@@ -52,7 +53,8 @@ scan_32:     dq 32
 %endmacro
 
 ; TREE4: zmm16..zmm19 hold per-word counts of two 4-word codes each (0,1), (2,3), ...; leaves the
-; eight sums in zmm16, in order (zmm27: scan_order4).
+; eight sums in zmm16 in the order 0, 2, 1, 3, 4, 6, 5, 7, which vpermq with zmm27 (scan_order4)
+; brings back to code order (EMIT zmm16, zmm27 does, for a group with hits).
 %macro TREE4 0
     vpunpcklqdq zmm24, zmm16, zmm17
     vpunpckhqdq zmm25, zmm16, zmm17
@@ -63,15 +65,20 @@ scan_32:     dq 32
     vshufi64x2 zmm24, zmm16, zmm18, 0x88
     vshufi64x2 zmm25, zmm16, zmm18, 0xDD
     vpaddq     zmm16, zmm24, zmm25          ; codes 0, 2, 1, 3, 4, 6, 5, 7
-    vpermq     zmm16, zmm27, zmm16
 %endmacro
 
-; EMIT [dist]: dist (zmm16 unless named) holds the distances of the next eight codes, zmm30
+; EMIT [dist[, order]]: dist (zmm16 unless named) holds the distances of the next eight codes, zmm30
 ; their indices, zmm31 the threshold: write the keys of the hits, advance out and the indices.
-%macro EMIT 0-1 zmm16
+; With order, dist is in another order, which vpermq with order brings back to code order; only a
+; group with hits pays for that.
+%macro EMIT 0-2 zmm16
     vpcmpuq    k1, %1, zmm31, 1             ; distance < threshold
     kortestw   k1, k1
     jz         %%none
+%if %0 == 2
+    vpermq     %1, %2, %1
+    vpcmpuq    k1, %1, zmm31, 1             ; the hits again, in code order
+%endif
     vpsllq     zmm16, %1, 32
     vporq      zmm16, zmm16, zmm30          ; (d << 32) | index
     vpcompressq zmm16{k1}{z}, zmm16         ; the hits' keys first, in order
@@ -141,21 +148,20 @@ scan_32:     dq 32
 %endmacro
 
 ; LOOP1 stream, label: 64-bit codes (W = 1), eight per register, 32 per step: the counts are
-; the distances, in code order. One branch per step: a step without hits only compares (the hits
-; are rare once the k best are close); one with hits goes through EMIT per register. Then the
-; last 8-31 codes eight at a time, then to .tail.
+; the distances, in code order. One branch per step: a step without hits only takes the lanes'
+; least distance and compares that (the hits are rare once the k best are close; a min tree and one
+; compare runs 1.2x four compares and their korw in L1 on Zen 4); one with hits goes through EMIT
+; per register. Then the last 8-31 codes eight at a time, then to .tail.
 %macro LOOP1 2
 %2:
     cmp        countq, 32
     jb         %%eights
     COUNT_VECTORS %1, 4
-    vpcmpuq    k4, zmm16, zmm31, 1          ; distance < threshold (k3 is the tail's mask)
-    vpcmpuq    k5, zmm17, zmm31, 1
-    vpcmpuq    k6, zmm18, zmm31, 1
-    vpcmpuq    k7, zmm19, zmm31, 1
-    korw       k4, k4, k5
-    korw       k6, k6, k7
-    kortestw   k4, k6
+    vpminuq    zmm20, zmm16, zmm17          ; the least distance per lane: one compare, not four
+    vpminuq    zmm21, zmm18, zmm19
+    vpminuq    zmm20, zmm20, zmm21
+    vpcmpuq    k4, zmm20, zmm31, 1          ; any distance < threshold (k3 is the tail's mask)
+    kortestw   k4, k4
     jnz        %%hits
     vpaddq     zmm30, zmm30, [scan_32]{1to8}
 %%next:
@@ -179,27 +185,28 @@ scan_32:     dq 32
     jmp        %%eights
 %endmacro
 
-; PAIRS2 a, b: zmm a and b hold per-word counts of 128-bit codes 0-3 and 4-7 (a 128-bit lane
-; each); leaves their eight distances in zmm a, in code order (zmm26: scan_order2).
-%macro PAIRS2 2
+; PAIR_SUMS a, b: zmm a and b hold per-word counts of 128-bit codes 0-3 and 4-7 (a 128-bit lane
+; each); leaves their eight distances in zmm a in the order 0, 4, 1, 5, 2, 6, 3, 7, which vpermq
+; with zmm26 (scan_order2) brings back to code order (EMIT a, zmm26 does, for a group with hits).
+%macro PAIR_SUMS 2
     vpunpcklqdq zmm24, %1, %2
     vpunpckhqdq zmm25, %1, %2
     vpaddq     %1, zmm24, zmm25             ; lanes: codes (0, 4) (1, 5) (2, 6) (3, 7)
-    vpermq     %1, zmm26, %1
 %endmacro
 
-; LOOP2 stream, label: 128-bit codes (W = 2), four per register, 16 per step. Then the last 8-15
+; LOOP2 stream, label: 128-bit codes (W = 2), four per register, 16 per step; as LOOP1, a step
+; without hits only compares the least of its sums, in PAIR_SUMS' order. Then the last 8-15
 ; codes eight at a time, then to .tail.
 %macro LOOP2 2
 %2:
     cmp        countq, 16
     jb         %%eights
     COUNT_VECTORS %1, 4
-    PAIRS2     zmm16, zmm17
-    PAIRS2     zmm18, zmm19
-    vpcmpuq    k1, zmm16, zmm31, 1          ; distance < threshold
-    vpcmpuq    k2, zmm18, zmm31, 1
-    kortestw   k1, k2                       ; one branch per step, as in LOOP1
+    PAIR_SUMS  zmm16, zmm17
+    PAIR_SUMS  zmm18, zmm19
+    vpminuq    zmm20, zmm16, zmm18
+    vpcmpuq    k1, zmm20, zmm31, 1          ; any distance < threshold: one branch per step, as in LOOP1
+    kortestw   k1, k1
     jnz        %%hits
     vpaddq     zmm30, zmm30, [scan_16]{1to8}
 %%next:
@@ -207,8 +214,8 @@ scan_32:     dq 32
     sub        countq, 16
     jmp        %2
 %%hits:
-    EMIT       zmm16
-    EMIT       zmm18
+    EMIT       zmm16, zmm26
+    EMIT       zmm18, zmm26
     jmp        %%next
 %%eights:
     cmp        countq, 8
@@ -217,8 +224,8 @@ scan_32:     dq 32
     vpxorq     zmm17, zmm28, [codesq + 64]
     vpopcntq   zmm16, zmm16
     vpopcntq   zmm17, zmm17
-    PAIRS2     zmm16, zmm17
-    EMIT       zmm16
+    PAIR_SUMS  zmm16, zmm17
+    EMIT       zmm16, zmm26
     add        codesq, 128
     sub        countq, 8
     jmp        %%eights
@@ -229,7 +236,7 @@ scan_32:     dq 32
 %2:
     COUNT_VECTORS %1, 4
     TREE4
-    EMIT
+    EMIT       zmm16, zmm27
     add        codesq, 256
     sub        countq, 8
     cmp        countq, 8

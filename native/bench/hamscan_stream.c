@@ -6,6 +6,9 @@
  *   hamscan_stream WORDS CODES [avx2]   e.g. 4 1000000 (32 MB, from memory), 4 20000 (640 KB, in
  *                                       L2); avx2: the AVX2 scan instead of the AVX-512 one
  *
+ * Built with -DOLD_KERNEL (scripts/hamscan_ab.sh REV), it also times the AVX-512 scan as it was at
+ * another revision (old_asmk_hamscan_avx512, assembled with that prefix), interleaved with the new.
+ *
  * The codes start 16 bytes into a cache line, as those of a .NET ulong[] do. Prints GB/s of codes
  * scanned for flags 0 and ASMK_SCAN_STREAM, and of a pass that only reads the same bytes (the read
  * roofline, the compiler's vector loop).
@@ -18,6 +21,15 @@
 #include <time.h>
 
 #include "asmkernels.h"
+
+#ifdef OLD_KERNEL
+size_t old_asmk_hamscan_avx512(const asmk_scan *scan, const uint64_t *codes, size_t count);
+#endif
+
+typedef size_t (*scan_fn)(const asmk_scan *, const uint64_t *, size_t);
+
+/* Seconds for one pass of scan over n codes of w words, in the managed search's blocks. */
+static double pass(scan_fn scan, const uint64_t *codes, size_t w, size_t n, uint64_t *query, uint64_t *hits, size_t block, int stream);
 
 static double now(void)
 {
@@ -32,14 +44,15 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: hamscan_stream WORDS(1..64) CODES [avx2]\n");
         return 2;
     }
-    size_t (*scan)(const asmk_scan *, const uint64_t *, size_t) = argc == 4 ? asmk_hamscan_avx2 : asmk_hamscan_avx512;
+    scan_fn scan = argc == 4 ? asmk_hamscan_avx2 : asmk_hamscan_avx512;
     size_t w = (size_t)atoi(argv[1]), n = (size_t)atoi(argv[2]), block = 8192; /* the managed search's block */
     uint64_t *base = aligned_alloc(64, n * w * 8 + 64), query[64], *hits = malloc(8 * block);
     if (!base || !hits) return 2;
     for (size_t i = 0; i < n * w + 8; i++) base[i] = i * 0x9E3779B97F4A7C15ull;
     for (int i = 0; i < 64; i++) query[i] = (uint64_t)i * 7;
     const uint64_t *codes = base + 2;
-    double best[2] = { 1e30, 1e30 }, best_read = 1e30;
+    double best[2] = { 1e30, 1e30 }, best_old[2] = { 1e30, 1e30 }, best_read = 1e30;
+    (void)best_old;
     volatile uint64_t sink = 0;
     for (int round = 0; round < 21; round++) {
         double r = now();
@@ -49,18 +62,35 @@ int main(int argc, char **argv)
         r = now() - r;
         if (r < best_read) best_read = r;
         for (int stream = 0; stream < 2; stream++) {
-            double t = now();
-            for (size_t s = 0; s < n; s += block) {
-                size_t count = n - s < block ? n - s : block;
-                asmk_scan job = { query, w, 10, s, hits, stream ? ASMK_SCAN_STREAM : 0 };
-                scan(&job, codes + s * w, count);
-            }
-            t = now() - t;
+            double t = pass(scan, codes, w, n, query, hits, block, stream);
             if (t < best[stream]) best[stream] = t;
+#ifdef OLD_KERNEL
+            if (argc == 4)
+                continue;  /* the AVX2 scan: no old kernel to compare */
+            t = pass(old_asmk_hamscan_avx512, codes, w, n, query, hits, block, stream);
+            if (t < best_old[stream]) best_old[stream] = t;
+#endif
         }
     }
     (void)sink;
-    printf("%s W=%zu, %zu codes (%.1f MB): flags 0 %.1f GB/s, ASMK_SCAN_STREAM %.1f GB/s, read roofline %.1f GB/s\n", argc == 4 ? "avx2" : "avx512", w, n, n * w * 8 / 1e6,
-           n * w * 8 / best[0] / 1e9, n * w * 8 / best[1] / 1e9, n * w * 8 / best_read / 1e9);
+    double bytes = (double)(n * w * 8);
+    printf("%s W=%zu, %zu codes (%.1f MB): flags 0 %.1f GB/s, ASMK_SCAN_STREAM %.1f GB/s, read roofline %.1f GB/s\n", argc == 4 ? "avx2" : "avx512", w, n, bytes / 1e6,
+           bytes / best[0] / 1e9, bytes / best[1] / 1e9, bytes / best_read / 1e9);
+#ifdef OLD_KERNEL
+    if (argc == 3)
+        printf("    old avx512 W=%zu: flags 0 %.1f GB/s, ASMK_SCAN_STREAM %.1f GB/s: new/old %.2fx, %.2fx\n", w,
+           bytes / best_old[0] / 1e9, bytes / best_old[1] / 1e9, best_old[0] / best[0], best_old[1] / best[1]);
+#endif
     return 0;
+}
+
+static double pass(scan_fn scan, const uint64_t *codes, size_t w, size_t n, uint64_t *query, uint64_t *hits, size_t block, int stream)
+{
+    double t = now();
+    for (size_t s = 0; s < n; s += block) {
+        size_t count = n - s < block ? n - s : block;
+        asmk_scan job = { query, w, 10, s, hits, stream ? ASMK_SCAN_STREAM : 0 };
+        scan(&job, codes + s * w, count);
+    }
+    return now() - t;
 }
