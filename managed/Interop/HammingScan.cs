@@ -33,7 +33,7 @@ internal static unsafe partial class HammingScan
     /// <summary>The kernel dispatch selected, bound once; 0 when the managed loop runs.</summary>
     public static readonly nint Bound = Dispatch.SelectedAddress(KernelOperation.HammingScan);
 
-    // ScanJob (asmk_scan) and Stream (ASMK_SCAN_STREAM) are generated from the kernel table: KernelTable.g.cs.
+    // ScanJob (asmk_scan) and Stream (ASMK_SCAN_STREAM) are generated from the kernel table at compile time (KernelTable.g.cs, LibraryTableEmitter).
 
     /// <summary>
     /// From this many bytes of codes a scan is told that they stream from memory: beyond the

@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Numerics;
 namespace AsmKernels.Tests;
 
 public class DispatchTests
@@ -89,6 +91,21 @@ public class DispatchTests
         Assert.Equal(["sse4.2", "pclmulqdq"], Kernels.GetKernels(KernelOperation.Crc32C)[1].Needs);
         Assert.Contains("avx512_vpopcntdq", Kernels.GetKernels(KernelOperation.PopCount)[^1].Needs);
         Assert.Contains("os_zmm", Kernels.GetKernels(KernelOperation.PopCount)[^1].Needs);
+    }
+
+    /// <summary>
+    /// The feature bits are numbered twice: by native/cmake/kernel_table.cmake for C and NASM
+    /// (ASMK_F_*, which checkasm and the asm layer use) and by the generator for C# (CpuFeature):
+    /// the same names in the same order.
+    /// </summary>
+    [Fact]
+    public void The_managed_feature_bits_are_the_native_ones()
+    {
+        string root = typeof(DispatchTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
+        string line = File.ReadLines(Path.Combine(root, "native", "cmake", "kernel_table.cmake")).Single(l => l.StartsWith("set(ASMK_FEATURES ", StringComparison.Ordinal));
+        string[] native = line["set(ASMK_FEATURES ".Length..^1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        string[] managed = Enumerable.Range(0, BitOperations.Log2((uint)KernelTable.LastFeature) + 1).Select(i => KernelTable.FeatureName((CpuFeature)(1u << i))).ToArray();
+        Assert.Equal(native, managed);
     }
 
     [Fact]

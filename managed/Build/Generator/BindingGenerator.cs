@@ -31,6 +31,8 @@ public sealed class BindingGenerator : IIncrementalGenerator
         "[AsmKernel] on {0}: the project has no kernel table (AsmKernels.Build passes $(AsmkTable), '{1}', to the compiler; is the package referenced and the file there?)", Category, DiagnosticSeverity.Error, true);
     internal static readonly DiagnosticDescriptor NoKernels = new("ASMK106", "Operation without kernels",
         "[AsmKernel(\"{0}\")] on {1}: the kernel table {2} lists no kernel of '{0}'", Category, DiagnosticSeverity.Error, true);
+    internal static readonly DiagnosticDescriptor BadLibraryTable = new("ASMK107", "Library kernel table unreadable",
+        "The library's kernel table {0}: {1}", Category, DiagnosticSeverity.Error, true);
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -56,6 +58,29 @@ public sealed class BindingGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(MethodModel.AttributeName, (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax,
                 (c, _) => MethodModel.From(c))
             .Collect();
+
+        // The library's own table (AsmKernels itself: $(AsmkLibraryTable), native/kernels.txt).
+        IncrementalValueProvider<(string Path, string? Text)> libraryTable = context.AdditionalTextsProvider.Collect()
+            .Combine(context.AnalyzerConfigOptionsProvider.Select((o, _) => o.GlobalOptions.TryGetValue("build_property.AsmkLibraryTable", out string? t) ? t : ""))
+            .Select((x, cancel) =>
+            {
+                (ImmutableArray<AdditionalText> files, string path) = x;
+                if (path.Length == 0)
+                    return (path, (string?)null);
+                AdditionalText? file = files.FirstOrDefault(f => Normalize(f.Path) == Normalize(path));
+                return (path, file?.GetText(cancel)?.ToString() ?? "");
+            });
+        context.RegisterSourceOutput(libraryTable, (spc, table) =>
+        {
+            if (table.Text is null)
+                return;
+            string? problem = "not among the compilation's additional files, or empty";
+            string? source = table.Text.Length == 0 ? null : LibraryTableEmitter.Emit(table.Text, out problem);
+            if (source is null)
+                spc.ReportDiagnostic(Diagnostic.Create(BadLibraryTable, Location.None, table.Path, problem));
+            else
+                spc.AddSource("KernelTable.g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
+        });
 
         context.RegisterSourceOutput(methods.Combine(tableFile).Combine(settings), (spc, x) =>
         {
