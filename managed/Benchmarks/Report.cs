@@ -75,6 +75,10 @@ internal static class Report
         double baseline = medians.Single(m => m.Method == nameof(CallCostBenchmarks.FunctionPointer_SuppressGCTransition)).Ns;
         foreach ((string method, double ns) in medians)
             md.AppendLine(CultureInfo.InvariantCulture, $"| {method.Replace('_', ' ')} | {ns:F2} ns | {ns / baseline:F2} |");
+        double Ns(string method) => medians.Single(m => m.Method == method).Ns;
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Kernels EntryPoint is the library's own binding (`Kernels.PopCount(isa, span)`); Generated Binding is the one the AsmKernels.Build generator makes of the same kernels for a user's `[AsmKernel(\"popcount\")] static partial` method (managed/Benchmarks/GeneratedBinding.cs): {Ns(nameof(CallCostBenchmarks.Generated_Binding)) / Ns(nameof(CallCostBenchmarks.Kernels_EntryPoint)):F2}× the library's own in this run.");
+        md.AppendLine();
         return md.ToString();
     }
 

@@ -95,27 +95,66 @@ internal static class MethodEmitter
         s.Append(indent).Append("    ").Append(invoke).Append("(global::AsmKernels.Build.NativeKernels.Require(").Append(op).Append(", kernel)")
             .Append(names.Length > 0 ? ", " + names : "").Append(");\n\n");
 
-        // The call itself.
-        s.Append(indent).Append("private static unsafe ").Append(m.ReturnType).Append(' ').Append(invoke).Append("(nint entry")
+        // The call itself. A call with a GC transition makes its method set up the transition's
+        // frame in the prolog, paid on every call: so it has a method of its own, and the
+        // transition-free call (up to the bound) does not pay for it.
+        string longCall = invoke + "Long";
+        string? bound = null;
+        var spans = m.Parameters.Select((p, i) => (p, i)).Where(x => x.p.Kind is ParameterKind.Span or ParameterKind.ReadOnlySpan).ToList();
+        if (m.MaxTransitionFreeBytes > 0)
+            bound = (spans.Count == 0 ? "0UL" : string.Join(" + ", spans.Select(x => "(ulong)" + x.p.Name + ".Length * " + x.p.ElementSize))) + " > " + m.MaxTransitionFreeBytes + "UL";
+        EmitCall(s, indent, m, call, spans, invoke, transitionFree: bound is not null, checkLengths: true, longCall: bound is null ? null : (bound, longCall));
+        if (bound is not null)
+        {
+            s.Append(indent).Append("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]\n");
+            EmitCall(s, indent, m, call, spans, longCall, transitionFree: false, checkLengths: false, longCall: null);
+        }
+    }
+
+    /// <summary>
+    /// One method that calls the kernel at <c>entry</c>: lengths checked (where one count serves
+    /// several spans), spans pinned, the call with or without the GC transition; with
+    /// <paramref name="longCall"/>, spans beyond the bound go to that method instead.
+    /// </summary>
+    private static void EmitCall(StringBuilder s, string indent, MethodModel m, List<CallArgument> call, List<(ParameterModel p, int i)> spans,
+        string name, bool transitionFree, bool checkLengths, (string Condition, string Method)? longCall)
+    {
+        string parameters = string.Join(", ", m.Parameters.Select(p => p.Type + " " + p.Name));
+        string names = string.Join(", ", m.Parameters.Select(p => p.Name));
+        string ret = m.ReturnType == "void" ? "" : "return ";
+        s.Append(indent).Append("private static unsafe ").Append(m.ReturnType).Append(' ').Append(name).Append("(nint entry")
             .Append(parameters.Length > 0 ? ", " + parameters : "").Append(")\n");
         s.Append(indent).Append("{\n");
         string body = indent + "    ";
-        foreach (CallArgument length in call.Where(a => a.Parameter < 0 && a.LengthOf.Count > 1))
+        if (checkLengths)
         {
-            ParameterModel first = m.Parameters[length.LengthOf[0]];
-            foreach (int other in length.LengthOf.Skip(1))
+            foreach (CallArgument length in call.Where(a => a.Parameter < 0 && a.LengthOf.Count > 1))
             {
-                ParameterModel p = m.Parameters[other];
-                s.Append(body).Append("if (").Append(p.Name).Append(".Length != ").Append(first.Name).Append(".Length)\n");
-                s.Append(body).Append("    throw new global::System.ArgumentException($\"").Append(p.Name).Append(" has {").Append(p.Name).Append(".Length} elements and ")
-                    .Append(first.Name).Append(" {").Append(first.Name).Append(".Length}: the kernel takes one count for both.\", nameof(").Append(p.Name).Append("));\n");
+                ParameterModel first = m.Parameters[length.LengthOf[0]];
+                foreach (int other in length.LengthOf.Skip(1))
+                {
+                    ParameterModel p = m.Parameters[other];
+                    s.Append(body).Append("if (").Append(p.Name).Append(".Length != ").Append(first.Name).Append(".Length)\n");
+                    s.Append(body).Append("    throw new global::System.ArgumentException($\"").Append(p.Name).Append(" has {").Append(p.Name).Append(".Length} elements and ")
+                        .Append(first.Name).Append(" {").Append(first.Name).Append(".Length}: the kernel takes one count for both.\", nameof(").Append(p.Name).Append("));\n");
+                }
             }
         }
-        var spans = m.Parameters.Select((p, i) => (p, i)).Where(x => x.p.Kind is ParameterKind.Span or ParameterKind.ReadOnlySpan).ToList();
-        foreach ((ParameterModel p, int i) in spans)
+        if (longCall is { } l)
         {
-            s.Append(body).Append("fixed (").Append(p.Element).Append("* __p").Append(i).Append(" = ").Append(p.Name).Append(")\n");
+            s.Append(body).Append("if (").Append(l.Condition).Append(")\n");
+            if (ret.Length > 0)
+                s.Append(body).Append("    return ").Append(l.Method).Append("(entry").Append(names.Length > 0 ? ", " + names : "").Append(");\n");
+            else
+            {
+                s.Append(body).Append("{\n");
+                s.Append(body).Append("    ").Append(l.Method).Append("(entry").Append(names.Length > 0 ? ", " + names : "").Append(");\n");
+                s.Append(body).Append("    return;\n");
+                s.Append(body).Append("}\n");
+            }
         }
+        foreach ((ParameterModel p, int i) in spans)
+            s.Append(body).Append("fixed (").Append(p.Element).Append("* __p").Append(i).Append(" = ").Append(p.Name).Append(")\n");
         if (spans.Count > 0)
         {
             s.Append(body).Append("{\n");
@@ -125,21 +164,7 @@ internal static class MethodEmitter
         string args = string.Join(", ", call.Select(a => a.Parameter < 0
             ? "(nuint)" + m.Parameters[a.LengthOf[0]].Name + ".Length"
             : m.Parameters[a.Parameter].Kind is ParameterKind.Span or ParameterKind.ReadOnlySpan ? "__p" + a.Parameter : m.Parameters[a.Parameter].Name));
-        if (m.MaxTransitionFreeBytes > 0)
-        {
-            string bytes = spans.Count == 0 ? "0UL" : string.Join(" + ", spans.Select(x => "(ulong)" + x.p.Name + ".Length * " + x.p.ElementSize));
-            s.Append(body).Append("if (").Append(bytes).Append(" <= ").Append(m.MaxTransitionFreeBytes).Append("UL)\n");
-            s.Append(body).Append("    ").Append(ret).Append("((delegate* unmanaged[SuppressGCTransition]").Append(pointerType).Append(")entry)(").Append(args).Append(");\n");
-            if (ret.Length == 0)
-                s.Append(body).Append("else\n").Append(body).Append("    ");
-            else
-                s.Append(body);
-        }
-        else
-        {
-            s.Append(body);
-        }
-        s.Append(ret).Append("((delegate* unmanaged").Append(pointerType).Append(")entry)(").Append(args).Append(");\n");
+        s.Append(body).Append(ret).Append("((delegate* unmanaged").Append(transitionFree ? "[SuppressGCTransition]" : "").Append(pointerType).Append(")entry)(").Append(args).Append(");\n");
         if (spans.Count > 0)
         {
             body = body.Substring(4);
