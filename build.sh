@@ -23,6 +23,12 @@
 #   ./build.sh disasm [--jit tier1|fullopts] [--size N]
 #                       writes docs/disasm/<op>.md: each kernel beside the JIT's code, with summaries
 #                       and timings (asmkernels-lab disasm --all)
+#   ./build.sh fuzz [--minutes N] [--only OP]
+#                       the kernels' differential fuzz targets (libFuzzer + AddressSanitizer,
+#                       scripts/fuzz.sh), N minutes each (default 10); a failing input lands in
+#                       native/tests/fuzz/regressions/ for `test` to replay (clang installed as
+#                       root); then (without --only) the managed properties (managed/Tests/Fuzz,
+#                       CsCheck) as long each; a failure prints the seed for Fuzz/regressions.txt
 #   ./build.sh pack     build/feed/AsmKernels.<version>.nupkg (+ .snupkg): the assembly, XML docs,
 #                       libasmkernels.so and libasmkernels.dll (cross-built with MinGW-w64)
 #   ./build.sh clean    remove every build output
@@ -359,6 +365,37 @@ bench() {
 # shellcheck source=scripts/package.sh
 source "$ROOT/scripts/package.sh"
 
+# The fuzz targets: in `test`, each operation's briefly (its regressions replayed first) and the
+# self-test's broken kernel, which must be found; `fuzz` runs them long.
+test_fuzz() {
+    local op rc
+    for op in $(awk '$1 == "op" { print $2 }' "$ROOT/native/kernels.txt"); do
+        rc=0
+        "$ROOT/scripts/fuzz.sh" --seconds 20 --only "$op" || rc=$?
+        count "fuzz $op: replayed regressions, 20 s from the corpus" $rc
+    done
+    rc=0
+    "$ROOT/scripts/fuzz.sh" --selftest --seconds 180 || rc=$?
+    count "fuzz selftest: the broken kernel checkasm's sweep passes is found" $rc
+}
+
+fuzz() {
+    build
+    local minutes=10 only=()
+    while (($#)); do
+        case "$1" in
+            --minutes) minutes="${2:?--minutes N}"; shift 2 ;;
+            --only) only=(--only "${2:?--only OP}"); shift 2 ;;
+            *) die "fuzz: unknown argument '$1' (--minutes N, --only OP)" ;;
+        esac
+    done
+    "$ROOT/scripts/fuzz.sh" --minutes "$minutes" "${only[@]}"
+    ((${#only[@]})) && return
+    say "fuzz: the managed properties (managed/Tests/Fuzz, CsCheck), $minutes minutes each"
+    ASMKERNELS_FUZZ_SECONDS=$((minutes * 60)) dotnet test "$ROOT/managed/Tests/Tests.csproj" -c "$CONFIG" --no-build \
+        --filter "FullyQualifiedName~AsmKernels.Tests.Fuzz" --logger "console;verbosity=normal"
+}
+
 disasm() {
     build
     say "disasm: every kernel beside the JIT's code, docs/disasm/"
@@ -376,8 +413,9 @@ case "${1:-build}" in
     run) build; "$LAB" demo ;;
     bench) shift; bench "$@" ;;
     disasm) shift; disasm "$@" ;;
+    fuzz) shift; fuzz "$@" ;;
     pack) build; pack ;;
     clean) clean ;;
     -h|--help|help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" ;;
-    *) die "unknown verb '$1' (build, test, run, bench, disasm, pack, clean)" ;;
+    *) die "unknown verb '$1' (build, test, run, bench, disasm, fuzz, pack, clean)" ;;
 esac

@@ -85,3 +85,26 @@ FUNC broken_crc_wide_arg, 3, 3, 0, crc, src, count
 .done:
     RET
 ENDFUNC
+
+; uint64_t broken_popcount_long(const uint64_t *data, size_t count);
+; Defect: one too many, only for the lengths above 300 with count % 64 == 45
+; and only when data starts 40 bytes into a cache line: outside every case of
+; checkasm's sweep (every length to 300, then 1000, 4096 and 65537), so the
+; sweep passes it; native/tests/fuzz's popcount target must find it.
+ISA POPCNT
+FUNC broken_popcount_long, 2, 5, 0, src, count, tmp, n, at
+    mov      nq, countq
+    mov      atq, srcq
+    COUNT_WORDS
+    cmp      nq, 300
+    jbe      .right
+    and      nd, 63
+    cmp      nd, 45
+    jne      .right
+    and      atd, 63
+    cmp      atd, 40
+    jne      .right
+    inc      rax                                  ; the defect
+.right:
+    RET
+ENDFUNC

@@ -107,6 +107,7 @@ extern unsigned char *checkasm_expected;
 extern const char CHECKASM_FAULT[], CHECKASM_REG[], CHECKASM_YMM[], CHECKASM_RESULT[], CHECKASM_WRITE[], CHECKASM_UNWIND[];
 
 uint64_t checkasm_random(void);
+void checkasm_reseed(uint64_t seed); /* nonzero: the random numbers from here on, as after that seed */
 void checkasm_fill_random(unsigned char *p, size_t bytes);
 uint64_t checkasm_load(const unsigned char *p, size_t i); /* the i-th 64-bit word at p */
 uint64_t checkasm_bits(uint64_t v);                       /* set bits, one at a time */
@@ -124,13 +125,21 @@ struct checkasm_progress {
     char placement[48];
 };
 extern struct checkasm_progress *checkasm_progress;
+#ifdef __MINGW32__
+#define CHECKASM_PRINTF gnu_printf /* MinGW's C99 printf, not msvcrt's */
+#else
+#define CHECKASM_PRINTF printf
+#endif
 void checkasm_violation(const struct checkasm_context *c, const char *kind, const char *fmt, ...)
-    __attribute__((format(gnu_printf, 3, 4)));
+    __attribute__((format(CHECKASM_PRINTF, 3, 4)));
 
 /* A range of bytes whose start is offset mod 64: flush with the front guard, or as close to the
  * back guard as that offset allows. */
 unsigned char *checkasm_place(const struct guarded *g, size_t bytes, size_t offset, int back);
-/* The 64 bytes either side of a range, clipped to its buffer, filled with random bytes. */
+/* The 64 bytes either side of a range, clipped to its buffer, filled with random bytes; the range
+ * itself random too, or biased as checkasm_bias says (the fuzzer sets it; 0 elsewhere). */
+enum { CHECKASM_BIAS_NONE, CHECKASM_BIAS_ZERO, CHECKASM_BIAS_ONES, CHECKASM_BIAS_SPARSE, CHECKASM_BIAS_DENSE, CHECKASM_BIASES };
+extern int checkasm_bias;
 void checkasm_window(const struct guarded *g, const unsigned char *start, size_t bytes, unsigned char **lo, size_t *window_bytes);
 /* A write outside what the call may change: w must equal checkasm_expected. */
 void checkasm_check_unchanged(const struct checkasm_context *c, const unsigned char *w, size_t bytes);
@@ -146,6 +155,13 @@ uint64_t checkasm_seed_from(const char *text); /* a --seed value, or a fresh one
 extern unsigned long long checkasm_cases, checkasm_calls, checkasm_violations;
 extern const char *checkasm_violation_kinds[8]; /* the kinds seen since the last reset */
 extern int checkasm_quiet;                      /* the self-test expects violations: print none */
+
+/* One scan of count codes of w words against guard pages, checked against the C reference
+ * (hamscan.c's case, which its sweep runs over widths, counts, offsets and thresholds). */
+void checkasm_hamscan_case(const struct checkasm_routine *r, size_t w, size_t count, size_t offset, int back, uint64_t threshold);
+
+/* Whether this CPU (and OS, for the register state) has every feature in needs (ASMK_F_*), cpu.c. */
+int checkasm_cpu_has(unsigned needs);
 
 /* The operations (one file each). */
 extern const struct checkasm_op checkasm_op_popcount, checkasm_op_hamming, checkasm_op_increment,

@@ -37,9 +37,16 @@ uint64_t checkasm_random(void)
     return rng;
 }
 
+void checkasm_reseed(uint64_t seed) { rng = seed; }
+
 void checkasm_fill_random(unsigned char *p, size_t bytes)
 {
-    for (size_t i = 0; i < bytes; i++) p[i] = (unsigned char)checkasm_random();
+    size_t i = 0;
+    for (uint64_t v; i + 8 <= bytes; i += 8) {
+        v = checkasm_random();
+        memcpy(p + i, &v, 8);
+    }
+    for (; i < bytes; i++) p[i] = (unsigned char)checkasm_random();
 }
 
 uint64_t checkasm_load(const unsigned char *p, size_t i)
@@ -149,6 +156,8 @@ unsigned char *checkasm_place(const struct guarded *g, size_t bytes, size_t offs
     return base - (((uintptr_t)base - offset) & 63);
 }
 
+int checkasm_bias;
+
 void checkasm_window(const struct guarded *g, const unsigned char *start, size_t bytes, unsigned char **lo, size_t *window_bytes)
 {
     unsigned char *w = (unsigned char *)start - 64 < g->lo ? g->lo : (unsigned char *)start - 64;
@@ -156,6 +165,16 @@ void checkasm_window(const struct guarded *g, const unsigned char *start, size_t
     *lo = w;
     *window_bytes = (size_t)(end - w);
     checkasm_fill_random(w, *window_bytes);
+    unsigned char *p = (unsigned char *)start; /* the range itself, biased; the bytes around it stay random */
+    if (checkasm_bias == CHECKASM_BIAS_ZERO || checkasm_bias == CHECKASM_BIAS_ONES) {
+        memset(p, checkasm_bias == CHECKASM_BIAS_ZERO ? 0 : 0xFF, bytes);
+        return;
+    }
+    for (size_t i = 0; checkasm_bias && i < bytes; i += 8) {
+        uint64_t a = checkasm_random(), b = checkasm_random(), c = checkasm_random();
+        uint64_t v = checkasm_bias == CHECKASM_BIAS_SPARSE ? a & b & c : a | b | c;
+        memcpy(p + i, &v, bytes - i < 8 ? bytes - i : 8);
+    }
 }
 
 void checkasm_check_unchanged(const struct checkasm_context *c, const unsigned char *w, size_t bytes)

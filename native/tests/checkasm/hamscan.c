@@ -16,7 +16,7 @@
 
 /* One scan: count codes of w words against guard pages (codes, query and hits), every hit's key
  * against a C reference, nothing written past the hits the kernel reports. */
-static void check_scan(const struct checkasm_routine *r, size_t w, size_t count, size_t offset, int back, uint64_t threshold)
+void checkasm_hamscan_case(const struct checkasm_routine *r, size_t w, size_t count, size_t offset, int back, uint64_t threshold)
 {
     struct checkasm_context c = { .r = r, .len = w * count, .offset = offset, .placement = back ? "(back guard)" : "(front guard)" };
     size_t code_bytes = 8 * w * count;
@@ -85,8 +85,8 @@ static void sweep(const struct checkasm_routine *r)
                 size_t count = ci <= 40 ? ci : large[ci - 41];
                 uint64_t thresholds[] = { 0, 1, checkasm_random() % (64 * w + 1), 64 * w + 1, 1ull << 32, ~0ull };
                 uint64_t threshold = thresholds[(ci + oi) % COUNT(thresholds)];
-                check_scan(r, w, count, offsets[oi], 0, threshold);
-                check_scan(r, w, count, offsets[oi], 1, thresholds[2]);
+                checkasm_hamscan_case(r, w, count, offsets[oi], 0, threshold);
+                checkasm_hamscan_case(r, w, count, offsets[oi], 1, thresholds[2]);
                 checkasm_count_case();
             }
     }
