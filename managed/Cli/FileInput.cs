@@ -56,49 +56,10 @@ internal sealed class FileInput : IDisposable
 
     private static FileInput OpenStandardInput()
     {
-        if (StandardInputIsClosed())
+        if (StandardStreams.IsClosedAtStart(0))
             throw new FileFailure("standard input: is closed");
         Stream stream = Console.OpenStandardInput();
         return new FileInput("standard input", stream, null);
-    }
-
-    /// <summary>
-    /// Whether the process was started with file descriptor 0 closed. The runtime then takes that
-    /// number for a pipe of its own, and reading "standard input" would wait forever on it; on
-    /// Linux such a pipe shows in <c>/proc/self/fd</c> with its write end in this process too.
-    /// </summary>
-    private static bool StandardInputIsClosed()
-    {
-        if (!OperatingSystem.IsLinux())
-            return false;
-        try
-        {
-            string? zero = new FileInfo("/proc/self/fd/0").LinkTarget;
-            if (zero is null)
-                return true;
-            if (!zero.StartsWith("pipe:", StringComparison.Ordinal))
-                return false;
-            foreach (string fd in Directory.EnumerateFileSystemEntries("/proc/self/fd"))
-            {
-                string number = Path.GetFileName(fd);
-                if (number != "0" && new FileInfo(fd).LinkTarget == zero && OpenForWriting(number))
-                    return true;
-            }
-            return false;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return false; // no /proc: read it and see
-        }
-    }
-
-    /// <summary>Whether descriptor <paramref name="fd"/> of this process is open for writing (<c>flags:</c> in fdinfo, octal, access mode in the low two bits).</summary>
-    private static bool OpenForWriting(string fd)
-    {
-        foreach (string line in File.ReadLines($"/proc/self/fdinfo/{fd}"))
-            if (line.StartsWith("flags:", StringComparison.Ordinal))
-                return (Convert.ToInt32(line[6..].Trim(), 8) & 3) != 0;
-        return false;
     }
 
     /// <summary>Fills <paramref name="buffer"/> from the input; fewer bytes only at its end (0 once it has ended).</summary>

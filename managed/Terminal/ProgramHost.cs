@@ -9,7 +9,8 @@ internal sealed class FileFailure(string message) : Exception(message);
 /// <summary>
 /// The entry point the programs share: no exception escapes as a stack trace. Each prints one line
 /// naming the cause and exits with 2 for I/O errors (a missing file, a closed standard input, an
-/// output pipe closed early) and 1 for usage errors.
+/// output pipe closed early, a closed standard output or error: <see cref="StandardStreams"/>) and
+/// 1 for usage errors.
 /// </summary>
 internal static class ProgramHost
 {
@@ -17,9 +18,12 @@ internal static class ProgramHost
     {
         if (OperatingSystem.IsWindows())
             Console.OutputEncoding = System.Text.Encoding.UTF8; // the tables print µs
+        StandardStreams.Install();
         try
         {
-            return run();
+            int code = run();
+            Console.Out.Flush(); // buffered: a pipe closed early fails here at the latest
+            return code == 0 && StandardStreams.ErrorLost ? 2 : code;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FileFailure)
         {
@@ -39,9 +43,9 @@ internal static class ProgramHost
     {
         try
         {
-            Console.Error.WriteLine($"{name}: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+            Console.Error.WriteLine(e is FileFailure ? $"{name}: {e.Message}" : $"{name}: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
         }
-        catch (IOException)
+        catch (Exception lost) when (lost is IOException or UnauthorizedAccessException or FileFailure)
         {
             // stderr is gone too: the exit code is all that is left
         }

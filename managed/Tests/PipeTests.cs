@@ -169,4 +169,53 @@ public sealed class PipeTests : IDisposable
         Assert.DoesNotContain("Unhandled exception", stderr);
         Assert.DoesNotContain("   at ", stderr);
     }
+
+    [SkippableFact]
+    public void A_closed_standard_error_keeps_the_result_and_exits_2()
+    {
+        WriteRandom("f.bin", 4096, 2);
+        var (code, stdout, _) = Shell("$CLI popcount f.bin 2>&-");
+        Assert.Equal(2, code);
+        Assert.Matches("^[0-9]+$", stdout); // the count, on standard output all the same
+        var (searchCode, results, _) = Shell("$CLI search --codes f.bin --queries f.bin --bits 64 --k 2 2>&-");
+        Assert.Equal(2, searchCode);
+        Assert.Equal(512, results.Split('\n').Length); // a line per query
+    }
+
+    [SkippableFact]
+    public void A_closed_standard_output_is_one_line_and_exit_2()
+    {
+        WriteRandom("f.bin", 4096, 3);
+        foreach (string command in new[] { "$CLI popcount f.bin >&-", "$CLI search --codes f.bin --queries f.bin --bits 64 --k 2 >&-", "$CLI info >&-" })
+        {
+            var (code, _, stderr) = Shell(command);
+            Assert.Equal(2, code);
+            AssertOneLineError(stderr, "standard output: is closed");
+        }
+    }
+
+    [SkippableFact]
+    public void Results_into_a_pipe_closed_early_end_with_exit_2_at_once()
+    {
+        WriteRandom("codes.bin", 8 * 20000, 4);
+        WriteRandom("queries.bin", 8 * 20000, 5);
+        // 20,000 result lines into a pipe whose reader takes a byte and goes: the README promises exit 2.
+        var (rc, _, err) = Shell("mkfifo p; (head -c1 p > /dev/null) & $CLI search --codes codes.bin --queries queries.bin --bits 64 --k 3 > p; echo \"rc=$?\" >&2");
+        Assert.Equal(0, rc);
+        Assert.Contains("rc=2", err);
+        AssertOneLineError(err, "standard output: cannot be written: its reader has closed it (broken pipe)");
+    }
+
+    [SkippableFact]
+    public void Text_results_go_out_in_few_writes()
+    {
+        WriteRandom("codes.bin", 8 * 100, 6);
+        WriteRandom("queries.bin", 8 * 5000, 7);
+        var (code, stdout, stderr) = Shell("command -v strace >/dev/null || { echo no-strace; exit 0; }; "
+            + "strace -f -e trace=write -o trace.txt $CLI search --codes codes.bin --queries queries.bin --bits 64 --k 3 > out.txt && grep -c 'write(1,' trace.txt");
+        Skip.If(stdout == "no-strace", "strace is not installed");
+        Assert.True(code == 0, stderr);
+        Assert.Equal(5000, File.ReadAllLines(Path.Combine(_dir, "out.txt")).Length);
+        Assert.True(int.Parse(stdout, System.Globalization.CultureInfo.InvariantCulture) < 100, $"{stdout} writes to standard output for 5,000 lines");
+    }
 }
