@@ -80,28 +80,17 @@ internal static class CommandLine
         var threads = new Option<int?>("--threads") { Description = "threads (default: every core)" };
         var json = new Option<bool>("--json") { Description = "one JSON object on stdout" };
         var progress = new Option<bool>("--progress") { Description = "draw progress even when stderr is not a terminal" };
-        bits.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is var b && (b <= 0 || b % 64 != 0))
-                r.AddError($"--bits must be a positive multiple of 64, not {b}");
-        });
-        k.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 0)
-                r.AddError("--k must be a number of neighbours (0 or more)");
-        });
-        threads.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int?>() is < 1)
-                r.AddError("--threads must be 1 or more");
-        });
+        Grammar.WholeNumber(bits, 64, int.MaxValue & ~63, "a multiple of 64 bits", b => b % 64 == 0);
+        Grammar.WholeNumber(k, 0, int.MaxValue, "a number of neighbours");
+        Grammar.WholeNumber(radius, 0, uint.MaxValue, "a distance");
+        Grammar.WholeNumber(threads, 1, int.MaxValue, "a number of threads");
         var search = new Command("search", "the nearest codes by Hamming distance, for every query of a file")
         {
             codes, queries, bits, k, radius, threads, json, progress,
         };
         search.Validators.Add(r =>
         {
-            if (r.GetValue(k) is not null && r.GetValue(radius) is not null)
+            if (r.GetResult(k) is not null && r.GetResult(radius) is not null) // given, whatever their values (those have their own errors)
                 r.AddError("give --k or --radius, not both");
             if (r.GetValue(codes) == "-" && r.GetValue(queries) == "-")
                 r.AddError("only one of --codes and --queries can be standard input (-)");

@@ -47,11 +47,15 @@ internal static class SearchCommand
         string implementation = Kernels.GetSelectedKernel(KernelOperation.HammingScan)?.Name ?? "managed";
         var clock = Stopwatch.StartNew();
         TimeSpan lastDrawn = TimeSpan.FromSeconds(0.5);
-        for (int first = 0; first < q; first += QueriesPerStep)
+        // No more than min(k, N) can be found: room for that many per query, and fewer queries per
+        // step where even those would not fit one array.
+        int? kept = o.K is { } asked ? Math.Min(asked, n) : null;
+        int perStep = kept is { } m && m > 0 ? (int)Math.Clamp(Array.MaxLength / (long)m, 1, QueriesPerStep) : QueriesPerStep;
+        for (int first = 0; first < q; first += perStep)
         {
-            int count = Math.Min(QueriesPerStep, q - first);
+            int count = Math.Min(perStep, q - first);
             ReadOnlySpan<ulong> step = queries.AsSpan(first * w, count * w);
-            if (o.K is { } k)
+            if (kept is { } k)
             {
                 var indices = new int[count * k];
                 var distances = new uint[count * k];

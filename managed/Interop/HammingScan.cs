@@ -138,12 +138,12 @@ internal static unsafe partial class HammingScan
     /// <paramref name="total"/> the number below the threshold when <paramref name="countAll"/>.
     /// </summary>
     public static int Pooled(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances,
-        ulong threshold, bool countAll, out int total)
+        ulong threshold, bool countAll, out int total, CancellationToken cancel = default)
     {
         CheckResults(indices, distances);
-        CodeCount(query, codes);
-        var top = new TopK(SearchScratch.Heap(indices.Length).AsSpan(0, indices.Length));
-        total = Run(kernel, query, codes, 0, ref top, SearchScratch.Hits(BlockCodes), threshold, countAll);
+        int k = Math.Min(indices.Length, CodeCount(query, codes)); // no more can be found: room for min(k, N)
+        var top = new TopK(SearchScratch.Heap(k).AsSpan(0, k));
+        total = Run(kernel, query, codes, 0, ref top, SearchScratch.Hits(BlockCodes), threshold, countAll, cancel);
         return top.WriteSorted(indices, distances);
     }
 

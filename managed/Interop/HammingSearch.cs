@@ -72,12 +72,9 @@ public static class HammingSearch
         HammingScan.CheckResults(indices, distances);
         int n = HammingScan.CodeCount(query, codes);
         int threads = HammingScan.Threads(degreeOfParallelism, n);
-        if (threads == 1)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return Nearest(query, codes, indices, distances);
-        }
-        int k = indices.Length, w = query.Length;
+        if (threads == 1) // the token is checked between blocks, as on several threads
+            return HammingScan.Pooled(HammingScan.Bound, query, codes, indices, distances, HammingScan.Everything, countAll: false, out _, cancellationToken);
+        int k = Math.Min(indices.Length, n), w = query.Length; // room for min(k, N), as no more can be found
         ulong[] merged = SearchScratch.Merged(threads * k);
         int[] found = new int[threads];
         fixed (ulong* q = query, c = codes)
@@ -190,7 +187,7 @@ public static class HammingSearch
         fixed (int* ip = indices)
         fixed (uint* dp = distances)
         {
-            var job = new BatchJob((nint)qp, q, words, (nint)cp, n, k, threads, (nint)ip, (nint)dp, cancellationToken);
+            var job = new BatchJob((nint)qp, q, words, (nint)cp, n, k, Math.Min(k, n), threads, (nint)ip, (nint)dp, cancellationToken);
             if (threads == 1)
                 job.Run(0);
             else
@@ -199,8 +196,8 @@ public static class HammingSearch
         return Math.Min(k, n);
     }
 
-    /// <summary>One thread's share of a batch: queries [start, end) over every tile of codes.</summary>
-    private sealed unsafe class BatchJob(nint queries, int q, int words, nint codes, int n, int k, int threads, nint indices, nint distances, CancellationToken cancel)
+    /// <summary>One thread's share of a batch: queries [start, end) over every tile of codes; results k apart, heaps of min(k, N).</summary>
+    private sealed unsafe class BatchJob(nint queries, int q, int words, nint codes, int n, int k, int room, int threads, nint indices, nint distances, CancellationToken cancel)
     {
         public void Run(int t)
         {
@@ -208,7 +205,7 @@ public static class HammingSearch
             if (mine == 0)
                 return;
             int tile = HammingScan.TileCodes(words);
-            ulong[] heaps = SearchScratch.Heap(mine * k);
+            ulong[] heaps = SearchScratch.Heap(mine * room);
             int[] counts = SearchScratch.Counts(mine);
             ulong[] hits = SearchScratch.Hits(tile);
             Array.Clear(counts, 0, mine);
@@ -221,14 +218,14 @@ public static class HammingSearch
                 for (int j = 0; j < mine; j++)
                 {
                     var query = new ReadOnlySpan<ulong>((ulong*)queries + (long)(start + j) * words, words);
-                    var top = new TopK(heaps.AsSpan(j * k, k), counts[j]);
+                    var top = new TopK(heaps.AsSpan(j * room, room), counts[j]);
                     HammingScan.Run(query, block, first, ref top, hits, HammingScan.Everything);
                     counts[j] = top.Count;
                 }
             }
             for (int j = 0; j < mine; j++)
             {
-                var top = new TopK(heaps.AsSpan(j * k, k), counts[j]);
+                var top = new TopK(heaps.AsSpan(j * room, room), counts[j]);
                 long at = (long)(start + j) * k;
                 top.WriteSorted(new Span<int>((int*)indices + at, k), new Span<uint>((uint*)distances + at, k));
             }
@@ -273,13 +270,19 @@ public sealed class HammingSearcher
     private readonly ulong[] _hits = new ulong[HammingScan.BlockCodes];
     private ulong[] _heap;
 
-    /// <summary>Creates a searcher with room for <paramref name="k"/> neighbours (it grows when a search asks for more).</summary>
+    /// <summary>The most neighbours a searcher makes room for before a search needs them.</summary>
+    private const int RoomUpFront = 1 << 16;
+
+    /// <summary>
+    /// Creates a searcher with room for <paramref name="k"/> neighbours, up to 65,536 (8 bytes
+    /// each); a search that can find more (min(k, N) of them) makes room for them then and keeps it.
+    /// </summary>
     /// <param name="k">The number of neighbours the searches will ask for.</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="k"/> is negative.</exception>
     public HammingSearcher(int k = 10)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
-        _heap = new ulong[k];
+        _heap = new ulong[Math.Min(k, RoomUpFront)];
     }
 
     /// <summary>Finds the k codes nearest to <paramref name="query"/>; see <see cref="HammingSearch.Nearest(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, Span{int}, Span{uint})"/>.</summary>
@@ -292,8 +295,7 @@ public sealed class HammingSearcher
     public int Nearest(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances)
     {
         HammingScan.CheckResults(indices, distances);
-        HammingScan.CodeCount(query, codes);
-        var top = new TopK(Heap(indices.Length));
+        var top = new TopK(Heap(Math.Min(indices.Length, HammingScan.CodeCount(query, codes))));
         HammingScan.Run(query, codes, 0, ref top, _hits, HammingScan.Everything);
         return top.WriteSorted(indices, distances);
     }
@@ -309,8 +311,7 @@ public sealed class HammingSearcher
     public int WithinRadius(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, uint radius, Span<int> indices, Span<uint> distances)
     {
         HammingScan.CheckResults(indices, distances);
-        HammingScan.CodeCount(query, codes);
-        var top = new TopK(Heap(indices.Length));
+        var top = new TopK(Heap(Math.Min(indices.Length, HammingScan.CodeCount(query, codes))));
         int total = HammingScan.Run(query, codes, 0, ref top, _hits, (ulong)radius + 1, countAll: true);
         top.WriteSorted(indices, distances);
         return total;

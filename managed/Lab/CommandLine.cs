@@ -25,11 +25,7 @@ internal static class CommandLine
         root.Add(ProgramHost.Simple("crossover", "time managed against native code at each length (how the thresholds are set)", CrossoverCommand.Run));
 
         var processes = new Option<int>("--processes") { Description = "fresh processes per cell (the median is reported), 1..99", DefaultValueFactory = _ => 5 };
-        processes.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 99)
-                r.AddError("--processes must be 1..99");
-        });
+        Grammar.WholeNumber(processes, 1, 99, "a number of processes");
         var coldOut = new Option<string>("--out") { Description = "write the markdown report to this file" };
         var coldAot = new Option<string>("--aot") { Description = "a Native AOT build of this program: its first calls too" };
         var cold = new Command("cold", "first calls in fresh processes, the public API against a naive loop") { processes, coldAot, coldOut };
@@ -43,11 +39,7 @@ internal static class CommandLine
         var format = new Option<string>("--format") { Description = "text or markdown" };
         format.AcceptOnlyFromAmong("text", "markdown");
         var size = new Option<int>("--size") { Description = "elements for the timings", DefaultValueFactory = _ => 4096 };
-        size.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() is < 1 or > 1 << 26)
-                r.AddError($"--size must be a number of elements from 1 to {1 << 26}");
-        });
+        Grammar.WholeNumber(size, 1, 1 << 26, "a number of elements");
         var library = new Option<string>("--library") { Description = "the native library to read the kernel from" };
         var all = new Option<bool>("--all") { Description = "every operation at every level, as markdown files (with --out)" };
         var outDir = new Option<string>("--out") { Description = "the directory for --all" };

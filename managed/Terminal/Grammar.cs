@@ -23,6 +23,26 @@ internal static class Grammar
     }
 
     /// <summary>
+    /// Makes <paramref name="option"/> (int, uint or ulong, nullable or not) take a whole number in
+    /// [<paramref name="min"/>, <paramref name="max"/>] that <paramref name="check"/> (if given)
+    /// accepts: anything else is one parse error naming the option, what it takes and the text
+    /// given, never an exception from reading the value.
+    /// </summary>
+    public static void WholeNumber<T>(System.CommandLine.Option<T> option, ulong min, ulong max, string what, Func<ulong, bool>? check = null)
+    {
+        Type type = Nullable.GetUnderlyingType(typeof(T)) ?? typeof(T);
+        option.CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[^1].Value : "";
+            if (ulong.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong v)
+                && v >= min && v <= max && (check is null || check(v)))
+                return (T)Convert.ChangeType(v, type, System.Globalization.CultureInfo.InvariantCulture);
+            r.AddError(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{option.Name} takes {what}, from {min:N0} to {max:N0}; not '{text}'"));
+            return default;
+        };
+    }
+
+    /// <summary>
     /// The usage of the whole program from its grammar: each visible command with its description
     /// and its usage line, then how to ask a command for the rest.
     /// </summary>

@@ -230,4 +230,64 @@ public class HammingSearchTests
         Assert.ThrowsAny<OperationCanceledException>(() =>
             HammingSearch.Nearest(codes.AsSpan(0, 4), codes, new int[2], new uint[2], 2, canceled.Token));
     }
+
+    [Fact]
+    public void A_k_beyond_the_codes_allocates_for_the_codes_not_for_k()
+    {
+        ulong[] codes = [1, 2, 3];
+        var idx = new int[50_000_000];
+        var dist = new uint[50_000_000];
+        var bi = new int[2 * 20_000_000];
+        var bd = new uint[2 * 20_000_000];
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        Assert.Equal(3, HammingSearch.Nearest([0UL], codes, idx, dist));
+        Assert.Equal(3, HammingSearch.Nearest([0UL], codes, idx, dist, 2));
+        Assert.Equal(3, HammingSearch.WithinRadius([0UL], codes, 64, idx, dist));
+        Assert.Equal(3, HammingSearch.NearestBatch([0UL, 7UL], codes, 1, 20_000_000, bi, bd, 2));
+        var searcher = new HammingSearcher(int.MaxValue);
+        Assert.Equal(3, searcher.Nearest([0UL], codes, idx, dist));
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(allocated < 8 << 20, $"{allocated:N0} bytes allocated to search 3 codes with k up to int.MaxValue");
+        Assert.Equal([0, 1, 2], idx[..3]); // distances 1, 1, 2
+    }
+
+    [Fact]
+    public void A_one_thread_search_sees_its_cancellation_between_blocks()
+    {
+        const int w = 8;
+        var codes = new ulong[w * 2_000_000]; // 128 MB: a few milliseconds a pass
+        new Random(9).NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(codes.AsSpan()));
+        var idx = new int[10];
+        var dist = new uint[10];
+        HammingSearch.Nearest(codes.AsSpan(0, w), codes, idx, dist, 1); // warm: pages touched, code compiled
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        HammingSearch.Nearest(codes.AsSpan(0, w), codes, idx, dist, 1);
+        TimeSpan whole = System.Diagnostics.Stopwatch.GetElapsedTime(start);
+        // Canceled while passes run back to back: seen within a block, not at the next call (which
+        // a check only at the start would give: on average half a pass later).
+        for (int trial = 0; trial < 5; trial++)
+        {
+            using var cancel = new CancellationTokenSource();
+            long requested = 0;
+            var canceler = new Thread(() =>
+            {
+                Thread.Sleep(10 + 7 * trial);
+                Volatile.Write(ref requested, System.Diagnostics.Stopwatch.GetTimestamp());
+                cancel.Cancel();
+            });
+            canceler.Start();
+            TimeSpan late = TimeSpan.Zero;
+            try
+            {
+                for (int pass = 0; pass < 10_000; pass++)
+                    HammingSearch.Nearest(codes.AsSpan(0, w), codes, idx, dist, 1, cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                late = System.Diagnostics.Stopwatch.GetElapsedTime(Volatile.Read(ref requested));
+            }
+            canceler.Join();
+            Assert.True(late < whole / 4, $"trial {trial}: the cancellation was seen {late.TotalMilliseconds:F2} ms after it was requested, in {whole.TotalMilliseconds:F2} ms passes");
+        }
+    }
 }

@@ -109,4 +109,33 @@ public sealed class SearchCommandTests : IDisposable
             Assert.Contains("usage: asmkernels search", stderr);
         }
     }
+
+    [Fact]
+    public void A_k_beyond_the_codes_gives_every_code_without_room_for_k()
+    {
+        ulong[] codes = Random(3, 3), queries = Random(2, 4);
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        var (code, stdout, stderr) = Run("--codes", Write("c.bin", codes), "--queries", Write("q.bin", queries), "--bits", "64", "--k", "2147483647");
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(code == 0, stderr);
+        Assert.All(stdout.TrimEnd('\n').Split('\n'), line => Assert.Equal(3, line.Split(' ').Length - 1)); // all three codes per query
+        Assert.True(allocated < 64 << 20, $"{allocated:N0} bytes allocated for 2 queries over 3 codes");
+    }
+
+    [Theory]
+    [InlineData("--k", "abc", "--k takes a number of neighbours, from 0 to 2,147,483,647; not 'abc'")]
+    [InlineData("--k", "2147483648", "--k takes a number of neighbours, from 0 to 2,147,483,647; not '2147483648'")]
+    [InlineData("--bits", "65", "--bits takes a multiple of 64 bits")]
+    [InlineData("--bits", "99999999999", "--bits takes a multiple of 64 bits")]
+    [InlineData("--threads", "x", "--threads takes a number of threads, from 1")]
+    [InlineData("--radius", "-1", "--radius takes a distance, from 0 to 4,294,967,295; not '-1'")]
+    public void A_number_that_does_not_fit_is_a_usage_error_naming_the_option(string option, string value, string message)
+    {
+        string codes = Write("c.bin", Random(3, 5));
+        string[] args = option == "--bits" ? ["--codes", codes, "--queries", codes, "--bits", value] : ["--codes", codes, "--queries", codes, "--bits", "64", option, value];
+        var (code, _, stderr) = Run(args);
+        Assert.Equal(1, code);
+        Assert.Contains(message, stderr);
+        Assert.DoesNotContain("Exception", stderr);
+    }
 }
