@@ -45,9 +45,9 @@ internal static class AbiCheckCommand
     /// <summary>Checks <paramref name="symbol"/> of <paramref name="library"/>, described by <paramref name="signature"/>, optionally against <paramref name="reference"/> (LIBRARY:NAME); the values come bound from the parse result.</summary>
     public static int Run(string library, string symbol, string signature, string? reference, ulong? seed)
     {
-        if (!File.Exists(library))
+        if (Refused(library) is { } refused)
         {
-            Console.Error.WriteLine($"{CommandLine.Program}: abicheck: {library}: no such file");
+            Console.Error.WriteLine($"{CommandLine.Program}: abicheck: {refused}");
             return 2;
         }
         if (RoutineSignature.Normalize(signature, out string? why) is not { } abi)
@@ -67,9 +67,9 @@ internal static class AbiCheckCommand
             if (colon <= 0 || colon == reference.Length - 1)
                 return Fail($"--reference takes LIBRARY:NAME, not '{reference}'");
             string refLibrary = reference[..colon];
-            if (!File.Exists(refLibrary))
+            if (Refused(refLibrary) is { } refusedReference)
             {
-                Console.Error.WriteLine($"{CommandLine.Program}: abicheck: {refLibrary}: no such file");
+                Console.Error.WriteLine($"{CommandLine.Program}: abicheck: {refusedReference}");
                 return 2;
             }
             harnessArgs.Add(Path.GetFullPath(refLibrary));
@@ -121,65 +121,59 @@ internal static class AbiCheckCommand
         start.RedirectStandardError = true;
         // The harness writes its calls and current case into this file (Linux): a routine that
         // never returns, or kills or ends the process, is then named with the case it was in.
-        string progress = Path.Combine(Path.GetTempPath(), $"asmtools-abicheck-{Environment.ProcessId}-{Guid.NewGuid():N}");
+        using var temp = new TempDirectory("asmtools-abicheck-");
+        string progress = temp.File("progress");
         File.WriteAllBytes(progress, new byte[ProgressBytes]);
         start.Environment["ASMK_ABICHECK_PROGRESS"] = progress;
-        try
+        using Process child = Process.Start(start) ?? throw new IOException($"cannot start {start.FileName}");
+        Task<string> stderr = child.StandardError.ReadToEndAsync();
+        bool summary = false, done = false;
+        Task stdout = Task.Run(() =>
         {
-            using Process child = Process.Start(start) ?? throw new IOException($"cannot start {start.FileName}");
-            Task<string> stderr = child.StandardError.ReadToEndAsync();
-            bool summary = false, done = false;
-            Task stdout = Task.Run(() =>
+            string? line;
+            while ((line = child.StandardOutput.ReadLine()) is not null)
             {
-                string? line;
-                while ((line = child.StandardOutput.ReadLine()) is not null)
-                {
-                    line = line.TrimEnd('\r');
-                    summary |= line.StartsWith("abicheck: ", StringComparison.Ordinal) && line.Contains(" violations", StringComparison.Ordinal);
-                    done |= line == "abicheck: done";
-                    if (line != "abicheck: done")
-                        Console.WriteLine(line);
-                }
-            });
-            (ulong Calls, string Case) last = ReadProgress(progress);
-            var unchanged = Stopwatch.StartNew();
-            while (!child.WaitForExit(250))
-            {
-                var now = ReadProgress(progress);
-                if (now.Calls != last.Calls)
-                {
-                    last = now;
-                    unchanged.Restart();
-                }
-                else if (unchanged.Elapsed > CaseTimeLimit && now.Calls > 0)
-                {
-                    child.Kill(entireProcessTree: true);
-                    child.WaitForExit();
-                    stdout.Wait();
-                    Console.WriteLine($"abicheck: {symbol} did not return within {CaseTimeLimit.TotalSeconds:F0} s in call {now.Calls} ({now.Case}): 1 violation (the harness was stopped)");
-                    return 1;
-                }
+                line = line.TrimEnd('\r');
+                summary |= line.StartsWith("abicheck: ", StringComparison.Ordinal) && line.Contains(" violations", StringComparison.Ordinal);
+                done |= line == "abicheck: done";
+                if (line != "abicheck: done")
+                    Console.WriteLine(line);
             }
-            stdout.Wait();
-            Console.Error.Write(stderr.Result.Replace("\r", "", StringComparison.Ordinal));
-            int code = child.ExitCode;
-            if (code is 0 or 1 && summary && done)
-            {
-                LegacySseNote(library, symbol);
-                return code;
-            }
-            if (code == 2 && last.Calls == 0)
-                return 2; // the harness's own usage error: the library, the symbol or the signature, in its message
-            var (calls, lastCase) = ReadProgress(progress);
-            string where = calls == 0 ? "before its first call of the routine" : $"in call {calls} of the routine ({lastCase})";
-            string how = code > 128 && !OperatingSystem.IsWindows() ? $"was killed by {SignalName(code - 128)}" : $"ended with exit code {code} and no summary";
-            Console.WriteLine($"abicheck: the harness {how} {where}: the routine ended or broke the process (exit, a signal, a corrupted stack): 1 violation");
-            return 1;
-        }
-        finally
+        });
+        (ulong Calls, string Case) last = ReadProgress(progress);
+        var unchanged = Stopwatch.StartNew();
+        while (!child.WaitForExit(250))
         {
-            File.Delete(progress);
+            var now = ReadProgress(progress);
+            if (now.Calls != last.Calls)
+            {
+                last = now;
+                unchanged.Restart();
+            }
+            else if (unchanged.Elapsed > CaseTimeLimit && now.Calls > 0)
+            {
+                child.Kill(entireProcessTree: true);
+                child.WaitForExit();
+                stdout.Wait();
+                Console.WriteLine($"abicheck: {symbol} did not return within {CaseTimeLimit.TotalSeconds:F0} s in call {now.Calls} ({now.Case}): 1 violation (the harness was stopped)");
+                return 1;
+            }
         }
+        stdout.Wait();
+        Console.Error.Write(stderr.Result.Replace("\r", "", StringComparison.Ordinal));
+        int code = child.ExitCode;
+        if (code is 0 or 1 && summary && done)
+        {
+            LegacySseNote(library, symbol);
+            return code;
+        }
+        if (code == 2 && last.Calls == 0)
+            return 2; // the harness's own usage error: the library, the symbol or the signature, in its message
+        var (calls, lastCase) = ReadProgress(progress);
+        string where = calls == 0 ? "before its first call of the routine" : $"in call {calls} of the routine ({lastCase})";
+        string how = code > 128 && !OperatingSystem.IsWindows() ? $"was killed by {SignalName(code - 128)}" : $"ended with exit code {code} and no summary";
+        Console.WriteLine($"abicheck: the harness {how} {where}: the routine ended or broke the process (exit, a signal, a corrupted stack): 1 violation");
+        return 1;
     }
 
     /// <summary>How long one call may run before the routine is taken to hang: generous, as a 65,537-element case on a slow emulator takes milliseconds.</summary>
@@ -248,6 +242,20 @@ internal static class AbiCheckCommand
         Console.WriteLine("  [LibraryImport]) runs vzeroupper first. To avoid it: call through an entry that runs vzeroupper");
         Console.WriteLine("  first (abi.inc's FUNC gives every routine whose ISA has neither OS_YMM nor OS_ZMM one, NAME_vzeroupper,");
         Console.WriteLine("  bound on CPUs with AVX), or encode the routine with VEX (the v- forms; needs AVX), or use P/Invoke.");
+    }
+
+    /// <summary>Why <paramref name="path"/> cannot be a library to check (missing, a directory, a FIFO, a device, too large), or null.</summary>
+    private static string? Refused(string path)
+    {
+        try
+        {
+            BinaryFile.Check(path);
+            return null;
+        }
+        catch (IOException e)
+        {
+            return e.Message;
+        }
     }
 
     private static bool IsPe(string path)

@@ -213,6 +213,15 @@ internal static unsafe class CompareCommand
             return 0;
         }
         string file = Path.GetFullPath(spec[..colon]), symbol = spec[(colon + 1)..];
+        try
+        {
+            BinaryFile.Check(file); // a FIFO would block the loader's open, a device feed it without end
+        }
+        catch (IOException e)
+        {
+            error = e.Message;
+            return 0;
+        }
         if (!NativeLibrary.TryLoad(file, out nint library))
         {
             error = File.Exists(file) ? $"{file} could not be loaded as a shared library of this platform" : $"{file}: no such file";

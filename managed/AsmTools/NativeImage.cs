@@ -48,7 +48,7 @@ internal sealed class NativeImage
     /// <summary>Reads <paramref name="path"/>; throws <see cref="InvalidDataException"/> when it is not a 64-bit ELF or PE library.</summary>
     public static NativeImage Open(string path)
     {
-        byte[] file = File.ReadAllBytes(path);
+        byte[] file = BinaryFile.Read(path);
         try
         {
             return new NativeImage(path, file);

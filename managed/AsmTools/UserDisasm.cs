@@ -57,9 +57,7 @@ internal static class UserDisasm
             return null;
         }
         string path = spec[..colon], name = spec[(colon + 1)..];
-        if (!File.Exists(path))
-            throw new IOException($"{path}: no such file");
-        byte[] file = File.ReadAllBytes(path);
+        byte[] file = BinaryFile.Read(path);
         if (ObjectFile.Is(file))
         {
             ObjectFile obj = ObjectFile.Open(path, file);
@@ -116,43 +114,37 @@ internal static class UserDisasm
             return null;
         if (!File.Exists(assembly))
             throw new IOException($"{assembly}: no such file");
-        string output = Path.Combine(Path.GetTempPath(), $"asmtools-method-{Environment.ProcessId}.txt");
-        try
+        using var temp = new TempDirectory("asmtools-method-");
+        string output = temp.File("jit.txt");
+        var start = SelfProcess.StartInfo(typeof(UserDisasm).Assembly, "jit-method", assembly, member);
+        int paren = member.IndexOf('(');
+        string path = paren < 0 ? member : member[..paren];
+        string methodName = path[(path.LastIndexOf('.') + 1)..];
+        start.Environment["DOTNET_JitDisasm"] = methodName;
+        start.Environment["DOTNET_JitStdOutFile"] = output;
+        start.Environment["DOTNET_JitDisasmDiffable"] = "1";
+        start.Environment["DOTNET_TieredCompilation"] = "0";
+        start.Environment["DOTNET_ReadyToRun"] = "0";
+        using Process child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
+        Task<string> stderr = child.StandardError.ReadToEndAsync();
+        string stdout = child.StandardOutput.ReadToEnd();
+        if (!child.WaitForExit(TimeSpan.FromMinutes(2)))
         {
-            var start = SelfProcess.StartInfo(typeof(UserDisasm).Assembly, "jit-method", assembly, member);
-            int paren = member.IndexOf('(');
-            string path = paren < 0 ? member : member[..paren];
-            string methodName = path[(path.LastIndexOf('.') + 1)..];
-            start.Environment["DOTNET_JitDisasm"] = methodName;
-            start.Environment["DOTNET_JitStdOutFile"] = output;
-            start.Environment["DOTNET_JitDisasmDiffable"] = "1";
-            start.Environment["DOTNET_TieredCompilation"] = "0";
-            start.Environment["DOTNET_ReadyToRun"] = "0";
-            using Process child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
-            Task<string> stderr = child.StandardError.ReadToEndAsync();
-            string stdout = child.StandardOutput.ReadToEnd();
-            if (!child.WaitForExit(TimeSpan.FromMinutes(2)))
-            {
-                child.Kill(entireProcessTree: true);
-                throw new InvalidOperationException("the JIT child process did not finish in 2 minutes");
-            }
-            if (child.ExitCode == 1)
-            {
-                error = (stderr.Result + stdout).Trim();
-                return null;
-            }
-            if (child.ExitCode != 0)
-                throw new InvalidOperationException($"the JIT child process failed (exit {child.ExitCode}): {stderr.Result.Trim()}");
-            string compiled = stdout.Trim(); // Namespace.Type:Method, as the JIT names it
-            string text = File.Exists(output) ? File.ReadAllText(output) : "";
-            error = null;
-            return JitListing.Find(text, compiled, "FullOpts")
-                ?? throw new InvalidOperationException($"the JIT printed no code for {compiled}");
+            child.Kill(entireProcessTree: true);
+            throw new InvalidOperationException("the JIT child process did not finish in 2 minutes");
         }
-        finally
+        if (child.ExitCode == 1)
         {
-            File.Delete(output);
+            error = (stderr.Result + stdout).Trim();
+            return null;
         }
+        if (child.ExitCode != 0)
+            throw new InvalidOperationException($"the JIT child process failed (exit {child.ExitCode}): {stderr.Result.Trim()}");
+        string compiled = stdout.Trim(); // Namespace.Type:Method, as the JIT names it
+        string text = File.Exists(output) ? File.ReadAllText(output) : "";
+        error = null;
+        return JitListing.Find(text, compiled, "FullOpts")
+            ?? throw new InvalidOperationException($"the JIT printed no code for {compiled}");
     }
 
     /// <summary>

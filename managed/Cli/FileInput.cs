@@ -62,7 +62,11 @@ internal sealed class FileInput : IDisposable
         return new FileInput("standard input", stream, null);
     }
 
-    /// <summary>Fills <paramref name="buffer"/> from the input; fewer bytes only at its end (0 once it has ended).</summary>
+    /// <summary>
+    /// Fills <paramref name="buffer"/> from the input; fewer bytes only at its end (0 once it has
+    /// ended). A file that ends before its size is an error only when it now reports a smaller one
+    /// (it shrank); one that still reports the size it had (a sysfs or procfs file) just ended.
+    /// </summary>
     public int Read(Span<byte> buffer)
     {
         int total = 0;
@@ -81,9 +85,22 @@ internal sealed class FileInput : IDisposable
             throw new FileFailure($"{Name}: read failed at byte {_position + total:N0}: {e.Message}");
         }
         _position += total;
-        if (total < buffer.Length && Length is { } length && _position < length)
-            throw new FileFailure($"{Name}: ended at byte {_position:N0}, before its size of {length:N0} bytes (did it shrink while being read?)");
-        return total;
+        if (total < buffer.Length && Length is { } length && _position < length && SizeNow() < _position + 1)
+            throw new FileFailure($"{Name}: ended at byte {_position:N0}, before its size of {length:N0} bytes: it shrank while being read");
+        return total; // a file that still claims more (sysfs and procfs files do) has ended all the same: its size was a hint
+    }
+
+    /// <summary>The file's size now, as the file system reports it.</summary>
+    private long SizeNow()
+    {
+        try
+        {
+            return _stream.Length;
+        }
+        catch (Exception e) when (e is IOException or NotSupportedException or ObjectDisposedException)
+        {
+            return long.MaxValue;
+        }
     }
 
     public void Dispose() => _stream.Dispose();

@@ -151,7 +151,7 @@ internal static class SearchCommand
         using FileInput input = FileInput.Open(path);
         int codeBytes = bits / 8;
         if (input.Length is { } size && size % codeBytes == 0 && size / 8 <= Array.MaxLength)
-            return ReadWhole(input, size);
+            return ReadWhole(input, size, codeBytes);
         var bytes = new MemoryStream(input.Length is { } length ? (int)Math.Min(length, int.MaxValue) : 1 << 20);
         byte[] block = new byte[1 << 20];
         int got;
@@ -172,14 +172,21 @@ internal static class SearchCommand
     /// A file of known size read straight into the words: no copy, and no second array of its size
     /// left for the collector to free during the search that follows.
     /// </summary>
-    private static ulong[] ReadWhole(FileInput input, long size)
+    private static ulong[] ReadWhole(FileInput input, long size, int codeBytes)
     {
         ulong[] words = GC.AllocateUninitializedArray<ulong>((int)(size / 8));
         const int Chunk = 1 << 27; // words per read: 1 GiB, within a span of bytes
         for (long at = 0; at < words.Length; at += Chunk)
         {
             Span<byte> part = MemoryMarshal.AsBytes(words.AsSpan((int)at, (int)Math.Min(Chunk, words.Length - at)));
-            input.Read(part); // fills it, or fails naming the input when the file ends early
+            int got = input.Read(part); // fills it, or fails naming the input when it shrank
+            if (got < part.Length) // a size that was only a hint (sysfs, procfs): what was there
+            {
+                long bytes = 8 * at + got;
+                if (bytes % codeBytes != 0)
+                    throw new FileFailure($"{input.Name}: is {bytes:N0} bytes, not a whole number of {codeBytes}-byte codes");
+                return words.AsSpan(0, (int)(bytes / 8)).ToArray();
+            }
         }
         Span<byte> more = stackalloc byte[1];
         if (input.Read(more) != 0)

@@ -42,7 +42,7 @@ public sealed class AbiCheckTests : IDisposable
         bits 64
         default rel
         section .text
-        {{(format == "elf64" ? "global good_sum:function, clobber:function, overread:function, dirty_ymm:function, wrong_sum:function, clobber_overread:function, exits:function, hangs:function, illegal:function, far_write:function, far_read:function, stack_write:function" : "global good_sum, clobber, overread, dirty_ymm, wrong_sum, clobber_overread\nexport good_sum\nexport clobber\nexport overread\nexport dirty_ymm\nexport wrong_sum\nexport clobber_overread")}}
+        {{(format == "elf64" ? "global good_sum:function, clobber:function, overread:function, dirty_ymm:function, wrong_sum:function, clobber_overread:function, exits:function, hangs:function, illegal:function, far_write:function, far_read:function, stack_write:function, write_before_8k:function, write_before_64k:function" : "global good_sum, clobber, overread, dirty_ymm, wrong_sum, clobber_overread\nexport good_sum\nexport clobber\nexport overread\nexport dirty_ymm\nexport wrong_sum\nexport clobber_overread")}}
         good_sum:
             xor eax, eax
             test {{n}}, {{n}}
@@ -72,6 +72,16 @@ public sealed class AbiCheckTests : IDisposable
             test {{n}}, {{n}}
             jz good_sum
             mov byte [{{a}} + 8*{{n}} + 8192], 1
+            jmp good_sum
+        write_before_8k:            ; a byte 8 KiB before the buffer when n > 0
+            test {{n}}, {{n}}
+            jz good_sum
+            mov byte [{{a}} - 8192], 1
+            jmp good_sum
+        write_before_64k:           ; a byte 64 KiB before the buffer when n > 0
+            test {{n}}, {{n}}
+            jz good_sum
+            mov byte [{{a}} - 65536], 1
             jmp good_sum
         far_read:                   ; a byte 32 KiB past the end when n > 0
             test {{n}}, {{n}}
@@ -227,6 +237,21 @@ public sealed class AbiCheckTests : IDisposable
         (code, output) = AbiCheck(lib, "--symbol", "far_read", "--signature", Sum);
         Assert.Equal(1, code);
         Assert.Contains("memory fault: at 32768 bytes past the end of argument 1", output);
+
+        // Before the buffer: a fault in every call, whichever guard the buffer sits against (against
+        // the back one, the rest of its buffer is inaccessible during the call).
+        foreach ((string routine, string distance) in new[] { ("write_before_8k", "8192"), ("write_before_64k", "65536") })
+        {
+            (code, output) = AbiCheck(lib, "--symbol", routine, "--signature", Sum);
+            Assert.Equal(1, code);
+            Assert.Contains($"memory fault: at {distance} bytes before argument 1", output);
+            System.Text.RegularExpressions.Match m = System.Text.RegularExpressions.Regex.Match(output, @"abicheck: (\d+) cases \((\d+) calls\), (\d+) violations");
+            Assert.True(m.Success, output);
+            long cases = long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), violations = long.Parse(m.Groups[3].Value, System.Globalization.CultureInfo.InvariantCulture);
+            // A case runs against both guards: a violation each (against the back guard the write
+            // used to land in the unchecked rest of the buffer, one violation per case).
+            Assert.True(violations >= cases * 19 / 10, $"{routine}: {violations} violations in {cases} cases (each against both guards)");
+        }
 
         // Thousands of register violations first, and still the first read past the end is named.
         (code, output) = AbiCheck(lib, "--symbol", "clobber_overread", "--signature", Sum);

@@ -15,9 +15,13 @@ public sealed class UserDisasmTests : IDisposable
 
     private static string ToolsAssembly => Reference.AsmToolsAssembly;
 
-    private static (int Code, string Output) Run(string workDir, string file, params string[] args)
+    private static (int Code, string Output) Run(string workDir, string file, params string[] args) => RunWithTmp(workDir, null, file, args);
+
+    private static (int Code, string Output) RunWithTmp(string workDir, string? tmp, string file, params string[] args)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workDir };
+        if (tmp is not null)
+            start.Environment["TMPDIR"] = tmp;
         foreach (string a in args) start.ArgumentList.Add(a);
         using var p = Process.Start(start)!;
         Task<string> err = p.StandardError.ReadToEndAsync();
@@ -185,5 +189,53 @@ public sealed class UserDisasmTests : IDisposable
         (code, output) = Cli("disasm", "--method", $"{dll}:Sample.Bits.Count(System.UInt64[])", "--format", "markdown");
         Assert.True(code == 0, output);
         Assert.Contains("```nasm", output);
+    }
+
+    [SkippableFact]
+    public void The_JIT_listing_passes_through_a_private_directory_that_is_removed()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "file modes and TMPDIR are Linux's here");
+        string tmp = Path.Combine(_dir, "tmp");
+        Directory.CreateDirectory(tmp);
+        string method = $"{typeof(Reference).Assembly.Location}:AsmKernels.Tests.Reference.Bits";
+        var watcher = new List<string>();
+        using var fsw = new FileSystemWatcher(tmp) { IncludeSubdirectories = false, EnableRaisingEvents = true };
+        fsw.Created += (_, e) => { lock (watcher) watcher.Add(e.FullPath); };
+        (int code, string output) = RunWithTmp(_dir, tmp, Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", ToolsAssembly, "disasm", "--method", method);
+        Assert.True(code == 0, output);
+        Assert.Contains("JIT FullOpts", output);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(tmp)); // removed on the way out
+        lock (watcher)
+        {
+            // Only a fresh directory of its own (mode 0700, a random name), never a file at a
+            // predictable path (the runtime's own diagnostic sockets come and go there too).
+            string[] ours = [.. watcher.Select(Path.GetFileName).Where(n => n!.StartsWith("asmtools", StringComparison.Ordinal))!];
+            Assert.NotEmpty(ours);
+            Assert.All(ours, n => Assert.Matches("^asmtools-method-[A-Za-z0-9]+$", n));
+        }
+    }
+
+    [SkippableFact]
+    public void A_FIFO_a_device_or_a_directory_is_refused_at_once_by_name()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "FIFOs and /dev/zero are Linux's here");
+        string fifo = Path.Combine(_dir, "lib.so");
+        Assert.Equal(0, Run(_dir, "mkfifo", fifo).Code);
+        var cases = new (string[] Args, string Message)[]
+        {
+            (["disasm", "--native", $"{fifo}:f"], "is a FIFO, not a library or object file"),
+            (["disasm", "--native", "/dev/zero:f"], "/dev/zero: is a character device"),
+            (["disasm", "--native", $"{_dir}:f"], "is a directory, not a file"),
+            (["abicheck", fifo, "--symbol", "f", "--signature", "u64 (in u64[n], size n)"], "is a FIFO, not a library or object file"),
+        };
+        foreach (var (args, message) in cases)
+        {
+            var clock = Stopwatch.StartNew();
+            (int code, string output) = Cli(args);
+            Assert.True(code is 1 or 2, $"{string.Join(' ', args)}: exit {code}: {output}");
+            Assert.Contains(message, output);
+            Assert.DoesNotContain("   at ", output);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{string.Join(' ', args)} took {clock.Elapsed}");
+        }
     }
 }

@@ -27,22 +27,16 @@ internal static class JitDisassembler
         if (!RuntimeFeature.IsDynamicCodeCompiled)
             throw new InvalidOperationException("this process was compiled ahead of time; there is no JIT whose code could be shown");
         IReadOnlyList<ManagedLoop> loops = op.ManagedLoops(1);
-        string output = Path.Combine(Path.GetTempPath(), $"asmkernels-jit-{Environment.ProcessId}-{op.Name}-{mode}.txt");
-        try
-        {
-            RunChild(op, mode, loops, output);
-            string text = File.Exists(output) ? File.ReadAllText(output) : "";
-            string tier = mode == JitMode.Tier1 ? "Tier1" : "FullOpts";
-            // An AggressiveOptimization method is compiled once, fully optimized, and never tiers:
-            // that listing is its final code in tier-1 mode too.
-            return loops.Select(loop => JitListing.Find(text, loop.Name, tier)
-                ?? (mode == JitMode.Tier1 ? JitListing.Find(text, loop.Name, "FullOpts") : null)
-                ?? throw new InvalidOperationException($"the JIT printed no {tier} code for {loop.Name}")).ToList();
-        }
-        finally
-        {
-            File.Delete(output);
-        }
+        using var temp = new TempDirectory("asmkernels-jit-");
+        string output = temp.File($"{op.Name}-{mode}.txt");
+        RunChild(op, mode, loops, output);
+        string text = File.Exists(output) ? File.ReadAllText(output) : "";
+        string tier = mode == JitMode.Tier1 ? "Tier1" : "FullOpts";
+        // An AggressiveOptimization method is compiled once, fully optimized, and never tiers:
+        // that listing is its final code in tier-1 mode too.
+        return loops.Select(loop => JitListing.Find(text, loop.Name, tier)
+            ?? (mode == JitMode.Tier1 ? JitListing.Find(text, loop.Name, "FullOpts") : null)
+            ?? throw new InvalidOperationException($"the JIT printed no {tier} code for {loop.Name}")).ToList();
     }
 
     /// <summary>Runs the loops of <paramref name="op"/> so that the JIT compiles them at <paramref name="mode"/> (the child's side).</summary>

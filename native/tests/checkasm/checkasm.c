@@ -11,8 +11,10 @@
  * kernel's clean entry is entered with a dirty upper state and must return clean. 32-bit
  * arguments arrive with random upper halves. Buffers sit against 64 KiB inaccessible regions on
  * both sides (platform.c), once flush with the front guard and once as close to the back guard as the start
- * offset allows, so reads outside the range fault; a fault is recorded, not fatal. The bytes around
- * every range are random and compared after the call, so a stray write is caught too. Results are
+ * offset allows; during the call the rest of each range's buffer is inaccessible too, so any access
+ * outside the range's window faults; a fault is recorded, not fatal. The window (64 bytes either
+ * side of every range, widened to whole pages) is random and compared after the call, so a stray
+ * write next to a range is caught too. Results are
  * compared with a C reference. Built for Windows, each routine is also made to fault inside its
  * main loop, and unwinding that fault (the routine's .pdata unwind data, or the leaf rule) must
  * give back the caller's frame and registers. On Linux the System V exports and the same sources

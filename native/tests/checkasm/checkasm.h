@@ -44,6 +44,8 @@ struct guarded {
     unsigned char *lo, *hi; /* usable [lo, hi); CHECKASM_GUARD_BYTES inaccessible before lo and from hi */
 };
 int guarded_alloc(struct guarded *g, size_t bytes); /* 0 on success */
+size_t guarded_page(void);                            /* the page size */
+int guarded_protect(unsigned char *p, size_t bytes, int accessible); /* whole pages; 0 on success */
 void fault_handler_install(void);
 
 /* Set by the harness around a call; the fault handler only acts while it is set. */
@@ -136,8 +138,11 @@ void checkasm_violation(const struct checkasm_context *c, const char *kind, cons
 /* A range of bytes whose start is offset mod 64: flush with the front guard, or as close to the
  * back guard as that offset allows. */
 unsigned char *checkasm_place(const struct guarded *g, size_t bytes, size_t offset, int back);
-/* The 64 bytes either side of a range, clipped to its buffer, filled with random bytes; the range
- * itself random too, or biased as checkasm_bias says (the fuzzer sets it; 0 elsewhere). */
+/* The window of a range: from 64 bytes before it to 64 bytes after it, widened to whole pages and
+ * clipped to its buffer, filled with random bytes (compared after the call); the range itself
+ * random too, or biased as checkasm_bias says (the fuzzer sets it; 0 elsewhere). During the next
+ * checked call the rest of the buffer is inaccessible, so an access anywhere else in it faults
+ * and is named with its distance, as one into the guards does. */
 enum { CHECKASM_BIAS_NONE, CHECKASM_BIAS_ZERO, CHECKASM_BIAS_ONES, CHECKASM_BIAS_SPARSE, CHECKASM_BIAS_DENSE, CHECKASM_BIASES };
 extern int checkasm_bias;
 void checkasm_window(const struct guarded *g, const unsigned char *start, size_t bytes, unsigned char **lo, size_t *window_bytes);

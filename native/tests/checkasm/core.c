@@ -31,6 +31,34 @@ static uint64_t rng;
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Per buffer: the hull [lo, hi) of the windows of the current case (lo == NULL: none yet; a window
+ * given out after a call starts a new hull, so a case's second call keeps its first's), and the
+ * part [open_lo, open_hi) that is accessible now. A checked call closes everything outside the
+ * hull; a new window opens what it needs. The rest stays closed from call to call, so cases
+ * placed alike (the sweep runs all front-guard cases, then all back-guard ones) change it
+ * rarely: a few system calls per page crossed, not per call. */
+static struct { unsigned char *lo, *hi, *open_lo, *open_hi; int called; } windows[COUNT(checkasm_buf)];
+
+static void protect(unsigned char *p, unsigned char *end, int accessible)
+{
+    if (end > p && guarded_protect(p, (size_t)(end - p), accessible)) {
+        fprintf(stderr, "checkasm: cannot change the protection of the buffers\n");
+        exit(1);
+    }
+}
+
+/* Every buffer accessible again (the known answers, count 0 and the unwind check use them freely). */
+static void open_all(void)
+{
+    for (size_t i = 0; i < COUNT(windows); i++) {
+        protect(checkasm_buf[i].lo, windows[i].open_lo, 1);
+        protect(windows[i].open_hi, checkasm_buf[i].hi, 1);
+        windows[i].open_lo = checkasm_buf[i].lo;
+        windows[i].open_hi = checkasm_buf[i].hi;
+        windows[i].lo = windows[i].hi = NULL;
+    }
+}
+
 uint64_t checkasm_random(void)
 {
     rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17; /* xorshift64 */
@@ -109,6 +137,13 @@ uint64_t checkasm_call(const struct checkasm_context *c, const uint64_t args[4],
         checkasm_progress->calls = checkasm_calls + 1;
     }
     checkasm_faulted = 0;
+    /* The buffers outside this case's windows are inaccessible during the call. */
+    for (size_t i = 0; i < COUNT(windows); i++)
+        if (windows[i].lo) {
+            if (windows[i].open_lo < windows[i].lo) protect(windows[i].open_lo, windows[i].lo, 0), windows[i].open_lo = windows[i].lo;
+            if (windows[i].open_hi > windows[i].hi) protect(windows[i].hi, windows[i].open_hi, 0), windows[i].open_hi = windows[i].hi;
+            windows[i].called = 1;
+        }
     checkasm_dirty_upper = (uint32_t)c->r->clean_entry;
     checkasm_in_call = 1;
 #ifdef _WIN32
@@ -124,18 +159,21 @@ uint64_t checkasm_call(const struct checkasm_context *c, const uint64_t args[4],
     if (*faulted && c->expect_fault)
         return 0;
     if (*faulted) {
-        uintptr_t at = checkasm_fault_address;
+        /* Named by the nearest range: its guards, or the rest of its buffer, made inaccessible. */
+        uintptr_t at = checkasm_fault_address, best = UINTPTR_MAX;
+        int nearest = -1, past = 0;
         for (int i = 0; i < 4; i++) {
             if (!c->range[i]) continue;
             uintptr_t lo = (uintptr_t)c->range[i], hi = lo + c->range_bytes[i];
-            if (at >= hi && at < hi + CHECKASM_GUARD_BYTES) {
-                checkasm_violation(c, CHECKASM_FAULT, "at %zu bytes past the end of argument %d (%zu bytes)", (size_t)(at - hi), i + 1, c->range_bytes[i]);
-                return 0;
-            }
-            if (at < lo && at + CHECKASM_GUARD_BYTES > lo) {
-                checkasm_violation(c, CHECKASM_FAULT, "at %zu bytes before argument %d", (size_t)(lo - at), i + 1);
-                return 0;
-            }
+            uintptr_t d = at >= hi ? at - hi : at < lo ? lo - at : 0;
+            if (d < best) { best = d; nearest = i; past = at >= hi; }
+        }
+        if (nearest >= 0 && best <= CHECKASM_MAX_BYTES + CHECKASM_GUARD_BYTES) {
+            if (past)
+                checkasm_violation(c, CHECKASM_FAULT, "at %zu bytes past the end of argument %d (%zu bytes)", (size_t)best, nearest + 1, c->range_bytes[nearest]);
+            else
+                checkasm_violation(c, CHECKASM_FAULT, "at %zu bytes before argument %d", (size_t)best, nearest + 1);
+            return 0;
         }
         checkasm_violation(c, CHECKASM_FAULT, "at address %p", (void *)at);
         return 0;
@@ -160,8 +198,18 @@ int checkasm_bias;
 
 void checkasm_window(const struct guarded *g, const unsigned char *start, size_t bytes, unsigned char **lo, size_t *window_bytes)
 {
-    unsigned char *w = (unsigned char *)start - 64 < g->lo ? g->lo : (unsigned char *)start - 64;
-    unsigned char *end = (unsigned char *)start + bytes + 64 > g->hi ? g->hi : (unsigned char *)start + bytes + 64;
+    uintptr_t page = guarded_page();
+    uintptr_t from = ((uintptr_t)start - 64) & ~(page - 1), to = ((uintptr_t)start + bytes + 64 + page - 1) & ~(page - 1);
+    unsigned char *w = from < (uintptr_t)g->lo || (uintptr_t)start < 64 ? g->lo : (unsigned char *)from;
+    unsigned char *end = to > (uintptr_t)g->hi ? g->hi : (unsigned char *)to;
+    for (size_t i = 0; i < COUNT(checkasm_buf); i++)
+        if (g == &checkasm_buf[i]) {
+            if (windows[i].called) windows[i].lo = windows[i].hi = NULL, windows[i].called = 0;
+            if (!windows[i].lo || w < windows[i].lo) windows[i].lo = w;
+            if (end > windows[i].hi) windows[i].hi = end;
+            if (w < windows[i].open_lo) protect(w, windows[i].open_lo, 1), windows[i].open_lo = w;
+            if (end > windows[i].open_hi) protect(windows[i].open_hi, end, 1), windows[i].open_hi = end;
+        }
     *lo = w;
     *window_bytes = (size_t)(end - w);
     checkasm_fill_random(w, *window_bytes);
@@ -228,6 +276,7 @@ static void check_unwind(const struct checkasm_routine *r)
 void checkasm_run(const struct checkasm_routine *r)
 {
     const struct checkasm_op *op = r->op;
+    open_all();
     if (op->known)
         op->known(r);
     if (op->empty_args)
@@ -241,16 +290,17 @@ void checkasm_run(const struct checkasm_routine *r)
         return;
     }
     /* The one sweep: every length 0..every at every start offset 0..63, each against the front
-     * and the back guard; the large lengths at the offsets 0, 3, 11, ..., 59. */
-    for (size_t offset = 0; offset < 64; offset++)
-        for (size_t i = 0; i <= op->every + op->nlarge; i++) {
-            size_t n = i <= op->every ? i : op->large[i - op->every - 1];
-            if (i > op->every && offset % 8 != 3 && offset != 0)
-                continue;
-            op->check(r, n, offset, 0);
-            op->check(r, n, offset, 1);
-            checkasm_cases++;
-        }
+     * and the back guard (all front cases first: placed alike, they change the buffers'
+     * protection rarely); the large lengths at the offsets 0, 3, 11, ..., 59. */
+    for (int back = 0; back < 2; back++)
+        for (size_t offset = 0; offset < 64; offset++)
+            for (size_t i = 0; i <= op->every + op->nlarge; i++) {
+                size_t n = i <= op->every ? i : op->large[i - op->every - 1];
+                if (i > op->every && offset % 8 != 3 && offset != 0)
+                    continue;
+                op->check(r, n, offset, back);
+                checkasm_cases += back; /* a case: both placements */
+            }
 }
 
 /* XGETBV with ECX=1 (XINUSE) exists when CPUID.(0xD,1):EAX bit 2 is set and the OS enabled XSAVE. */
@@ -276,10 +326,13 @@ uint64_t checkasm_seed_from(const char *text)
 int checkasm_init(uint64_t seed)
 {
     rng = seed;
-    for (size_t i = 0; i < COUNT(checkasm_buf); i++)
+    for (size_t i = 0; i < COUNT(checkasm_buf); i++) {
         if (guarded_alloc(&checkasm_buf[i], CHECKASM_MAX_BYTES))
             return -1;
-    if (!(checkasm_expected = malloc(CHECKASM_MAX_BYTES + 256)))
+        windows[i].open_lo = checkasm_buf[i].lo;
+        windows[i].open_hi = checkasm_buf[i].hi;
+    }
+    if (!(checkasm_expected = malloc(CHECKASM_MAX_BYTES + 256 + 2 * guarded_page())))
         return -1;
     fault_handler_install();
     checkasm_use_xgetbv = (uint32_t)has_xgetbv1();

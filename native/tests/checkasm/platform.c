@@ -24,6 +24,19 @@ volatile uint32_t checkasm_unwind_mismatch;
 #ifdef _WIN32
 #include <windows.h>
 
+size_t guarded_page(void)
+{
+    SYSTEM_INFO si;
+    GetSystemInfo(&si);
+    return si.dwPageSize;
+}
+
+int guarded_protect(unsigned char *p, size_t bytes, int accessible)
+{
+    DWORD old;
+    return bytes == 0 || VirtualProtect(p, bytes, accessible ? PAGE_READWRITE : PAGE_NOACCESS, &old) ? 0 : -1;
+}
+
 int guarded_alloc(struct guarded *g, size_t bytes)
 {
     SYSTEM_INFO si;
@@ -90,6 +103,13 @@ void fault_handler_install(void)
 #include <sys/mman.h>
 #include <ucontext.h>
 #include <unistd.h>
+
+size_t guarded_page(void) { return (size_t)sysconf(_SC_PAGESIZE); }
+
+int guarded_protect(unsigned char *p, size_t bytes, int accessible)
+{
+    return bytes == 0 ? 0 : mprotect(p, bytes, accessible ? PROT_READ | PROT_WRITE : PROT_NONE);
+}
 
 int guarded_alloc(struct guarded *g, size_t bytes)
 {
