@@ -26,28 +26,6 @@ public class Crc32CHasherTests
         Assert.Equal(0xE3069283u, hasher.GetCurrentHash());
     }
 
-    /// <summary>A stream that returns at most a few bytes per read and cannot seek, like a pipe.</summary>
-    private sealed class TrickleStream(byte[] data, int maxRead) : Stream
-    {
-        private int _at;
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _at; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            int n = Math.Min(Math.Min(count, maxRead), data.Length - _at);
-            data.AsSpan(_at, n).CopyTo(buffer.AsSpan(offset));
-            _at += n;
-            return n;
-        }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
-
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
@@ -61,7 +39,7 @@ public class Crc32CHasherTests
         Assert.Equal(7 + length, hasher.Length);
 
         var trickle = new Crc32CHasher();
-        Assert.Equal(length, trickle.Append(new TrickleStream(Message.AsSpan(0, length).ToArray(), 1000)));
+        Assert.Equal(length, trickle.Append(new ChunkedStream(Message.AsSpan(0, length).ToArray(), 1000)));
         Assert.Equal(Checksums.Crc32C(Message.AsSpan(0, length)), trickle.GetCurrentHash());
     }
 

@@ -76,32 +76,4 @@ public class Crc32CFuzzTests
         if (got != want)
             throw new InvalidOperationException($"{what}: 0x{got:X8}, want 0x{want:X8}");
     }
-
-    /// <summary>A read-only stream over bytes that returns each read at most Chunk bytes, and a random number of them.</summary>
-    private sealed class ChunkedStream(byte[] data, int chunk, int seed) : Stream
-    {
-        private readonly Random _random = new(seed);
-        private int _at;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _at; set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            int n = Math.Min(Math.Min(buffer.Length, data.Length - _at), 1 + _random.Next(chunk));
-            data.AsSpan(_at, n).CopyTo(buffer);
-            _at += n;
-            return n;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => new(Read(buffer.Span));
-    }
 }
