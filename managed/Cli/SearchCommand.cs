@@ -27,170 +27,221 @@ internal static class SearchCommand
 
     public static int Run(Options o, TextWriter stdout, TextWriter stderr)
     {
-        ulong[] codes, queries;
+        CodeSource codes;
+        ulong[] queries;
         try
         {
-            codes = ReadCodes(o.Codes, o.Bits);
-            queries = ReadCodes(o.Queries, o.Bits);
+            codes = CodeSource.Open(o.Codes, o.Bits);
+            using CodeSource read = CodeSource.Open(o.Queries, o.Bits);
+            queries = read.ToArray();
         }
         catch (FileFailure e)
         {
             stderr.WriteLine($"asmkernels: {e.Message}");
             return FileCommands.IoError;
         }
-        int w = o.Bits / 64, n = codes.Length / w, q = queries.Length / w;
+        using (codes)
+            return Search(o, codes, queries, stdout, stderr);
+    }
+
+    /// <summary>
+    /// Every query against every chunk of the codes, a step of queries at a time: the k nearest of
+    /// each chunk merged (each chunk's indices offset by its first), or the matches within the
+    /// radius gathered and sorted; each step's results are written as soon as it is done, so
+    /// that memory holds one step's. The clock times the searching only.
+    /// </summary>
+    private static int Search(Options o, CodeSource codes, ulong[] queries, TextWriter stdout, TextWriter stderr)
+    {
+        int w = o.Bits / 64, q = queries.Length / w;
+        long n = codes.Count;
         int threads = o.Threads == -1 ? Environment.ProcessorCount : o.Threads;
-        var results = new (int Index, uint Distance)[q][];
         bool draw = o.Progress || !Console.IsErrorRedirected;
-        // The clock times the search: the inputs are read and the native library is loaded (and
-        // its kernels chosen) before it starts, as a library's import precedes its first query.
+        // The inputs are read (a file mapped) and the native library loaded (its kernels chosen)
+        // before the clock starts, as a library's import precedes its first query.
         string implementation = Kernels.GetSelectedKernel(KernelOperation.HammingScan)?.Name ?? "managed";
-        var clock = Stopwatch.StartNew();
-        TimeSpan lastDrawn = TimeSpan.FromSeconds(0.5);
+        var clock = new Stopwatch();
+        var sinceDrawn = Stopwatch.StartNew();
+        bool drawn = false;
         // No more than min(k, N) can be found: room for that many per query, and fewer queries per
         // step where even those would not fit one array.
-        int? kept = o.K is { } asked ? Math.Min(asked, n) : null;
-        int perStep = kept is { } m && m > 0 ? (int)Math.Clamp(Array.MaxLength / (long)m, 1, QueriesPerStep) : QueriesPerStep;
+        int? kept = o.K is { } asked ? (int)Math.Min(asked, n) : null;
+        int perStep = kept is { } m && m > 0 ? (int)Math.Clamp(Array.MaxLength / (2L * m), 1, QueriesPerStep) : QueriesPerStep;
+        using var output = new ResultWriter(stdout, o, q, n, threads, implementation);
         for (int first = 0; first < q; first += perStep)
         {
             int count = Math.Min(perStep, q - first);
-            ReadOnlySpan<ulong> step = queries.AsSpan(first * w, count * w);
-            if (kept is { } k)
+            clock.Start();
+            Hit[][] step = kept is { } k
+                ? NearestStep(queries.AsSpan(first * w, count * w), codes, k, threads)
+                : RadiusStep(queries, first, count, codes, o.Radius!.Value, threads);
+            clock.Stop();
+            output.Write(first, step);
+            if (draw && sinceDrawn.ElapsedMilliseconds >= 100)
             {
-                var indices = new int[count * k];
-                var distances = new uint[count * k];
-                int found = HammingSearch.NearestBatch(step, codes, w, k, indices, distances, threads);
-                for (int j = 0; j < count; j++)
-                {
-                    var result = new (int Index, uint Distance)[found];
-                    for (int i = 0; i < found; i++)
-                        result[i] = (indices[j * k + i], distances[j * k + i]);
-                    results[first + j] = result;
-                }
-            }
-            else
-            {
-                uint radius = o.Radius!.Value;
-                Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, j =>
-                {
-                    List<HammingMatch> matches = HammingSearch.WithinRadius(queries.AsSpan((first + j) * w, w), codes, radius);
-                    results[first + j] = [.. matches.Select(m => (m.Index, m.Distance))];
-                });
-            }
-            if (draw && clock.Elapsed - lastDrawn >= TimeSpan.FromMilliseconds(100))
-            {
-                lastDrawn = clock.Elapsed;
+                sinceDrawn.Restart();
+                drawn = true;
                 stderr.Write($"\r{first + count:N0}/{q:N0} queries  {(double)(first + count) * n / clock.Elapsed.TotalSeconds:E2} codes/s ");
             }
         }
         double seconds = clock.Elapsed.TotalSeconds;
-        if (draw && lastDrawn > TimeSpan.FromSeconds(0.5))
+        if (drawn)
             stderr.WriteLine();
         double rate = seconds > 0 ? (double)n * q / seconds : 0;
         stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{q:N0} queries x {n:N0} codes of {o.Bits} bits in {seconds:F3} s: {rate:E3} codes/s, {threads} threads, {implementation}"));
-        if (o.Json)
-            WriteJson(stdout, o, q, n, threads, seconds, rate, implementation, results);
-        else
-            WriteText(stdout, results);
+            $"{q:N0} queries x {n:N0} codes of {o.Bits} bits in {seconds:F3} s: {rate:E3} codes/s, {threads} threads, {implementation}{(codes.Mapped ? ", searched in place (mapped)" : "")}"));
+        output.Finish(seconds, rate);
         return FileCommands.Ok;
     }
 
-    private static void WriteText(TextWriter stdout, (int Index, uint Distance)[][] results)
+    /// <summary>The k nearest of each query of a step, over every chunk, merged.</summary>
+    private static Hit[][] NearestStep(ReadOnlySpan<ulong> step, CodeSource codes, int k, int threads)
     {
-        var line = new StringBuilder();
-        for (int i = 0; i < results.Length; i++)
+        int w = codes.Words, count = step.Length / w;
+        var best = new Hit[]?[count]; // null: none yet (no empty array: Array.Empty over a type of ours has no ReadyToRun code)
+        var indices = new int[count * k];
+        var distances = new uint[count * k];
+        for (int c = 0; c < codes.Chunks; c++)
         {
-            line.Clear().Append(i.ToString(CultureInfo.InvariantCulture)).Append(':');
-            foreach ((int index, uint distance) in results[i])
-                line.Append(' ').Append(index.ToString(CultureInfo.InvariantCulture)).Append(':').Append(distance.ToString(CultureInfo.InvariantCulture));
-            stdout.WriteLine(line);
+            int found = HammingSearch.NearestBatch(step, codes.Chunk(c), w, k, indices, distances, threads);
+            long offset = codes.First(c);
+            for (int j = 0; j < count; j++)
+                best[j] = Merge(best[j], indices.AsSpan(j * k, found), distances.AsSpan(j * k, found), offset, k);
         }
+        var results = new Hit[count][];
+        for (int j = 0; j < count; j++)
+            results[j] = best[j] ?? Merge(null, default, default, 0, k);
+        return results;
     }
 
-    private static void WriteJson(TextWriter stdout, Options o, int q, int n, int threads, double seconds, double rate, string implementation,
-        (int Index, uint Distance)[][] results)
+    /// <summary>The k best of two lists each ordered by distance, then index (the second's indices offset): ties keep the lower index, as one search would.</summary>
+    private static Hit[] Merge(Hit[]? a, ReadOnlySpan<int> indices, ReadOnlySpan<uint> distances, long offset, int k)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        int have = a?.Length ?? 0;
+        var merged = new Hit[Math.Min(k, have + indices.Length)];
+        int i = 0, j = 0;
+        for (int at = 0; at < merged.Length; at++)
         {
-            json.WriteStartObject();
-            json.WriteNumber("queries", q);
-            json.WriteNumber("codes", n);
-            json.WriteNumber("bits", o.Bits);
-            if (o.K is { } k)
-                json.WriteNumber("k", k);
-            else
-                json.WriteNumber("radius", o.Radius!.Value);
-            json.WriteNumber("threads", threads);
-            json.WriteNumber("seconds", Math.Round(seconds, 6));
-            json.WriteNumber("codesPerSecond", Math.Round(rate));
-            json.WriteString("implementation", implementation);
-            json.WriteStartArray("results");
-            foreach ((int Index, uint Distance)[] r in results)
+            bool takeA = j >= indices.Length || (i < have && (a![i].Distance < distances[j] || (a[i].Distance == distances[j] && a[i].Index < offset + indices[j])));
+            merged[at] = takeA ? a![i++] : new Hit(offset + indices[j], distances[j++]);
+        }
+        return merged;
+    }
+
+    /// <summary>The matches within the radius of each query of a step, over every chunk, nearest first, ties by index.</summary>
+    private static Hit[][] RadiusStep(ulong[] queries, int first, int count, CodeSource codes, uint radius, int threads)
+    {
+        int w = codes.Words;
+        var results = new Hit[count][];
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, j =>
+        {
+            var all = new List<Hit>();
+            for (int c = 0; c < codes.Chunks; c++)
             {
-                json.WriteStartArray();
-                foreach ((int index, uint distance) in r)
-                {
-                    json.WriteStartArray();
-                    json.WriteNumberValue(index);
-                    json.WriteNumberValue(distance);
-                    json.WriteEndArray();
-                }
-                json.WriteEndArray();
+                long offset = codes.First(c);
+                foreach (HammingMatch match in HammingSearch.WithinRadius(queries.AsSpan((first + j) * w, w), codes.Chunk(c), radius))
+                    all.Add(new Hit(offset + match.Index, match.Distance));
             }
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-        stdout.WriteLine(Encoding.UTF8.GetString(buffer.ToArray()));
-    }
-
-    /// <summary>A whole file (or standard input) of B-bit codes, as words.</summary>
-    private static ulong[] ReadCodes(string path, int bits)
-    {
-        using FileInput input = FileInput.Open(path);
-        int codeBytes = bits / 8;
-        if (input.Length is { } size && size % codeBytes == 0 && size / 8 <= Array.MaxLength)
-            return ReadWhole(input, size, codeBytes);
-        var bytes = new MemoryStream(input.Length is { } length ? (int)Math.Min(length, int.MaxValue) : 1 << 20);
-        byte[] block = new byte[1 << 20];
-        int got;
-        while ((got = input.Read(block)) > 0)
-        {
-            bytes.Write(block, 0, got);
-            if (got < block.Length)
-                break;
-        }
-        if (bytes.Length % codeBytes != 0)
-            throw new FileFailure($"{input.Name}: is {bytes.Length:N0} bytes, not a whole number of {codeBytes}-byte ({bits}-bit) codes");
-        if (bytes.Length / 8 > Array.MaxLength)
-            throw new FileFailure($"{input.Name}: is {bytes.Length:N0} bytes, more than one search can hold");
-        return MemoryMarshal.Cast<byte, ulong>(bytes.GetBuffer().AsSpan(0, (int)bytes.Length)).ToArray();
+            if (codes.Chunks > 1)
+                all.Sort((x, y) => x.Distance != y.Distance ? x.Distance.CompareTo(y.Distance) : x.Index.CompareTo(y.Index));
+            results[j] = [.. all];
+        });
+        return results;
     }
 
     /// <summary>
-    /// A file of known size read straight into the words: no copy, and no second array of its size
-    /// left for the collector to free during the search that follows.
+    /// The results, written a step at a time: text lines (<c>q: index:distance ...</c>), or one JSON
+    /// object whose summary numbers (seconds, codes per second) follow its results.
     /// </summary>
-    private static ulong[] ReadWhole(FileInput input, long size, int codeBytes)
+    private sealed class ResultWriter : IDisposable
     {
-        ulong[] words = GC.AllocateUninitializedArray<ulong>((int)(size / 8));
-        const int Chunk = 1 << 27; // words per read: 1 GiB, within a span of bytes
-        for (long at = 0; at < words.Length; at += Chunk)
+        private readonly TextWriter _out;
+        private readonly Utf8JsonWriter? _json;
+        private readonly Stream? _jsonStream;
+        private readonly StringBuilder _line = new();
+
+        public ResultWriter(TextWriter stdout, Options o, int q, long n, int threads, string implementation)
         {
-            Span<byte> part = MemoryMarshal.AsBytes(words.AsSpan((int)at, (int)Math.Min(Chunk, words.Length - at)));
-            int got = input.Read(part); // fills it, or fails naming the input when it shrank
-            if (got < part.Length) // a size that was only a hint (sysfs, procfs): what was there
-            {
-                long bytes = 8 * at + got;
-                if (bytes % codeBytes != 0)
-                    throw new FileFailure($"{input.Name}: is {bytes:N0} bytes, not a whole number of {codeBytes}-byte codes");
-                return words.AsSpan(0, (int)(bytes / 8)).ToArray();
-            }
+            _out = stdout;
+            if (!o.Json)
+                return;
+            _jsonStream = new TextWriterStream(stdout);
+            _json = new Utf8JsonWriter(_jsonStream);
+            _json.WriteStartObject();
+            _json.WriteNumber("queries", q);
+            _json.WriteNumber("codes", n);
+            _json.WriteNumber("bits", o.Bits);
+            if (o.K is { } k)
+                _json.WriteNumber("k", k);
+            else
+                _json.WriteNumber("radius", o.Radius!.Value);
+            _json.WriteNumber("threads", threads);
+            _json.WriteString("implementation", implementation);
+            _json.WriteStartArray("results");
         }
-        Span<byte> more = stackalloc byte[1];
-        if (input.Read(more) != 0)
-            throw new FileFailure($"{input.Name}: grew while being read (beyond its size of {size:N0} bytes)");
-        return words;
+
+        public void Write(int first, Hit[][] step)
+        {
+            for (int j = 0; j < step.Length; j++)
+            {
+                if (_json is not null)
+                {
+                    _json.WriteStartArray();
+                    foreach (Hit hit in step[j])
+                    {
+                        _json.WriteStartArray();
+                        _json.WriteNumberValue(hit.Index);
+                        _json.WriteNumberValue(hit.Distance);
+                        _json.WriteEndArray();
+                    }
+                    _json.WriteEndArray();
+                    continue;
+                }
+                _line.Clear().Append((first + j).ToString(CultureInfo.InvariantCulture)).Append(':');
+                foreach (Hit hit in step[j])
+                    _line.Append(' ').Append(hit.Index.ToString(CultureInfo.InvariantCulture)).Append(':').Append(hit.Distance.ToString(CultureInfo.InvariantCulture));
+                _out.WriteLine(_line);
+            }
+            _json?.Flush();
+        }
+
+        public void Dispose()
+        {
+            _json?.Dispose();
+            _jsonStream?.Dispose();
+        }
+
+        public void Finish(double seconds, double rate)
+        {
+            if (_json is null)
+                return;
+            _json.WriteEndArray();
+            _json.WriteNumber("seconds", Math.Round(seconds, 6));
+            _json.WriteNumber("codesPerSecond", Math.Round(rate));
+            _json.WriteEndObject();
+            _json.Flush();
+            _out.WriteLine();
+        }
     }
+
+    /// <summary>UTF-8 bytes onto a text writer (the JSON writer's output, onto standard output's writer).</summary>
+    private sealed class TextWriterStream(TextWriter writer) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { } // the writer buffers; the program flushes it at its end
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => writer.Write(Encoding.UTF8.GetString(buffer, offset, count));
+    }
+}
+
+/// <summary>One result of a search: a code's index and its distance to the query.</summary>
+internal readonly struct Hit(long index, uint distance)
+{
+    public long Index { get; } = index;
+    public uint Distance { get; } = distance;
 }

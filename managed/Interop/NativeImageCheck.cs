@@ -1,6 +1,5 @@
 using System;
 using System.Buffers.Binary;
-using System.Collections.Generic;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -37,7 +36,7 @@ internal static unsafe class NativeImageCheck
     /// <see cref="Check(string, out string?)"/>, and for a loadable ELF file its executable segments
     /// (<paramref name="code"/>: load-relative address ranges, for <see cref="IsCode"/>; null otherwise).
     /// </summary>
-    public static Verdict Check(string path, out string? reason, out (ulong Start, ulong End)[]? code)
+    public static Verdict Check(string path, out string? reason, out CodeRange[]? code)
     {
         reason = null;
         code = null;
@@ -71,22 +70,29 @@ internal static unsafe class NativeImageCheck
                 return Verdict.Loadable;
             }
         }
-        var segments = new List<(ulong Start, ulong End)>();
+        // An array of its own struct, not a list of tuples: generic code over a value tuple has no
+        // ReadyToRun code, and compiling it cost every process's load of the library (8 methods).
+        var segments = new CodeRange[8];
+        int executable = 0;
         bool elf = got >= 4 && header[0] == 0x7F && header[1] == 'E' && header[2] == 'L' && header[3] == 'F';
         reason = elf
-            ? ElfProblem(header.AsSpan(0, got), size, segments)
+            ? ElfProblem(header.AsSpan(0, got), size, ref segments, ref executable)
             : got >= 2 && header[0] == 'M' && header[1] == 'Z'
                 ? PeProblem(header.AsSpan(0, got), size)
                 : $"it is not a shared library (no ELF or PE header in its first {Math.Min(got, 4)} bytes)";
         if (reason is not null)
             return Verdict.Refused;
         if (elf)
-            code = [.. segments];
+        {
+            code = new CodeRange[executable];
+            for (int i = 0; i < executable; i++)
+                code[i] = segments[i];
+        }
         return Verdict.Loadable;
     }
 
     /// <summary>What keeps the ELF file in <paramref name="h"/> from loading, or null; <paramref name="code"/> receives its executable PT_LOAD ranges.</summary>
-    private static string? ElfProblem(ReadOnlySpan<byte> h, long size, List<(ulong Start, ulong End)> code)
+    private static string? ElfProblem(ReadOnlySpan<byte> h, long size, ref CodeRange[] code, ref int count)
     {
         if (h.Length < 64 || h[4] != 2 || h[5] != 1)
             return "it is not a 64-bit little-endian ELF file";
@@ -110,7 +116,14 @@ internal static unsafe class NativeImageCheck
             if ((BinaryPrimitives.ReadUInt32LittleEndian(ph[4..]) & 1) != 0) // PF_X
             {
                 ulong vaddr = BinaryPrimitives.ReadUInt64LittleEndian(ph[16..]), memsz = BinaryPrimitives.ReadUInt64LittleEndian(ph[40..]);
-                code.Add((vaddr, vaddr + memsz));
+                if (count == code.Length)
+                {
+                    var larger = new CodeRange[2 * count];
+                    for (int c = 0; c < count; c++)
+                        larger[c] = code[c];
+                    code = larger;
+                }
+                code[count++] = new CodeRange(vaddr, vaddr + memsz);
             }
         }
         return null;
@@ -150,7 +163,7 @@ internal static unsafe class NativeImageCheck
     /// not data that a call would crash on. True where this cannot be told (not an ELF file, not
     /// Linux, no dladdr): the caller then calls as before.
     /// </summary>
-    public static bool IsCode((ulong Start, ulong End)[]? code, nint address)
+    public static bool IsCode(CodeRange[]? code, nint address)
     {
         if (code is null || !OperatingSystem.IsLinux() || !Libc.Ready || Libc.DlAddrFn == null)
             return true;
@@ -158,10 +171,17 @@ internal static unsafe class NativeImageCheck
         if (Libc.DlAddrFn((void*)address, info) == 0)
             return true;
         ulong offset = (ulong)(address - info[1]);
-        foreach ((ulong start, ulong end) in code)
-            if (offset >= start && offset < end)
+        foreach (CodeRange range in code)
+            if (offset >= range.Start && offset < range.End)
                 return true;
         return false;
+    }
+
+    /// <summary>An executable segment of a library's file: [Start, End) as offsets from its load address.</summary>
+    public readonly struct CodeRange(ulong start, ulong end)
+    {
+        public ulong Start { get; } = start;
+        public ulong End { get; } = end;
     }
 
     /// <summary>The file's size (-1 when it has none: not a regular file) and its first bytes, through libc; false when it cannot be opened (<paramref name="exists"/>: though it is there).</summary>

@@ -160,7 +160,7 @@ internal static unsafe class NativeLibraryLoader
     }
 
     /// <summary>The library <paramref name="handle"/> (loaded from <paramref name="file"/>, whose executable segments the check found: <paramref name="code"/>) with its kernels' addresses, or unloaded with the reason it is not an AsmKernels library of this version.</summary>
-    private static NativeLoadResult Validated(nint handle, string file, (ulong Start, ulong End)[]? code)
+    private static NativeLoadResult Validated(nint handle, string file, NativeImageCheck.CodeRange[]? code)
     {
         var addresses = new nint[KernelTable.Count];
         var cleanEntries = new nint[KernelTable.Count];
@@ -171,7 +171,7 @@ internal static unsafe class NativeLibraryLoader
         return new NativeLoadResult(0, null, error);
     }
 
-    private static string? Validate(nint handle, string file, (ulong Start, ulong End)[]? code, nint[] addresses, nint[] cleanEntries,
+    private static string? Validate(nint handle, string file, NativeImageCheck.CodeRange[]? code, nint[] addresses, nint[] cleanEntries,
         out ulong xcr0, out nint cpuId)
     {
         xcr0 = 0;

@@ -138,4 +138,67 @@ public sealed class SearchCommandTests : IDisposable
         Assert.Contains(message, stderr);
         Assert.DoesNotContain("Exception", stderr);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Codes_in_many_chunks_read_or_mapped_give_what_one_search_gives(bool mapped)
+    {
+        const int w = 2, n = 1000, q = 5, k = 7;
+        ulong[] codes = Random(w * n, 11), queries = Random(w * q, 12);
+        for (int i = 0; i < n; i += 9) // ties across chunk bounds: copies of earlier codes
+            codes.AsSpan(w * (i / 2), w).CopyTo(codes.AsSpan(w * i, w));
+        string codesFile = Write("c.bin", codes), queriesFile = Write("q.bin", queries);
+        (long chunk, long map) = (CodeSource.ChunkBytes, CodeSource.MapFromBytes);
+        try
+        {
+            CodeSource.ChunkBytes = 8 * w * 97; // 97 codes a chunk: 11 chunks
+            CodeSource.MapFromBytes = mapped ? 0 : long.MaxValue;
+            var (code, stdout, stderr) = Run("--codes", codesFile, "--queries", queriesFile, "--bits", "128", "--k", $"{k}");
+            Assert.True(code == 0, stderr);
+            Assert.Equal(mapped && OperatingSystem.IsLinux(), stderr.Contains("searched in place (mapped)", StringComparison.Ordinal));
+            var idx = new int[q * k];
+            var dist = new uint[q * k];
+            HammingSearch.NearestBatch(queries, codes, w, k, idx, dist);
+            string[] lines = stdout.TrimEnd('\n').Split('\n');
+            for (int j = 0; j < q; j++)
+                Assert.Equal($"{j}:" + string.Concat(Enumerable.Range(0, k).Select(i => $" {idx[j * k + i]}:{dist[j * k + i]}")), lines[j]);
+
+            (code, stdout, stderr) = Run("--codes", codesFile, "--queries", queriesFile, "--bits", "128", "--radius", "60");
+            Assert.True(code == 0, stderr);
+            lines = stdout.TrimEnd('\n').Split('\n');
+            for (int j = 0; j < q; j++)
+            {
+                List<HammingMatch> within = HammingSearch.WithinRadius(queries.AsSpan(j * w, w), codes, 60);
+                Assert.Equal($"{j}:" + string.Concat(within.Select(m => $" {m.Index}:{m.Distance}")), lines[j]);
+            }
+        }
+        finally
+        {
+            (CodeSource.ChunkBytes, CodeSource.MapFromBytes) = (chunk, map);
+        }
+    }
+
+    [SkippableFact]
+    public void A_codes_file_of_more_than_2_GiB_is_searched_in_place()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "mapping is Linux's");
+        string path = Path.Combine(_dir, "big.bin");
+        long size = (2L << 30) + 64; // 268,435,464 codes of 64 bits: all zero (a sparse file) but the last
+        using (var file = new FileStream(path, FileMode.Create, FileAccess.Write))
+        {
+            file.SetLength(size);
+            file.Seek(size - 8, SeekOrigin.Begin);
+            file.Write(BitConverter.GetBytes(ulong.MaxValue));
+        }
+        string query = Write("q.bin", [ulong.MaxValue, ulong.MaxValue >> 1]);
+        var (code, stdout, stderr) = Run("--codes", path, "--queries", query, "--bits", "64", "--k", "2");
+        File.Delete(path);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("268,435,464 codes", stderr);
+        Assert.Contains("searched in place (mapped)", stderr);
+        string[] lines = stdout.TrimEnd('\n').Split('\n');
+        Assert.Equal("0: 268435463:0 0:64", lines[0]); // the last code, then the first of the ties at 64
+        Assert.Equal("1: 268435463:1 0:63", lines[1]);
+    }
 }
