@@ -116,7 +116,11 @@ internal static class UserDisasm
             throw new IOException($"{assembly}: no such file");
         using var temp = new TempDirectory("asmtools-method-");
         string output = temp.File("jit.txt");
-        var start = SelfProcess.StartInfo(typeof(UserDisasm).Assembly, "jit-method", assembly, member);
+        var start = SelfProcess.StartInfo(typeof(UserDisasm).Assembly, "jit-method", Path.GetFullPath(assembly), member);
+        // Compiling runs what a first call would run before the method: the module's initializer
+        // and the static constructors the JIT needs. They run in this child only, whose working
+        // directory is the private, empty directory removed when the listing is read.
+        start.WorkingDirectory = temp.Path;
         int paren = member.IndexOf('(');
         string path = paren < 0 ? member : member[..paren];
         string methodName = path[(path.LastIndexOf('.') + 1)..];
@@ -149,7 +153,9 @@ internal static class UserDisasm
 
     /// <summary>
     /// The child's side (<c>jit-method ASSEMBLY MEMBER</c>): find the one method MEMBER names,
-    /// compile it without running it, print its name as the JIT writes it. Exit 1 with the
+    /// compile it without calling it (the runtime first runs the module's initializer and the
+    /// static constructors compiling needs, as before a first call), print its name as the JIT
+    /// writes it. Exit 1 with the
     /// candidates when there is no such method, several, or an open generic one.
     /// </summary>
     public static int ChildCompile(string assemblyPath, string member)

@@ -158,6 +158,11 @@ public sealed class UserDisasmTests : IDisposable
                 public static ulong Count(ulong[] data) => Count(data.AsSpan());
                 public static T Echo<T>(T value) => value;
             }
+            static class Init
+            {
+                [System.Runtime.CompilerServices.ModuleInitializer]
+                internal static void Run() => System.IO.File.WriteAllText("module-initializer-ran", "");
+            }
             """);
         string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         (int built, string buildOutput) = Run(project, host, "build", "-c", "Release", "-o", Path.Combine(project, "out"), "-nologo");
@@ -189,6 +194,9 @@ public sealed class UserDisasmTests : IDisposable
         (code, output) = Cli("disasm", "--method", $"{dll}:Sample.Bits.Count(System.UInt64[])", "--format", "markdown");
         Assert.True(code == 0, output);
         Assert.Contains("```nasm", output);
+
+        // The module initializer ran where compiling runs it: in the child's private directory, not here.
+        Assert.False(File.Exists(Path.Combine(_dir, "module-initializer-ran")), "the module initializer wrote into the caller's directory");
     }
 
     [SkippableFact]
