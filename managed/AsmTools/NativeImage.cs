@@ -59,15 +59,21 @@ internal sealed class NativeImage
         }
     }
 
-    /// <summary>The bytes of <paramref name="symbol"/> as stored in the file.</summary>
+    /// <summary>The most bytes of one routine listed: far beyond any routine written by hand.</summary>
+    public const int MaxRoutineBytes = 1 << 20;
+
+    /// <summary>The bytes of <paramref name="symbol"/> as stored in the file: its first <see cref="MaxRoutineBytes"/> (the listing says so) when it is longer.</summary>
     public byte[] ReadBytes(NativeSymbol symbol)
     {
         foreach ((ulong address, ulong size, ulong fileOffset) in _sections)
         {
-            if (symbol.Address >= address && symbol.Address + symbol.Size <= address + size)
-                return _file.AsSpan(checked((int)(fileOffset + symbol.Address - address)), checked((int)symbol.Size)).ToArray();
+            // Without overflow: a damaged symbol's address or size near 2^64 must not wrap into a section.
+            if (symbol.Address >= address && symbol.Size <= size && symbol.Address - address <= size - symbol.Size
+                && fileOffset + (symbol.Address - address) >= fileOffset && fileOffset + (symbol.Address - address) + symbol.Size <= (ulong)_file.Length)
+                return _file.AsSpan((int)(fileOffset + symbol.Address - address), (int)Math.Min(symbol.Size, MaxRoutineBytes)).ToArray();
         }
-        throw new InvalidDataException($"{Path}: {symbol.Name} lies outside every section stored in the file");
+        throw new InvalidDataException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{Path}: {symbol.Name} (address 0x{symbol.Address:X}, {symbol.Size:N0} bytes) lies outside every section stored in the file: the symbol table is damaged, or the routine is not in this file"));
     }
 
     private Dictionary<string, NativeSymbol> ReadElf()

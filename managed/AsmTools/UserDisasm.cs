@@ -77,7 +77,10 @@ internal static class UserDisasm
             return null;
         }
         error = null;
-        return NativeDisassembler.Decode(export, image.ReadBytes(export), $"native {image.Format}, {(export.SizeIsExact ? "symbol size" : "to the last return")}");
+        string bound = export.SizeIsExact ? "symbol size" : "to the last return";
+        if (export.Size > NativeImage.MaxRoutineBytes)
+            bound = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"its first {NativeImage.MaxRoutineBytes:N0} of {export.Size:N0} bytes");
+        return NativeDisassembler.Decode(export, image.ReadBytes(export), $"native {image.Format}, {bound}");
     }
 
     private static string List(IEnumerable<string> names)

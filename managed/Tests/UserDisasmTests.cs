@@ -246,4 +246,23 @@ public sealed class UserDisasmTests : IDisposable
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{string.Join(' ', args)} took {clock.Elapsed}");
         }
     }
+
+    [SkippableFact]
+    public void A_huge_routine_is_listed_in_bounded_memory_with_its_bound_named()
+    {
+        Skip.If(!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/nasm") || !File.Exists("/usr/bin/ld"), "needs Linux, nasm and ld");
+        string source = Path.Combine(_dir, "huge.asm"), obj = Path.Combine(_dir, "huge.o"), lib = Path.Combine(_dir, "libhuge.so");
+        File.WriteAllText(source, "bits 64\nsection .text\nglobal huge:function (huge.end - huge)\nhuge:\n    times 16777216 nop\n    ret\n.end:\n");
+        Assert.Equal(0, Run(_dir, "nasm", "-f", "elf64", "-o", obj, source).Code);
+        Assert.Equal(0, Run(_dir, "ld", "-shared", "-o", lib, obj).Code);
+        string time = File.Exists("/usr/bin/time") ? "/usr/bin/time" : "";
+        (int code, string output) = time.Length > 0
+            ? Run(_dir, time, "-f", "peak %M KB", Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", ToolsAssembly, "disasm", "--native", $"{lib}:huge")
+            : Cli("disasm", "--native", $"{lib}:huge");
+        Assert.True(code == 0, output[..Math.Min(output.Length, 2000)]);
+        Assert.Contains("its first 1,048,576 of 16,777,217 bytes", output);
+        System.Text.RegularExpressions.Match peak = System.Text.RegularExpressions.Regex.Match(output, @"peak (\d+) KB");
+        if (peak.Success)
+            Assert.True(long.Parse(peak.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) < 1_500_000, $"peak {peak.Groups[1].Value} KB");
+    }
 }
