@@ -135,17 +135,8 @@ public sealed class CpuFeatures
             (ebx7, ecx7) = (regs[1], regs[2]);
         }
 
-        CpuFeature mask = 0;
-        if (Bit(edx1, 26)) mask |= CpuFeature.Sse2;
-        if (Bit(ecx1, 23)) mask |= CpuFeature.Popcnt;
-        if (Bit(ecx1, 20)) mask |= CpuFeature.Sse42;
-        if (Bit(ecx1, 1)) mask |= CpuFeature.Pclmulqdq;
-        if (Bit(ebx7, 5)) mask |= CpuFeature.Avx2;
-        if (Bit(ebx7, 16)) mask |= CpuFeature.Avx512F;
-        if (Bit(ebx7, 30)) mask |= CpuFeature.Avx512BW;
-        if (Bit(ebx7, 31)) mask |= CpuFeature.Avx512VL;
-        if (Bit(ecx7, 14)) mask |= CpuFeature.Avx512Vpopcntdq;
-        if (Bit(ecx7, 10)) mask |= CpuFeature.Vpclmulqdq;
+        // Which bit is which feature: one list in the generator (TableFile.CpuidBits), emitted here and into users' bindings.
+        CpuFeature mask = KernelTable.CpuidFeatures(ecx1, edx1, ebx7, ecx7);
         bool avx = Bit(ecx1, 28);
         bool osYmm, osZmm;
         if (xcr0 is ulong state)

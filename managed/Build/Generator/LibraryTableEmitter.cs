@@ -146,6 +146,10 @@ internal static class LibraryTableEmitter
         for (int i = 0; i < FeatureMembers.Length; i++)
             cs.Append($"        CpuFeature.{FeatureMembers[i]} => \"{TableFile.FeatureNames[i]}\",\n");
         cs.Append("        _ => $\"0x{(uint)feature:x}\",\n    };\n\n");
+        cs.Append("    /// <summary>The CPU features CPUID reports in leaf 1's ecx and edx and leaf 7's ebx and ecx (the OS features come from XCR0).</summary>\n");
+        cs.Append("    public static CpuFeature CpuidFeatures(int ecx1, int edx1, int ebx7, int ecx7)\n    {\n        CpuFeature mask = CpuFeature.None;\n");
+        cs.Append(TableFile.FeatureTest("mask", f => "CpuFeature." + FeatureMembers[Array.IndexOf(TableFile.FeatureNames, f)], "        "));
+        cs.Append("        return mask;\n    }\n\n");
         cs.Append($"    /// <summary>The number of <see cref=\"KernelOperation\"/> values.</summary>\n    public const int OperationCount = {ops.Count};\n\n");
         cs.Append($"    /// <summary>What <c>asmk_abi_version</c> must return.</summary>\n    public const uint AbiVersion = {abi};\n\n");
         cs.Append("    /// <summary>The export that reports <see cref=\"AbiVersion\"/>.</summary>\n    public const string VersionExport = \"asmk_abi_version\";\n\n");

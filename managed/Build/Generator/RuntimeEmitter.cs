@@ -138,16 +138,7 @@ internal static class RuntimeEmitter
                             ecx7 = r[2];
                         }
                         uint m = 0;
-                        if ((edx1 & (1 << 26)) != 0) m |= {{Bit("sse2")}};
-                        if ((ecx1 & (1 << 23)) != 0) m |= {{Bit("popcnt")}};
-                        if ((ecx1 & (1 << 20)) != 0) m |= {{Bit("sse4.2")}};
-                        if ((ecx1 & (1 << 1)) != 0) m |= {{Bit("pclmulqdq")}};
-                        if ((ebx7 & (1 << 5)) != 0) m |= {{Bit("avx2")}};
-                        if ((ebx7 & (1 << 16)) != 0) m |= {{Bit("avx512f")}};
-                        if ((ebx7 & (1 << 30)) != 0) m |= {{Bit("avx512bw")}};
-                        if ((ebx7 & (1 << 31)) != 0) m |= {{Bit("avx512vl")}};
-                        if ((ecx7 & (1 << 14)) != 0) m |= {{Bit("avx512_vpopcntdq")}};
-                        if ((ecx7 & (1 << 10)) != 0) m |= {{Bit("vpclmulqdq")}};
+                        {{TableFile.FeatureTest("m", Bit, "            ").Trim()}}
                         avx = (ecx1 & (1 << 28)) != 0;
                         bool osYmm = avx && (ecx1 & (1 << 27)) != 0 && (xcr0 & 0x6) == 0x6;    // OSXSAVE; SSE and AVX state
                         if (osYmm) m |= OsYmm;

@@ -39,6 +39,27 @@ internal sealed class TableFile
     public static readonly string[] FeatureNames =
         { "sse2", "popcnt", "sse4.2", "pclmulqdq", "avx2", "avx512f", "avx512bw", "avx512vl", "avx512_vpopcntdq", "vpclmulqdq", "os_ymm", "os_zmm" };
 
+    /// <summary>
+    /// Where CPUID reports each CPU feature of <see cref="FeatureNames"/>: the register of leaf 1
+    /// (ecx1, edx1) or leaf 7 subleaf 0 (ebx7, ecx7) and the bit. The OS features (os_ymm, os_zmm)
+    /// come from XCR0 instead. Both the library's detection (KernelTable.g.cs) and a user's
+    /// generated binding are emitted from this one list (<see cref="FeatureTest"/>).
+    /// </summary>
+    public static readonly (string Feature, string Register, int Bit)[] CpuidBits =
+    {
+        ("sse2", "edx1", 26), ("popcnt", "ecx1", 23), ("sse4.2", "ecx1", 20), ("pclmulqdq", "ecx1", 1), ("avx2", "ebx7", 5),
+        ("avx512f", "ebx7", 16), ("avx512bw", "ebx7", 30), ("avx512vl", "ebx7", 31), ("avx512_vpopcntdq", "ecx7", 14), ("vpclmulqdq", "ecx7", 10),
+    };
+
+    /// <summary>C# statements that set, in <paramref name="mask"/>, the bit (<paramref name="bit"/>: feature to C# expression) of every CPU feature CPUID reports in the registers ecx1, edx1, ebx7, ecx7.</summary>
+    public static string FeatureTest(string mask, Func<string, string> bit, string indent)
+    {
+        var s = new System.Text.StringBuilder();
+        foreach ((string feature, string register, int b) in CpuidBits)
+            s.Append(indent).Append("if ((").Append(register).Append(" & (1 << ").Append(b).Append(")) != 0) ").Append(mask).Append(" |= ").Append(bit(feature)).Append(";\n");
+        return s.ToString();
+    }
+
     private static readonly char[] Blanks = { ' ', '\t' };
 
     private static readonly Regex KernelLine = new(@"^kernel\s+([A-Za-z_][A-Za-z0-9_]*)\s+([a-z0-9_]+)\s+([a-z0-9_.,]+)\s+(.+?)\s*\((.*)\)\s*(\|.*)?$");
