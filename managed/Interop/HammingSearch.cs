@@ -19,7 +19,7 @@ public readonly record struct HammingMatch(int Index, uint Distance);
 /// Nothing here allocates memory in proportion to N; <see cref="HammingSearcher"/> allocates nothing at all
 /// per search.
 /// </summary>
-public static class HammingSearch
+public static partial class HammingSearch
 {
     /// <summary>Computes the distance of <paramref name="query"/> to every code.</summary>
     /// <param name="query">The query: W words, W at least 1.</param>

@@ -290,4 +290,42 @@ public class HammingSearchTests
             Assert.True(late < whole / 4, $"trial {trial}: the cancellation was seen {late.TotalMilliseconds:F2} ms after it was requested, in {whole.TotalMilliseconds:F2} ms passes");
         }
     }
+
+    [Fact]
+    public unsafe void Codes_by_pointer_and_count_are_searched_in_parts_with_long_indices()
+    {
+        const int w = 2, n = 1000;
+        var codes = new ulong[w * n];
+        new Random(21).NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(codes.AsSpan()));
+        for (int i = 96; i < n; i += 97) // a tie on every part's first code
+            codes.AsSpan(0, w).CopyTo(codes.AsSpan(w * i, w));
+        ulong[] query = codes[..w];
+        long parts = HammingSearch.PartCodes;
+        try
+        {
+            HammingSearch.PartCodes = 97;
+            var li = new long[12];
+            var ld = new uint[12];
+            var ii = new int[12];
+            var id = new uint[12];
+            fixed (ulong* p = codes)
+                Assert.Equal(12, HammingSearch.Nearest(query, p, n, li, ld));
+            Assert.Equal(12, HammingSearch.Nearest(query, codes, ii, id));
+            Assert.Equal(ii.Select(i => (long)i), li);
+            Assert.Equal(id, ld);
+            Assert.Equal([0L, 96, 193, 290], li[..4]); // the ties at 0, across the parts, by index
+
+            var all = new long[2 * n];
+            var allDistances = new uint[2 * n];
+            fixed (ulong* p = codes)
+                Assert.Equal(n, HammingSearch.Nearest(query, p, n, all, allDistances, -1));
+            Assert.Equal(0, HammingSearch.Nearest(query, null, 0, li, ld));
+            Assert.Throws<ArgumentNullException>(() => HammingSearch.Nearest(query, null, 1, li, ld));
+            Assert.Throws<ArgumentOutOfRangeException>(() => HammingSearch.Nearest(query, null, -1, li, ld));
+        }
+        finally
+        {
+            HammingSearch.PartCodes = parts;
+        }
+    }
 }

@@ -112,6 +112,32 @@ public class SearchFuzzTests
                 if (!list.Select(m => (m.Index, m.Distance)).SequenceEqual(within))
                     throw new InvalidOperationException($"WithinRadius {c.Radius} (list): {list.Count} matches, want {within.Length}");
             }
+            // Codes by pointer and count in parts of a few hundred codes, with long indices: the same results.
+            long partCodes = HammingSearch.PartCodes;
+            try
+            {
+                HammingSearch.PartCodes = 1 + (c.Seed & 0x7FFFFFFF) % 700;
+                var li = new long[k];
+                for (int q = 0; q < c.Queries; q++)
+                {
+                    (int Index, uint Distance)[] best = Ranked(queries.AsSpan(q * w, w), codes, w)[..found];
+                    long got;
+                    unsafe
+                    {
+                        fixed (ulong* p = codes)
+                            got = HammingSearch.Nearest(queries.AsSpan(q * w, w), p, c.Codes, li, dist, c.Threads);
+                    }
+                    if (got != found)
+                        throw new InvalidOperationException($"Nearest by pointer in parts of {HammingSearch.PartCodes}: found {got}, want {found}");
+                    for (int i = 0; i < found; i++)
+                        if (li[i] != best[i].Index || dist[i] != best[i].Distance)
+                            throw new InvalidOperationException($"Nearest by pointer in parts of {HammingSearch.PartCodes}: result {i} is ({li[i]}, {dist[i]}), want ({best[i].Index}, {best[i].Distance})");
+                }
+            }
+            finally
+            {
+                HammingSearch.PartCodes = partCodes;
+            }
             var bi = new int[c.Queries * k];
             var bd = new uint[c.Queries * k];
             int per = HammingSearch.NearestBatch(queries, codes, w, k, bi, bd, c.Threads);
