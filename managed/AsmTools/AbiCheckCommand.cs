@@ -119,12 +119,12 @@ internal static class AbiCheckCommand
             start.ArgumentList.Add(a);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
-        // The harness writes its calls and current case into this file (Linux): a routine that
-        // never returns, or kills or ends the process, is then named with the case it was in.
+        // The harness writes its calls and current case into this file (both systems): a routine
+        // that never returns, or kills or ends the process, is then named with the case it was in.
         using var temp = new TempDirectory("asmtools-abicheck-");
         string progress = temp.File("progress");
         File.WriteAllBytes(progress, new byte[ProgressBytes]);
-        start.Environment["ASMK_ABICHECK_PROGRESS"] = progress;
+        start.Environment["ASMK_ABICHECK_PROGRESS"] = pe && !OperatingSystem.IsWindows() ? "Z:" + progress.Replace('/', '\\') : progress;
         using Process child = Process.Start(start) ?? throw new IOException($"cannot start {start.FileName}");
         Task<string> stderr = child.StandardError.ReadToEndAsync();
         bool summary = false, done = false;

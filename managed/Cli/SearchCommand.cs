@@ -27,21 +27,27 @@ internal static class SearchCommand
 
     public static int Run(Options o, TextWriter stdout, TextWriter stderr)
     {
-        CodeSource codes;
-        ulong[] queries;
+        CodeSource? codes = null;
         try
         {
-            codes = CodeSource.Open(o.Codes, o.Bits);
-            using CodeSource read = CodeSource.Open(o.Queries, o.Bits);
-            queries = read.ToArray();
-        }
-        catch (FileFailure e)
-        {
-            stderr.WriteLine($"asmkernels: {e.Message}");
-            return FileCommands.IoError;
-        }
-        using (codes)
+            ulong[] queries;
+            try
+            {
+                codes = CodeSource.Open(o.Codes, o.Bits);
+                using CodeSource read = CodeSource.Open(o.Queries, o.Bits);
+                queries = read.ToArray();
+            }
+            catch (FileFailure e)
+            {
+                stderr.WriteLine($"asmkernels: {e.Message}");
+                return FileCommands.IoError;
+            }
             return Search(o, codes, queries, stdout, stderr);
+        }
+        finally
+        {
+            codes?.Dispose();
+        }
     }
 
     /// <summary>
@@ -76,7 +82,7 @@ internal static class SearchCommand
                 : RadiusStep(queries, first, count, codes, o.Radius!.Value, threads);
             clock.Stop();
             output.Write(first, step);
-            if (draw && sinceDrawn.ElapsedMilliseconds >= 100)
+            if (draw && sinceDrawn.ElapsedMilliseconds >= (drawn ? 100 : 500)) // the first after half a second, as before
             {
                 sinceDrawn.Restart();
                 drawn = true;

@@ -47,11 +47,23 @@
 
 #include "checkasm.h"
 
-/* ASMK_ABICHECK_PROGRESS names a file the parent maps too (struct checkasm_progress); on Linux the
- * harness also ends with its parent. */
+/* ASMK_ABICHECK_PROGRESS names a file the parent reads (struct checkasm_progress), mapped here so
+ * that every call's case is in it: a routine that never returns is named with its case on both
+ * systems. On Linux the harness also ends with its parent. */
 static void watched_by_parent(void)
 {
-#ifndef _WIN32
+#ifdef _WIN32
+    const char *path = getenv("ASMK_ABICHECK_PROGRESS");
+    if (!path || !*path) return;
+    HANDLE file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, 0, NULL);
+    if (file == INVALID_HANDLE_VALUE) return;
+    HANDLE mapping = CreateFileMappingA(file, NULL, PAGE_READWRITE, 0, 0, NULL);
+    CloseHandle(file);
+    if (!mapping) return;
+    void *p = MapViewOfFile(mapping, FILE_MAP_WRITE, 0, 0, sizeof(struct checkasm_progress));
+    CloseHandle(mapping); /* the view keeps the mapping */
+    if (p) checkasm_progress = p;
+#else
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
