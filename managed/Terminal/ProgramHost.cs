@@ -23,7 +23,7 @@ internal static class ProgramHost
         {
             int code = run();
             Console.Out.Flush(); // buffered: a pipe closed early fails here at the latest
-            return code == 0 && StandardStreams.ErrorLost ? 2 : code;
+            return code == 0 && (StandardStreams.ErrorLost || StandardStreams.OutputLost) ? 2 : code;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FileFailure)
         {
@@ -41,6 +41,14 @@ internal static class ProgramHost
 
     private static int Fail(string name, int exitCode, Exception e)
     {
+        try
+        {
+            Console.Out.Flush(); // what was computed before the failure still goes out, where it can
+        }
+        catch (Exception lost) when (lost is IOException or UnauthorizedAccessException or FileFailure)
+        {
+            // standard output is what failed
+        }
         try
         {
             Console.Error.WriteLine(e is FileFailure ? $"{name}: {e.Message}" : $"{name}: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");

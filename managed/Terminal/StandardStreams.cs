@@ -15,6 +15,9 @@ internal static partial class StandardStreams
     /// <summary>Standard error was closed, or a write to it failed: the run ends with exit code 2.</summary>
     public static bool ErrorLost { get; private set; }
 
+    /// <summary>A write to standard output failed (reported once, as a <see cref="FileFailure"/>; later writes are dropped): the run ends with exit code 2.</summary>
+    public static bool OutputLost { get; private set; }
+
     /// <summary>Installs the writers as <see cref="Console.Out"/> and <see cref="Console.Error"/> (Linux; elsewhere the console's stay).</summary>
     public static void Install()
     {
@@ -103,6 +106,8 @@ internal static partial class StandardStreams
 
         public override void Write(ReadOnlySpan<byte> buffer)
         {
+            if (fd == 1 && OutputLost)
+                return; // its failure was reported: the rest cannot go out either
             fixed (byte* p = buffer)
             {
                 for (int done = 0; done < buffer.Length;)
@@ -116,6 +121,8 @@ internal static partial class StandardStreams
                     int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
                     if (errno == EINTR)
                         continue;
+                    if (fd == 1)
+                        OutputLost = true;
                     throw new FileFailure($"{_name}: cannot be written: {(errno == EPIPE ? "its reader has closed it (broken pipe)" : new System.ComponentModel.Win32Exception(errno).Message)}");
                 }
             }
