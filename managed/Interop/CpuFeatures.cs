@@ -142,8 +142,7 @@ public sealed class CpuFeatures
         if (xcr0 is ulong state)
         {
             // XCR0 is readable only with OSXSAVE; without it the library returns 0.
-            osYmm = avx && Bit(ecx1, 27) && (state & 0x6) == 0x6;
-            osZmm = osYmm && (mask & CpuFeature.Avx512F) != 0 && (state & 0xE6) == 0xE6;
+            osYmm = KernelTable.OsFeatures(avx, ecx1, state, mask, out osZmm);
         }
         else
         {

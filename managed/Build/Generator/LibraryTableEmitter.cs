@@ -150,6 +150,8 @@ internal static class LibraryTableEmitter
         cs.Append("    public static CpuFeature CpuidFeatures(int ecx1, int edx1, int ebx7, int ecx7)\n    {\n        CpuFeature mask = CpuFeature.None;\n");
         cs.Append(TableFile.FeatureTest("mask", f => "CpuFeature." + FeatureMembers[Array.IndexOf(TableFile.FeatureNames, f)], "        "));
         cs.Append("        return mask;\n    }\n\n");
+        cs.Append("    /// <summary>Whether the OS saves the YMM state (os_ymm; <paramref name=\"osZmm\"/>: and the ZMM state, on a CPU with AVX-512F), from XCR0 (0 without OSXSAVE), CPUID leaf 1's ecx and its AVX bit. Out parameters, not a tuple: no generic code on the start-up path.</summary>\n");
+        cs.Append($"    public static bool OsFeatures(bool avx, int ecx1, ulong xcr0, CpuFeature cpu, out bool osZmm)\n    {{\n        bool osYmm = {TableFile.OsYmmTest};\n        osZmm = osYmm && (cpu & CpuFeature.Avx512F) != 0 && {TableFile.OsZmmTest};\n        return osYmm;\n    }}\n\n");
         cs.Append($"    /// <summary>The number of <see cref=\"KernelOperation\"/> values.</summary>\n    public const int OperationCount = {ops.Count};\n\n");
         cs.Append($"    /// <summary>What <c>asmk_abi_version</c> must return.</summary>\n    public const uint AbiVersion = {abi};\n\n");
         cs.Append("    /// <summary>The export that reports <see cref=\"AbiVersion\"/>.</summary>\n    public const string VersionExport = \"asmk_abi_version\";\n\n");

@@ -140,9 +140,9 @@ internal static class RuntimeEmitter
                         uint m = 0;
                         {{TableFile.FeatureTest("m", Bit, "            ").Trim()}}
                         avx = (ecx1 & (1 << 28)) != 0;
-                        bool osYmm = avx && (ecx1 & (1 << 27)) != 0 && (xcr0 & 0x6) == 0x6;    // OSXSAVE; SSE and AVX state
+                        bool osYmm = {{TableFile.OsYmmTest}};
                         if (osYmm) m |= OsYmm;
-                        if (osYmm && (m & Avx512F) != 0 && (xcr0 & 0xE6) == 0xE6) m |= OsZmm; // opmask, ZMM_Hi256, Hi16_ZMM state
+                        if (osYmm && (m & Avx512F) != 0 && {{TableFile.OsZmmTest}}) m |= OsZmm;
                         return m;
                     }
 

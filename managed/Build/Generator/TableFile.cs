@@ -51,6 +51,15 @@ internal sealed class TableFile
         ("avx512f", "ebx7", 16), ("avx512bw", "ebx7", 30), ("avx512vl", "ebx7", 31), ("avx512_vpopcntdq", "ecx7", 14), ("vpclmulqdq", "ecx7", 10),
     };
 
+    /// <summary>
+    /// The OS features, as C# expressions over <c>avx</c> (CPUID leaf 1 ecx bit 28), <c>ecx1</c>
+    /// and <c>xcr0</c> (0 without OSXSAVE): os_ymm when the OS has XSAVE on (OSXSAVE, ecx1 bit 27)
+    /// and saves the SSE and AVX state (XCR0 bits 1, 2); os_zmm when it saves the opmask,
+    /// ZMM_Hi256 and Hi16_ZMM state too (bits 5-7) on a CPU with AVX-512F. Emitted into both the
+    /// library's table and users' bindings.
+    /// </summary>
+    public const string OsYmmTest = "avx && (ecx1 & (1 << 27)) != 0 && (xcr0 & 0x6) == 0x6", OsZmmTest = "(xcr0 & 0xE6) == 0xE6";
+
     /// <summary>C# statements that set, in <paramref name="mask"/>, the bit (<paramref name="bit"/>: feature to C# expression) of every CPU feature CPUID reports in the registers ecx1, edx1, ebx7, ecx7.</summary>
     public static string FeatureTest(string mask, Func<string, string> bit, string indent)
     {
