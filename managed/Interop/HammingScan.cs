@@ -37,10 +37,13 @@ internal static unsafe partial class HammingScan
 
     /// <summary>
     /// From this many bytes of codes a scan is told that they stream from memory: beyond the
-    /// caches. <c>scripts/hamscan_ab.sh</c> on AMD Zen 4: the AVX-512 kernel's prefetch gained
-    /// 30–75% over 32 MB, and on 640 KB in L2 cost up to 17% in one run, nothing in another.
+    /// caches, twice the 32 MiB L3 of the AMD Zen 4 machines measured. <c>scripts/hamscan_ab.sh</c>
+    /// there: the AVX-512 kernel's prefetch cost 15-35% on 8-17 MB (codes the L3 holds) and was
+    /// level at 25-34 MB in one session (W = 1, 2, 4); over 32 MB it gained 30-75% in an earlier
+    /// session and lost 10% at 134 MB in this one (the scan without it at 100-103% of the read
+    /// pass): it is asked for only where the codes cannot be in the L3.
     /// </summary>
-    public const long StreamFromBytes = 8L << 20;
+    public const long StreamFromBytes = 64L << 20;
 
     public static int CodeCount(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes)
     {
