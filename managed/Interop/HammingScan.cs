@@ -38,10 +38,10 @@ internal static unsafe partial class HammingScan
     /// <summary>
     /// From this many bytes of codes a scan is told that they stream from memory: beyond the
     /// caches, twice the 32 MiB L3 of the AMD Zen 4 machines measured. <c>scripts/hamscan_ab.sh</c>
-    /// there: the AVX-512 kernel's prefetch cost 15-35% on 8-17 MB (codes the L3 holds) and was
-    /// level at 25-34 MB in one session (W = 1, 2, 4); over 32 MB it gained 30-75% in an earlier
-    /// session and lost 10% at 134 MB in this one (the scan without it at 100-103% of the read
-    /// pass): it is asked for only where the codes cannot be in the L3.
+    /// there (2026-12-01): the AVX-512 kernel's prefetch cost 15-35% on 8-17 MB (codes the L3
+    /// holds), was level at 25-34 MB and lost 10% at 134 MB (W = 1, 2, 4; the scan without it at
+    /// 100-103% of the read pass), where an earlier measurement had it gain 30-75% over 32 MB
+    /// (docs/performance-notes.md): it is asked for only where the codes cannot be in the L3.
     /// </summary>
     public const long StreamFromBytes = 64L << 20;
 
