@@ -8,9 +8,9 @@ namespace AsmKernels.Cli;
 /// memory is the page cache's, so a file larger than RAM streams from the disk (one that fits in a
 /// quarter of the memory is mapped with its pages populated, so that the timed search does not pay
 /// for their faults). A smaller file is read into one array, which the first search of a process
-/// scans faster than mapped pages (AMD Zen 4, 32 MB of 256-bit codes, medians of 9 fresh
-/// processes: 2.0 against 2.3 ms); standard input, a pipe, or a file that cannot be mapped is read
-/// into arrays of at most <see cref="ChunkBytes"/>. Each span (a chunk) holds fewer than 2^31 codes and 2^31 words,
+/// scanned faster than mapped pages in fresh processes timed by hand (AMD Zen 4, 32 MB of 256-bit
+/// codes; no script in the repository repeats it); standard input, a pipe, or a file that cannot
+/// be mapped is read into arrays of at most <see cref="ChunkBytes"/>. Each span (a chunk) holds fewer than 2^31 codes and 2^31 words,
 /// so the API takes it whole and its indices fit; the search adds each chunk's first index.
 /// </summary>
 internal sealed unsafe partial class CodeSource : IDisposable
