@@ -35,15 +35,10 @@ internal static unsafe partial class HammingScan
 
     // ScanJob (asmk_scan) and Stream (ASMK_SCAN_STREAM) are generated from the kernel table at compile time (KernelTable.g.cs, LibraryTableEmitter).
 
-    /// <summary>
-    /// From this many bytes of codes a scan is told that they stream from memory: beyond the
-    /// caches, twice the 32 MiB L3 of the AMD Zen 4 machines measured. <c>scripts/hamscan_ab.sh</c>
-    /// there (2026-12-01): the AVX-512 kernel's prefetch cost 15-35% on 8-17 MB (codes the L3
-    /// holds), was level at 25-34 MB and lost 10% at 134 MB (W = 1, 2, 4; the scan without it at
-    /// 100-103% of the read pass), where an earlier measurement had it gain 30-75% over 32 MB
-    /// (docs/performance-notes.md): it is asked for only where the codes cannot be in the L3.
-    /// </summary>
-    public const long StreamFromBytes = 64L << 20;
+    // The searches do not ask for ASMK_SCAN_STREAM (the kernels' prefetch ahead): on AMD Zen 4 it
+    // cost 2-35% at every size from 8 to 256 MB of codes in two later measurements, where a first
+    // one had it gain beyond the L3 (scripts/hamscan_ab.sh; docs/performance-notes.md). The flag
+    // stays in the kernels' contract for a caller whose memory needs it.
 
     public static int CodeCount(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes)
     {
@@ -167,7 +162,6 @@ internal static unsafe partial class HammingScan
         bool countAll = false, CancellationToken cancel = default)
     {
         int w = query.Length, n = codes.Length / w, total = 0;
-        ulong flags = (long)codes.Length * sizeof(ulong) >= StreamFromBytes ? Stream : 0; // one pass over all of them
         // Until the k best are known every code is a hit and goes into the heap: the blocks start
         // small and double, so that the threshold tightens after a few hundred codes rather than
         // after a whole block (at 64 bits, 8192 heap inserts cost about what scanning 1M codes does).
@@ -179,7 +173,7 @@ internal static unsafe partial class HammingScan
             ulong limit = countAll ? threshold : top.Threshold(threshold);
             if (limit == 0)
                 break; // k = 0, or k codes at distance 0: nothing can enter
-            int found = Scan(kernel, query, codes.Slice(start * w, count * w), limit, firstIndex + start, hits, flags);
+            int found = Scan(kernel, query, codes.Slice(start * w, count * w), limit, firstIndex + start, hits);
             total += found;
             top.AddAll(hits.AsSpan(0, found));
         }

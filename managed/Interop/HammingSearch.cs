@@ -133,14 +133,13 @@ public static partial class HammingSearch
         // One pass: every block's hits are kept as they come (keys (distance << 32) | index, which
         // sort by distance, ties by index), then sorted once.
         int w = query.Length, n = HammingScan.CodeCount(query, codes);
-        ulong flags = (long)codes.Length * sizeof(ulong) >= HammingScan.StreamFromBytes ? HammingScan.Stream : 0;
         var keys = new List<ulong>();
         ulong[] hits = SearchScratch.Hits(HammingScan.BlockCodes);
         int block = HammingScan.BlockCodesFor(w);
         for (int start = 0; start < n; start += block)
         {
             int count = Math.Min(block, n - start);
-            int found = HammingScan.Scan(HammingScan.Bound, query, codes.Slice(start * w, count * w), (ulong)radius + 1, start, hits, flags);
+            int found = HammingScan.Scan(HammingScan.Bound, query, codes.Slice(start * w, count * w), (ulong)radius + 1, start, hits);
             keys.AddRange(hits.AsSpan(0, found));
         }
         keys.Sort();
