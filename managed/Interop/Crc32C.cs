@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using AsmKernels.Build;
 
 namespace AsmKernels;
 
@@ -79,7 +80,7 @@ public static partial class Kernels
 /// managed loop over <see cref="BitOperations.Crc32C(uint, ulong)"/> (the reference path, and the
 /// path for short inputs), and the call of a native kernel.
 /// </summary>
-internal static unsafe class Crc32CPaths
+internal static unsafe partial class Crc32CPaths
 {
     /// <summary>
     /// From this many bytes the single-chain kernel (<c>asmk_crc32c_sse42</c>, the one that needs no
@@ -165,19 +166,8 @@ internal static unsafe class Crc32CPaths
         return crc;
     }
 
-    /// <summary>Pins <paramref name="data"/> and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/>.</summary>
+    /// <summary>Pins <paramref name="data"/> and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/> (the call generated from the kernel table).</summary>
+    [AsmKernelCall("crc32c", MaxTransitionFreeBytes = Dispatch.SuppressGCTransitionMaxBytes)]
     [MethodImpl(MethodImplOptions.NoInlining)]
-    public static uint Native(nint kernel, uint crc, ReadOnlySpan<byte> data)
-    {
-        fixed (byte* p = data)
-        {
-            nuint n = (nuint)data.Length;
-            return data.Length <= Dispatch.SuppressGCTransitionMaxBytes
-                ? ((Crc32CEntryFast)kernel)(crc, p, n)
-                : WithTransition(kernel, crc, p, n);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static uint WithTransition(nint kernel, uint crc, byte* p, nuint n) => ((Crc32CEntry)kernel)(crc, p, n);
+    public static partial uint Native(nint kernel, uint crc, ReadOnlySpan<byte> data);
 }

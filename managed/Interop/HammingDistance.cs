@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
+using AsmKernels.Build;
 
 namespace AsmKernels;
 
@@ -84,7 +85,7 @@ public static partial class Kernels
 /// shortest inputs), the managed vector loop (PopCount's, on <c>a ^ b</c>), and the call of a
 /// native kernel. Callers have checked that the lengths are equal.
 /// </summary>
-internal static unsafe class HammingPaths
+internal static unsafe partial class HammingPaths
 {
     /// <summary>From this many words the vector loop runs instead of the scalar one (as <see cref="PopCountPaths.VectorFrom"/>).</summary>
     public const int VectorFrom = PopCountPaths.VectorFrom;
@@ -136,20 +137,8 @@ internal static unsafe class HammingPaths
         return PopCountPaths.CountBits(ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(b), (nuint)a.Length, hamming: true);
     }
 
-    /// <summary>Pins both spans and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/> per span.</summary>
+    /// <summary>Pins both spans (of one length) and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/> per span (the call generated from the kernel table).</summary>
+    [AsmKernelCall("hamming", MaxTransitionFreeBytes = 2 * Dispatch.SuppressGCTransitionMaxBytes)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Long: one call from the public API
-    public static ulong Native(nint kernel, ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
-    {
-        fixed (ulong* pa = a)
-        fixed (ulong* pb = b)
-        {
-            nuint n = (nuint)a.Length;
-            return a.Length <= Dispatch.SuppressGCTransitionMaxBytes / sizeof(ulong)
-                ? ((HammingDistanceEntryFast)kernel)(pa, pb, n)
-                : WithTransition(kernel, pa, pb, n);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ulong WithTransition(nint kernel, ulong* a, ulong* b, nuint n) => ((HammingDistanceEntry)kernel)(a, b, n);
+    public static partial ulong Native(nint kernel, ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b);
 }

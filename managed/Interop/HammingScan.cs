@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using AsmKernels.Build;
 
 namespace AsmKernels;
 
@@ -81,8 +82,8 @@ internal static unsafe partial class HammingScan
     public static int Scan(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits) =>
         Scan(Bound, query, codes, threshold, firstIndex, hits);
 
-    /// <summary>The scan with <paramref name="flags"/> (<see cref="Stream"/>).</summary>
-    public static int Scan(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits, ulong flags)
+    /// <summary><see cref="Scan(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, ulong, int, Span{ulong})"/> with a given kernel (0: the managed loop).</summary>
+    public static int Scan(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits)
     {
         int count = codes.Length / query.Length;
         if (count == 0)
@@ -91,14 +92,14 @@ internal static unsafe partial class HammingScan
             return Managed(query, codes, threshold, firstIndex, hits);
         fixed (ulong* q = query, c = codes, h = hits)
         {
-            var job = new ScanJob { Query = q, Words = (ulong)query.Length, Threshold = threshold, FirstIndex = (ulong)firstIndex, Hits = h, Flags = flags };
-            return (int)((HammingScanEntry)kernel)(&job, c, (nuint)count);
+            var job = new ScanJob { Query = q, Words = (ulong)query.Length, Threshold = threshold, FirstIndex = (ulong)firstIndex, Hits = h };
+            return (int)Call(kernel, &job, c, (nuint)count);
         }
     }
 
-    /// <summary><see cref="Scan(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, ulong, int, Span{ulong})"/> with a given kernel (0: the managed loop).</summary>
-    public static int Scan(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits) =>
-        Scan(kernel, query, codes, threshold, firstIndex, hits, 0);
+    /// <summary>Calls the scan kernel at <paramref name="kernel"/>, always with the GC transition: a block of codes takes microseconds (the call generated from the kernel table).</summary>
+    [AsmKernelCall("hamscan", MaxTransitionFreeBytes = 0)]
+    private static partial nuint Call(nint kernel, ScanJob* scan, ulong* codes, nuint count);
 
     /// <summary>The managed scan: the same contract as the kernels, word by word with <see cref="BitOperations.PopCount(ulong)"/>.</summary>
     public static int Managed(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits)

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using AsmKernels.Build;
 
 namespace AsmKernels;
 
@@ -89,7 +90,7 @@ public static partial class Kernels
 /// elements they share with the loop receive the same sums twice, computed from the original
 /// values. It is compiled fully optimized, in the background (<see cref="VectorLoop"/>).
 /// </remarks>
-internal static unsafe class IncrementPaths
+internal static unsafe partial class IncrementPaths
 {
     /// <summary>
     /// From this many elements the vector loop runs instead of the scalar one: <c>asmkernels
@@ -137,22 +138,10 @@ internal static unsafe class IncrementPaths
             Native(kernel, data, value);
     }
 
-    /// <summary>Pins <paramref name="data"/> and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/>.</summary>
+    /// <summary>Pins <paramref name="data"/> and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/> (the call generated from the kernel table).</summary>
+    [AsmKernelCall("increment", MaxTransitionFreeBytes = Dispatch.SuppressGCTransitionMaxBytes)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Long: one call from the public API
-    public static void Native(nint kernel, Span<long> data, long value)
-    {
-        fixed (long* p = data)
-        {
-            nuint n = (nuint)data.Length;
-            if (data.Length <= Dispatch.SuppressGCTransitionMaxBytes / sizeof(long))
-                ((IncrementByEntryFast)kernel)(p, n, value);
-            else
-                WithTransition(kernel, p, n, value);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void WithTransition(nint kernel, long* p, nuint n, long value) => ((IncrementByEntry)kernel)(p, n, value);
+    public static partial void Native(nint kernel, Span<long> data, long value);
 
     /// <summary>Adds <paramref name="value"/> to every element with the widest accelerated vector type.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)] // compiled once, fully optimized

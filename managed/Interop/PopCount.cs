@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using AsmKernels.Build;
 
 namespace AsmKernels;
 
@@ -69,7 +70,7 @@ public static partial class Kernels
 /// that is compiled (<see cref="VectorLoop"/>). Nothing on the kernel's path depends on the vector
 /// width the JIT targets, so ReadyToRun code serves it from the first call.
 /// </remarks>
-internal static unsafe class PopCountPaths
+internal static unsafe partial class PopCountPaths
 {
     /// <summary>
     /// From this many words the vector loop runs instead of the scalar one. Up to 16 words (64- to
@@ -133,23 +134,10 @@ internal static unsafe class PopCountPaths
         return CountBits(ref p, ref p, (nuint)data.Length, hamming: false);
     }
 
-    /// <summary>Pins <paramref name="data"/> and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/>.</summary>
+    /// <summary>Pins <paramref name="data"/> and calls <paramref name="kernel"/>: without a GC transition up to <see cref="Dispatch.SuppressGCTransitionMaxBytes"/> (the call generated from the kernel table).</summary>
+    [AsmKernelCall("popcount", MaxTransitionFreeBytes = Dispatch.SuppressGCTransitionMaxBytes)]
     [MethodImpl(MethodImplOptions.AggressiveInlining)] // into Long: one call from the public API
-    public static ulong Native(nint kernel, ReadOnlySpan<ulong> data)
-    {
-        fixed (ulong* p = data)
-        {
-            nuint n = (nuint)data.Length;
-            return data.Length <= Dispatch.SuppressGCTransitionMaxBytes / sizeof(ulong)
-                ? ((PopCountEntryFast)kernel)(p, n)
-                : WithTransition(kernel, p, n);
-        }
-    }
-
-    // A method with a normal-transition call sets up a call frame in its prolog on every call:
-    // kept apart, the short path pays only for its call (docs/call-cost.md).
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static ulong WithTransition(nint kernel, ulong* p, nuint n) => ((PopCountEntry)kernel)(p, n);
+    public static partial ulong Native(nint kernel, ReadOnlySpan<ulong> data);
 
     /// <summary>
     /// Set bits of the words at <paramref name="a"/> (or of <c>a ^ b</c>), four per step: each

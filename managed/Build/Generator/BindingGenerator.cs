@@ -82,6 +82,21 @@ public sealed class BindingGenerator : IIncrementalGenerator
                 spc.AddSource("KernelTable.g.cs", SourceText.From(source, System.Text.Encoding.UTF8));
         });
 
+        // [AsmKernelCall] methods: the project's table, or in the library itself its own.
+        IncrementalValueProvider<ImmutableArray<MethodModel>> calls = context.SyntaxProvider
+            .ForAttributeWithMetadataName(MethodModel.CallAttributeName, (node, _) => node is Microsoft.CodeAnalysis.CSharp.Syntax.MethodDeclarationSyntax,
+                (c, _) => MethodModel.From(c))
+            .Collect();
+        context.RegisterSourceOutput(calls.Combine(tableFile).Combine(libraryTable).Combine(settings), (spc, x) =>
+        {
+            (((ImmutableArray<MethodModel> declared, (TableFile Table, SourceText Text)? file), (string Path, string? Text) library), (string tablePath, string _)) = x;
+            if (declared.IsEmpty)
+                return;
+            if (file is null && !string.IsNullOrEmpty(library.Text))
+                file = (TableFile.Parse(library.Path, library.Text!), SourceText.From(library.Text!));
+            EmitBound(spc, declared, file, file is null ? tablePath : file.Value.Table.Path, ".AsmKernelCalls.g.cs");
+        });
+
         context.RegisterSourceOutput(methods.Combine(tableFile).Combine(settings), (spc, x) =>
         {
             ((ImmutableArray<MethodModel> declared, (TableFile Table, SourceText Text)? file), (string tablePath, string library)) = x;
@@ -90,22 +105,28 @@ public sealed class BindingGenerator : IIncrementalGenerator
                 spc.AddSource("NativeImageCheck.g.cs", SourceText.From(RuntimeEmitter.ImageCheckSource(), System.Text.Encoding.UTF8));
             if (table is not null)
                 spc.AddSource("NativeKernels.g.cs", SourceText.From(RuntimeEmitter.Emit(table, library.Length > 0 ? library : "kernels"), System.Text.Encoding.UTF8));
-            // A declaration that cannot be bound still gets a body (one that throws), so that its
-            // error is the only one; one that is not a static partial method cannot take one.
-            var bound = new List<(MethodModel, List<CallArgument>?)>();
-            foreach (MethodModel m in declared)
-            {
-                List<CallArgument>? call = Bind(spc, m, file, tablePath);
-                if (call is not null || m.ShapeProblem is null)
-                    bound.Add((m, call));
-            }
-            foreach (var group in bound.GroupBy(b => (b.Item1.Namespace, b.Item1.TypeKey)))
-            {
-                var first = group.First().Item1;
-                string hint = (first.Namespace.Length > 0 ? first.Namespace + "." : "") + first.TypeKey.Replace('<', '{').Replace('>', '}') + ".AsmKernels.g.cs";
-                spc.AddSource(hint, SourceText.From(MethodEmitter.Emit(first.Namespace, first.Types, group), System.Text.Encoding.UTF8));
-            }
+            EmitBound(spc, declared, file, tablePath, ".AsmKernels.g.cs");
         });
+    }
+
+    /// <summary>The bodies of <paramref name="declared"/>, one file per type (its name + <paramref name="suffix"/>).</summary>
+    private static void EmitBound(SourceProductionContext spc, ImmutableArray<MethodModel> declared, (TableFile Table, SourceText Text)? file, string tablePath, string suffix)
+    {
+        // A declaration that cannot be bound still gets a body (one that throws), so that its
+        // error is the only one; one that is not a static partial method cannot take one.
+        var bound = new List<(MethodModel, List<CallArgument>?)>();
+        foreach (MethodModel m in declared)
+        {
+            List<CallArgument>? call = Bind(spc, m, file, tablePath);
+            if (call is not null || m.ShapeProblem is null)
+                bound.Add((m, call));
+        }
+        foreach (var group in bound.GroupBy(b => (b.Item1.Namespace, b.Item1.TypeKey)))
+        {
+            var first = group.First().Item1;
+            string hint = (first.Namespace.Length > 0 ? first.Namespace + "." : "") + first.TypeKey.Replace('<', '{').Replace('>', '}') + suffix;
+            spc.AddSource(hint, SourceText.From(MethodEmitter.Emit(first.Namespace, first.Types, group), System.Text.Encoding.UTF8));
+        }
     }
 
     /// <summary>The call of <paramref name="m"/>'s kernels, or null after reporting why there is none.</summary>
@@ -138,7 +159,7 @@ public sealed class BindingGenerator : IIncrementalGenerator
         List<CallArgument>? call = null;
         foreach (KernelRow row in rows)
         {
-            List<CallArgument>? c = CallShape.Match(m, row.Signature, out string? problem);
+            List<CallArgument>? c = CallShape.Match(m, row.Signature, table.Structs, out string? problem);
             if (c is null)
             {
                 TextSpan line = file!.Value.Text.Lines[row.Line - 1].Span;
@@ -149,7 +170,7 @@ public sealed class BindingGenerator : IIncrementalGenerator
             }
             call ??= c;
         }
-        if (!m.FallbackFound)
+        if (!m.TakesEntry && !m.FallbackFound)
         {
             spc.ReportDiagnostic(Diagnostic.Create(NoFallback, m.Location, who, m.ReturnType, m.Fallback));
             return null;

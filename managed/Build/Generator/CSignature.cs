@@ -31,7 +31,8 @@ internal sealed class CParameter
 /// A kernel row's C signature, and the one mapping between it and C#, the same as the library's
 /// bindings: a C scalar is the C# type of its size and sign (<c>uint8_t</c> byte, <c>size_t</c>
 /// nuint, ...); a pointer is a span of its pointee (<c>const</c>: a <c>ReadOnlySpan</c> or a
-/// <c>Span</c>; otherwise a <c>Span</c>) or a C# pointer to it; a <c>size_t</c> that no C#
+/// <c>Span</c>; otherwise a <c>Span</c>; <c>void</c>: bytes) or a C# pointer to it, and a pointer
+/// to a struct of the table a C# pointer to its twin; a <c>size_t</c> that no C#
 /// parameter of its name supplies is the length of the spans since the previous count, which must
 /// all have it.
 /// </summary>
@@ -105,6 +106,12 @@ internal sealed class CSignature
     /// <summary>The C# keyword of a C scalar type (void included), or null when the mapping has no such type.</summary>
     public static string? KeywordOf(string cType) => cType == "void" ? "void" : Scalars.TryGetValue(cType, out var s) ? s.Keyword : null;
 
+    /// <summary>The C# keyword of what a parameter passes: its scalar, or for a pointer its pointee, a <c>void *</c> being bytes; null when unmapped.</summary>
+    public static string? KeywordOf(CParameter p) => p.IsPointer && p.Type == "void" ? "byte" : p.Type == "void" ? null : KeywordOf(p.Type);
+
+    /// <summary>abicheck's name of what a parameter passes, by the same rule; null when it has none.</summary>
+    private static string? AbiOf(CParameter p) => p.IsPointer && p.Type == "void" ? "u8" : Scalars.TryGetValue(p.Type, out var t) ? t.Abi : null;
+
     /// <summary>
     /// The signature in abicheck's language (<c>u64 (in u8[count], size count)</c>) by the same
     /// mapping: a pointer is a buffer (<c>in</c> when const, else <c>inout</c>) counted by the
@@ -118,7 +125,7 @@ internal sealed class CSignature
         var buffers = new List<int>();
         foreach (CParameter p in Parameters)
         {
-            string? type = Scalars.TryGetValue(p.Type, out var t) ? t.Abi : null;
+            string? type = AbiOf(p);
             if (type is null || ret is null)
             {
                 error = $"abicheck has no type for '{(ret is null ? ReturnType : p.Type)}' (integers and size_t only)";

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 
@@ -23,7 +24,10 @@ internal sealed class CallArgument
 internal static class CallShape
 {
     /// <summary>The kernel call's arguments for <paramref name="method"/>, or null with <paramref name="problem"/> in words.</summary>
-    public static List<CallArgument>? Match(MethodModel method, CSignature signature, out string? problem)
+    /// <param name="method">The C# declaration.</param>
+    /// <param name="signature">The kernel row's C signature.</param>
+    /// <param name="structs">The table's structs: C name to C# twin (<c>asmk_scan</c> to <c>HammingScan.ScanJob</c>).</param>
+    public static List<CallArgument>? Match(MethodModel method, CSignature signature, IReadOnlyDictionary<string, string> structs, out string? problem)
     {
         problem = null;
         if (method.ReturnKeyword != CSignature.KeywordOf(signature.ReturnType))
@@ -38,7 +42,21 @@ internal static class CallShape
         List<ParameterModel> ps = method.Parameters;
         foreach (CParameter c in signature.Parameters)
         {
-            string? keyword = CSignature.KeywordOf(c.Type);
+            if (c.IsPointer && structs.TryGetValue(c.Type, out string? twin))
+            {
+                // A table struct: a C# pointer to its twin, known by its name (a twin the same
+                // compilation generates is not resolved yet when this runs).
+                ParameterModel? sp = j < ps.Count ? ps[j] : null;
+                if (sp is null || sp.Kind != ParameterKind.Pointer || sp.ByReference || LastName(sp.Element ?? "") != LastName(twin))
+                {
+                    problem = sp is null ? $"the kernel's parameter '{c}' has no C# parameter" : $"parameter '{sp.Name}' is {sp.Display}; the kernel's '{c}' takes a {twin}*";
+                    return null;
+                }
+                arguments.Add(new CallArgument { Parameter = j, Type = sp.Element + "*" });
+                j++;
+                continue;
+            }
+            string? keyword = CSignature.KeywordOf(c);
             if (keyword is null)
             {
                 problem = $"the kernel's parameter '{c}' has a type the generator does not map (scalars and pointers to scalars only)";
@@ -98,4 +116,6 @@ internal static class CallShape
         }
         return arguments;
     }
+
+    private static string LastName(string type) => type.Substring(type.LastIndexOf('.') + 1);
 }

@@ -23,13 +23,16 @@ internal static class MethodEmitter
         }
         foreach (string type in types)
         {
-            s.Append(indent).Append(type).Append('\n').Append(indent).Append("{\n");
+            // unsafe on the generated part only: a declaration may take pointers (its own part need not be unsafe)
+            s.Append(indent).Append("unsafe ").Append(type).Append('\n').Append(indent).Append("{\n");
             indent += "    ";
         }
         foreach ((MethodModel m, List<CallArgument>? call) in methods)
         {
             if (call is null)
                 EmitUnbound(s, indent, m);
+            else if (m.TakesEntry)
+                EmitEntryMethod(s, indent, m, call);
             else
                 EmitMethod(s, indent, m, call);
         }
@@ -46,7 +49,7 @@ internal static class MethodEmitter
     /// <summary>The body of a declaration the generator reported an error for: the build fails on that error alone.</summary>
     private static void EmitUnbound(StringBuilder s, string indent, MethodModel m)
     {
-        string parameters = string.Join(", ", m.Parameters.Select(p => p.Type + " " + p.Name));
+        string parameters = string.Join(", ", (m.TakesEntry ? new[] { "nint " + m.EntryName } : System.Array.Empty<string>()).Concat(m.Parameters.Select(p => p.Type + " " + p.Name)));
         s.Append(indent).Append(m.Modifiers).Append(' ').Append(m.ReturnType).Append(' ').Append(m.Name).Append('(').Append(parameters).Append(") =>\n");
         s.Append(indent).Append("    throw new global::System.InvalidOperationException(\"").Append(m.Name).Append(" is not bound: see the AsmKernels.Build error at its declaration.\");\n\n");
     }
@@ -95,9 +98,28 @@ internal static class MethodEmitter
         s.Append(indent).Append("    ").Append(invoke).Append("(global::AsmKernels.Build.NativeKernels.Require(").Append(op).Append(", kernel)")
             .Append(names.Length > 0 ? ", " + names : "").Append(");\n\n");
 
-        // The call itself. A call with a GC transition makes its method set up the transition's
-        // frame in the prolog, paid on every call: so it has a method of its own, and the
-        // transition-free call (up to the bound) does not pay for it.
+        EmitCalls(s, indent, m, call, invoke);
+    }
+
+    /// <summary>An [AsmKernelCall] method: the kernel at its first parameter, called.</summary>
+    private static void EmitEntryMethod(StringBuilder s, string indent, MethodModel m, List<CallArgument> call)
+    {
+        string parameters = string.Join(", ", m.Parameters.Select(p => p.Type + " " + p.Name));
+        string names = string.Join(", ", m.Parameters.Select(p => p.Name));
+        string invoke = "__asmk_" + m.Name + "_Call";
+        s.Append(indent).Append(m.Modifiers).Append(' ').Append(m.ReturnType).Append(' ').Append(m.Name).Append("(nint ").Append(m.EntryName)
+            .Append(parameters.Length > 0 ? ", " + parameters : "").Append(") =>\n");
+        s.Append(indent).Append("    ").Append(invoke).Append('(').Append(m.EntryName).Append(names.Length > 0 ? ", " + names : "").Append(");\n\n");
+        EmitCalls(s, indent, m, call, invoke);
+    }
+
+    /// <summary>
+    /// The call itself, as <paramref name="invoke"/>(entry, parameters). A call with a GC transition
+    /// makes its method set up the transition's frame in the prolog, paid on every call: so it has
+    /// a method of its own, and the transition-free call (up to the bound) does not pay for it.
+    /// </summary>
+    private static void EmitCalls(StringBuilder s, string indent, MethodModel m, List<CallArgument> call, string invoke)
+    {
         string longCall = invoke + "Long";
         string? bound = null;
         var spans = m.Parameters.Select((p, i) => (p, i)).Where(x => x.p.Kind is ParameterKind.Span or ParameterKind.ReadOnlySpan).ToList();
@@ -122,6 +144,8 @@ internal static class MethodEmitter
         string parameters = string.Join(", ", m.Parameters.Select(p => p.Type + " " + p.Name));
         string names = string.Join(", ", m.Parameters.Select(p => p.Name));
         string ret = m.ReturnType == "void" ? "" : "return ";
+        if (transitionFree)
+            s.Append(indent).Append("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]\n");
         s.Append(indent).Append("private static unsafe ").Append(m.ReturnType).Append(' ').Append(name).Append("(nint entry")
             .Append(parameters.Length > 0 ? ", " + parameters : "").Append(")\n");
         s.Append(indent).Append("{\n");

@@ -72,7 +72,16 @@ internal sealed class MethodModel
     public string? ShapeProblem { get; set; }
     public Location Location { get; set; } = Location.None;
 
+    /// <summary>
+    /// Declared with [AsmKernelCall]: the first parameter (<see cref="EntryName"/>, an nint) is the
+    /// kernel's address, chosen by the caller; no selection, no fallback. <see cref="Parameters"/>
+    /// are the others.
+    /// </summary>
+    public bool TakesEntry { get; set; }
+    public string EntryName { get; set; } = "";
+
     public const string AttributeName = "AsmKernels.Build.AsmKernelAttribute";
+    public const string CallAttributeName = "AsmKernels.Build.AsmKernelCallAttribute";
 
     public static MethodModel From(GeneratorAttributeSyntaxContext context)
     {
@@ -108,7 +117,18 @@ internal sealed class MethodModel
         model.Modifiers = string.Join(" ", syntax.Modifiers.Select(m => m.Text));
         model.ReturnType = method.ReturnType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         model.ReturnSpecial = method.ReturnsByRef || method.ReturnsByRefReadonly ? SpecialType.None : method.ReturnType.SpecialType;
-        foreach (IParameterSymbol p in method.Parameters)
+        model.TakesEntry = attribute.AttributeClass?.ToDisplayString() == CallAttributeName;
+        var parameters = method.Parameters.AsEnumerable();
+        if (model.TakesEntry)
+        {
+            IParameterSymbol? entry = method.Parameters.FirstOrDefault();
+            if (entry is null || entry.Type.SpecialType != SpecialType.System_IntPtr || entry.RefKind != RefKind.None)
+                model.ShapeProblem ??= "its first parameter must be the kernel's address: nint";
+            else
+                model.EntryName = entry.Name;
+            parameters = parameters.Skip(1);
+        }
+        foreach (IParameterSymbol p in parameters)
             model.Parameters.Add(ParameterOf(p));
         model.FallbackFound = method.ContainingType.GetMembers(model.Fallback).OfType<IMethodSymbol>().Any(f =>
             f.IsStatic && SymbolEqualityComparer.Default.Equals(f.ReturnType, method.ReturnType) && f.Parameters.Length == method.Parameters.Length

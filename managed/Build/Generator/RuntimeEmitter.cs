@@ -39,6 +39,27 @@ internal static class RuntimeEmitter
                 /// <summary>Calls whose spans hold at most this many bytes skip the GC transition (SuppressGCTransition); 0: never. Default 8192.</summary>
                 public int MaxTransitionFreeBytes { get; set; } = 8192;
             }
+
+            /// <summary>
+            /// Binds a <c>static partial</c> method whose first parameter (an <c>nint</c>) is the address
+            /// of a kernel of an operation of the kernel table, chosen by the caller, to the call of that
+            /// kernel: the same mapping of the other parameters, spans pinned, lengths checked,
+            /// SuppressGCTransition up to the bound and the GC-transition call in a method of its own.
+            /// No selection and no fallback: for code that picks its kernels itself.
+            /// </summary>
+            [global::System.AttributeUsage(global::System.AttributeTargets.Method, Inherited = false)]
+            [global::System.Diagnostics.Conditional("ASMKERNELS_BUILD_ATTRIBUTES")]
+            internal sealed class AsmKernelCallAttribute : global::System.Attribute
+            {
+                /// <summary>Binds the method to the kernels of <paramref name="operation"/>, an <c>op</c> of the kernel table.</summary>
+                public AsmKernelCallAttribute(string operation) => Operation = operation;
+
+                /// <summary>The operation's name in the kernel table.</summary>
+                public string Operation { get; }
+
+                /// <summary>Calls whose spans hold at most this many bytes skip the GC transition (SuppressGCTransition); 0: never. Default 8192.</summary>
+                public int MaxTransitionFreeBytes { get; set; } = 8192;
+            }
         }
         """;
 

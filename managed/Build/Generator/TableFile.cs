@@ -73,21 +73,26 @@ internal sealed class TableFile
 
     private static readonly Regex KernelLine = new(@"^kernel\s+([A-Za-z_][A-Za-z0-9_]*)\s+([a-z0-9_]+)\s+([a-z0-9_.,]+)\s+(.+?)\s*\((.*)\)\s*(\|.*)?$");
 
-    private TableFile(string path, List<string> ops, List<KernelRow> kernels)
+    private TableFile(string path, List<string> ops, List<KernelRow> kernels, Dictionary<string, string> structs)
     {
         Path = path;
         Ops = ops;
         Kernels = kernels;
+        Structs = structs;
     }
 
     public string Path { get; }
     public IReadOnlyList<string> Ops { get; }
     public IReadOnlyList<KernelRow> Kernels { get; }
 
+    /// <summary>The table's structs (<c>struct asmk_scan HammingScan.ScanJob | ...</c>): C name to C# twin.</summary>
+    public IReadOnlyDictionary<string, string> Structs { get; }
+
     public static TableFile Parse(string path, string text)
     {
         var ops = new List<string>();
         var kernels = new List<KernelRow>();
+        var structs = new Dictionary<string, string>();
         string[] lines = text.Split('\n');
         for (int number = 0; number < lines.Length; number++)
         {
@@ -100,6 +105,11 @@ internal sealed class TableFile
                 ops.Add(words[1]);
                 continue;
             }
+            if (words[0] == "struct" && words.Length >= 3)
+            {
+                structs[words[1]] = words[2];
+                continue;
+            }
             if (words[0] != "kernel")
                 continue;
             Match m = KernelLine.Match(line);
@@ -107,7 +117,7 @@ internal sealed class TableFile
                 continue;
             kernels.Add(new KernelRow(m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value.Split(','), signature!, number + 1));
         }
-        return new TableFile(path, ops, kernels);
+        return new TableFile(path, ops, kernels, structs);
     }
 
     /// <summary>The feature mask of <paramref name="features"/>: bit i for <see cref="FeatureNames"/>[i]; unknown names add nothing.</summary>
