@@ -60,13 +60,10 @@ internal static class SearchCommand
         int w = o.Bits / 64, q = queries.Length / w;
         long n = codes.Count;
         int threads = o.Threads == -1 ? Environment.ProcessorCount : o.Threads;
-        bool draw = o.Progress || !Console.IsErrorRedirected;
         // The inputs are read (a file mapped) and the native library loaded (its kernels chosen)
         // before the clock starts, as a library's import precedes its first query.
         string implementation = Kernels.GetSelectedKernel(KernelOperation.HammingScan)?.Name ?? "managed";
-        var clock = new Stopwatch();
-        var sinceDrawn = Stopwatch.StartNew();
-        bool drawn = false;
+        var progress = new SearchProgress(stderr, o.Progress, !o.Progress && !Console.IsErrorRedirected, q, n);
         // No more than min(k, N) can be found: room for that many per query, and fewer queries per
         // step where even those would not fit one array.
         int? kept = o.K is { } asked ? (int)Math.Min(asked, n) : null;
@@ -75,22 +72,15 @@ internal static class SearchCommand
         for (int first = 0; first < q; first += perStep)
         {
             int count = Math.Min(perStep, q - first);
-            clock.Start();
+            progress.StartStep(first, count);
             Hit[][] step = kept is { } k
-                ? NearestStep(queries.AsSpan(first * w, count * w), codes, k, threads)
-                : RadiusStep(queries, first, count, codes, o.Radius!.Value, threads);
-            clock.Stop();
+                ? NearestStep(queries.AsSpan(first * w, count * w), codes, k, threads, progress)
+                : RadiusStep(queries, first, count, codes, o.Radius!.Value, threads, progress);
+            progress.Stop();
             output.Write(first, step);
-            if (draw && sinceDrawn.ElapsedMilliseconds >= (drawn ? 100 : 500)) // the first after half a second, as before
-            {
-                sinceDrawn.Restart();
-                drawn = true;
-                stderr.Write($"\r{first + count:N0}/{q:N0} queries  {(double)(first + count) * n / clock.Elapsed.TotalSeconds:E2} codes/s ");
-            }
         }
-        double seconds = clock.Elapsed.TotalSeconds;
-        if (drawn)
-            stderr.WriteLine();
+        double seconds = progress.Seconds;
+        progress.Finish();
         double rate = seconds > 0 ? (double)n * q / seconds : 0;
         stderr.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{q:N0} queries x {n:N0} codes of {o.Bits} bits in {seconds:F3} s: {rate:E3} codes/s, {threads} threads, {implementation}{(codes.Mapped ? ", searched in place (mapped)" : "")}"));
@@ -98,8 +88,8 @@ internal static class SearchCommand
         return FileCommands.Ok;
     }
 
-    /// <summary>The k nearest of each query of a step, over every chunk, merged.</summary>
-    private static Hit[][] NearestStep(ReadOnlySpan<ulong> step, CodeSource codes, int k, int threads)
+    /// <summary>The k nearest of each query of a step, over every chunk, merged; progress after each chunk.</summary>
+    private static Hit[][] NearestStep(ReadOnlySpan<ulong> step, CodeSource codes, int k, int threads, SearchProgress progress)
     {
         int w = codes.Words, count = step.Length / w;
         var best = new Hit[]?[count]; // null: none yet (no empty array: Array.Empty over a type of ours has no ReadyToRun code)
@@ -111,6 +101,7 @@ internal static class SearchCommand
             long offset = codes.First(c);
             for (int j = 0; j < count; j++)
                 best[j] = Merge(best[j], indices.AsSpan(j * k, found), distances.AsSpan(j * k, found), offset, k);
+            progress.Report(offset + codes.Chunk(c).Length / w);
         }
         var results = new Hit[count][];
         for (int j = 0; j < count; j++)
@@ -132,25 +123,83 @@ internal static class SearchCommand
         return merged;
     }
 
-    /// <summary>The matches within the radius of each query of a step, over every chunk, nearest first, ties by index.</summary>
-    private static Hit[][] RadiusStep(ulong[] queries, int first, int count, CodeSource codes, uint radius, int threads)
+    /// <summary>The matches within the radius of each query of a step, over every chunk, nearest first, ties by index; progress after each chunk.</summary>
+    private static Hit[][] RadiusStep(ulong[] queries, int first, int count, CodeSource codes, uint radius, int threads, SearchProgress progress)
     {
         int w = codes.Words;
-        var results = new Hit[count][];
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, j =>
+        var all = new List<Hit>[count];
+        for (int j = 0; j < count; j++)
+            all[j] = new List<Hit>();
+        for (int c = 0; c < codes.Chunks; c++)
         {
-            var all = new List<Hit>();
-            for (int c = 0; c < codes.Chunks; c++)
+            long offset = codes.First(c);
+            int chunk = c;
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = threads }, j =>
             {
-                long offset = codes.First(c);
-                foreach (HammingMatch match in HammingSearch.WithinRadius(queries.AsSpan((first + j) * w, w), codes.Chunk(c), radius))
-                    all.Add(new Hit(offset + match.Index, match.Distance));
-            }
+                foreach (HammingMatch match in HammingSearch.WithinRadius(queries.AsSpan((first + j) * w, w), codes.Chunk(chunk), radius))
+                    all[j].Add(new Hit(offset + match.Index, match.Distance));
+            });
+            progress.Report(offset + codes.Chunk(c).Length / w);
+        }
+        var results = new Hit[count][];
+        for (int j = 0; j < count; j++)
+        {
             if (codes.Chunks > 1)
-                all.Sort((x, y) => x.Distance != y.Distance ? x.Distance.CompareTo(y.Distance) : x.Index.CompareTo(y.Index));
-            results[j] = [.. all];
-        });
+                all[j].Sort((x, y) => x.Distance != y.Distance ? x.Distance.CompareTo(y.Distance) : x.Index.CompareTo(y.Index));
+            results[j] = [.. all[j]];
+        }
         return results;
+    }
+
+    /// <summary>
+    /// The progress line on stderr, <c>\rN% of Q queries  R codes/s</c>, drawn after each chunk of
+    /// codes a step has searched, so that one query over a file of many GiB shows it too: with
+    /// <c>--progress</c> from the first report, on a terminal once the search has run half a
+    /// second; then every 100 ms at most. Its clock times the searching only.
+    /// </summary>
+    private sealed class SearchProgress(TextWriter stderr, bool asked, bool terminal, int queries, long codes)
+    {
+        private readonly Stopwatch _clock = new(), _sinceDrawn = Stopwatch.StartNew();
+        private bool _drawn;
+        private int _first, _count;
+        private double _last; // the comparisons the last line drawn showed
+
+        public double Seconds => _clock.Elapsed.TotalSeconds;
+
+        public void StartStep(int first, int count)
+        {
+            (_first, _count) = (first, count);
+            _clock.Start();
+        }
+
+        public void Stop() => _clock.Stop();
+
+        /// <summary>The step's queries have been compared with the first <paramref name="codesDone"/> codes.</summary>
+        public void Report(long codesDone)
+        {
+            if (!asked && !terminal || _sinceDrawn.ElapsedMilliseconds < (_drawn ? 100 : asked ? 0 : 500))
+                return;
+            _sinceDrawn.Restart();
+            Draw((double)_first * codes + (double)_count * codesDone);
+        }
+
+        /// <summary>Ends a drawn line at 100%.</summary>
+        public void Finish()
+        {
+            if (!_drawn)
+                return;
+            if (_last < (double)queries * codes)
+                Draw((double)queries * codes);
+            stderr.WriteLine();
+        }
+
+        private void Draw(double compared)
+        {
+            _drawn = true;
+            _last = compared;
+            double done = compared / Math.Max(1.0, (double)queries * codes), rate = compared / Math.Max(_clock.Elapsed.TotalSeconds, 1e-9);
+            stderr.Write(string.Create(CultureInfo.InvariantCulture, $"\r{done * 100:F0}% of {queries:N0} queries  {rate:E2} codes/s "));
+        }
     }
 
     /// <summary>

@@ -179,6 +179,29 @@ public sealed class SearchCommandTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("--k")]
+    [InlineData("--radius")]
+    public void Progress_is_drawn_within_a_single_query_after_each_chunk(string mode)
+    {
+        const int w = 1, n = 1100;
+        string codesFile = Write("c.bin", Random(w * n, 21)), queriesFile = Write("q.bin", Random(w, 22));
+        long chunk = CodeSource.ChunkBytes;
+        try
+        {
+            CodeSource.ChunkBytes = 8 * w * 100; // 11 chunks of 100 codes
+            var (code, _, stderr) = Run("--codes", codesFile, "--queries", queriesFile, "--bits", "64", mode, "20", "--progress");
+            Assert.True(code == 0, stderr);
+            // One step (one query): its progress comes from the chunks, the first at 100 of 1,100 codes.
+            Assert.Contains("\r9% of 1 queries", stderr);
+            Assert.Matches(@"\r100% of 1 queries  [0-9.]+E\+[0-9]+ codes/s \n", stderr);
+        }
+        finally
+        {
+            CodeSource.ChunkBytes = chunk;
+        }
+    }
+
     [SkippableFact]
     public void A_codes_file_of_more_than_2_GiB_is_searched_in_place()
     {
