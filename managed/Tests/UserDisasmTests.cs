@@ -247,6 +247,49 @@ public sealed class UserDisasmTests : IDisposable
         }
     }
 
+    [SkippableTheory]
+    [InlineData(0xFFFF_FFFF_FFFF_FF00UL, 0x200UL)] // address + size wraps past 2^64 to a small address
+    [InlineData(0UL, 0xFFFF_FFFF_FFFF_FFF0UL)]     // the real address, a size that wraps (0: keep the address)
+    public void A_symbol_whose_address_or_size_wraps_is_named_as_damaged(ulong address, ulong size)
+    {
+        Skip.If(!OperatingSystem.IsLinux() || !File.Exists("/usr/bin/nasm") || !File.Exists("/usr/bin/ld"), "needs Linux, nasm and ld");
+        string source = Path.Combine(_dir, "wrap.asm"), obj = Path.Combine(_dir, "wrap.o"), lib = Path.Combine(_dir, "libwrap.so");
+        File.WriteAllText(source, "bits 64\nsection .text\nglobal f:function (f.end - f)\nf:\n    mov eax, 1\n    ret\n.end:\nsection .note.GNU-stack noalloc noexec nowrite progbits\n");
+        Assert.Equal(0, Run(_dir, "nasm", "-f", "elf64", "-o", obj, source).Code);
+        Assert.Equal(0, Run(_dir, "ld", "-shared", "-o", lib, obj).Code);
+        Assert.Equal(0, Cli("disasm", "--native", $"{lib}:f").Code);
+        byte[] elf = File.ReadAllBytes(lib);
+        int symbol = DynamicSymbol(elf, "f");
+        if (address != 0)
+            BitConverter.TryWriteBytes(elf.AsSpan(symbol + 8), address); // st_value
+        BitConverter.TryWriteBytes(elf.AsSpan(symbol + 16), size);        // st_size
+        File.WriteAllBytes(lib, elf);
+        (int code, string output) = Cli("disasm", "--native", $"{lib}:f");
+        Assert.Equal(2, code);
+        Assert.Contains("lies outside every section stored in the file: the symbol table is damaged", output);
+    }
+
+    /// <summary>The file offset of the .dynsym entry named <paramref name="name"/> of a 64-bit ELF file.</summary>
+    private static int DynamicSymbol(byte[] elf, string name)
+    {
+        int shoff = (int)BitConverter.ToUInt64(elf, 0x28), shentsize = BitConverter.ToUInt16(elf, 0x3A), shnum = BitConverter.ToUInt16(elf, 0x3C);
+        for (int i = 0; i < shnum; i++)
+        {
+            int sh = shoff + i * shentsize;
+            if (BitConverter.ToUInt32(elf, sh + 4) != 11) // SHT_DYNSYM
+                continue;
+            int offset = (int)BitConverter.ToUInt64(elf, sh + 0x18), size = (int)BitConverter.ToUInt64(elf, sh + 0x20);
+            int strings = (int)BitConverter.ToUInt64(elf, shoff + (int)BitConverter.ToUInt32(elf, sh + 0x28) * shentsize + 0x18);
+            for (int sym = offset; sym + 24 <= offset + size; sym += 24)
+            {
+                int at = strings + (int)BitConverter.ToUInt32(elf, sym), end = Array.IndexOf(elf, (byte)0, at);
+                if (System.Text.Encoding.ASCII.GetString(elf, at, end - at) == name)
+                    return sym;
+            }
+        }
+        throw new InvalidDataException($"no dynamic symbol {name}");
+    }
+
     [SkippableFact]
     public void A_huge_routine_is_listed_in_bounded_memory_with_its_bound_named()
     {
