@@ -119,6 +119,10 @@ internal static class AbiCheckCommand
             start.ArgumentList.Add(a);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
+        // Standard input: a pipe held open and never written; the Windows harness ends when it
+        // closes, so it ends with this process however that ends (Linux: PR_SET_PDEATHSIG too).
+        start.RedirectStandardInput = true;
+        start.Environment["ASMK_ABICHECK_PARENT_PIPE"] = "1";
         // The harness writes its calls and current case into this file (both systems): a routine
         // that never returns, or kills or ends the process, is then named with the case it was in.
         using var temp = new TempDirectory("asmtools-abicheck-");

@@ -120,6 +120,17 @@ public sealed class AbiCheckTests : IDisposable
             ret
         """;
 
+    private string BuildWindows(string mingw)
+    {
+        string source = Path.Combine(_dir, "routines.asm"), obj = Path.Combine(_dir, "routines.obj"), dll = Path.Combine(_dir, "routines.dll");
+        File.WriteAllText(source, Routines("rcx", "rdx", "win64"));
+        (int code, string output) = Run(Tool("nasm")!, "-f", "win64", "-o", obj, source);
+        Assert.True(code == 0, output);
+        (code, output) = Run(mingw, "-shared", "-nostdlib", "-Wl,-e,0", "-o", dll, obj);
+        Assert.True(code == 0, output);
+        return dll;
+    }
+
     private string BuildLinux()
     {
         string source = Path.Combine(_dir, "routines.asm"), obj = Path.Combine(_dir, "routines.o"), lib = Path.Combine(_dir, "libroutines.so");
@@ -309,23 +320,13 @@ public sealed class AbiCheckTests : IDisposable
     [SkippableFact]
     public void A_win64_dll_is_checked_under_wine_and_a_clobbered_rsi_is_caught()
     {
-        string root = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ToolsAssembly)!, "..", "..", "..", "..", ".."));
-        string dll = Path.Combine(root, "build", "native-win64", "libasmkernels.dll");
-        string harness = Path.Combine(Path.GetDirectoryName(ToolsAssembly)!, "asmk-abicheck.exe");
-        string? wine = Tool("wine64") ?? Tool("wine") ?? (File.Exists("/usr/lib/wine/wine64") ? "/usr/lib/wine/wine64" : null);
-        string? mingw = Tool("x86_64-w64-mingw32-gcc");
-        Skip.If(!OperatingSystem.IsLinux() || !File.Exists(dll) || !File.Exists(harness) || wine is null || mingw is null || Tool("nasm") is null,
-            "needs the MinGW-w64 build (libasmkernels.dll, asmk-abicheck.exe), wine and nasm: ./build.sh test builds them");
+        string dll = Path.Combine(Root, "build", "native-win64", "libasmkernels.dll");
+        string mingw = SkipUnlessWindowsHarness(dll);
         var (code, output) = AbiCheck(dll, "--symbol", "asmk_popcount_popcnt", "--signature", Sum);
         Assert.True(code == 0, output);
         Assert.Contains("Win64 convention", output);
 
-        string source = Path.Combine(_dir, "routines.asm"), obj = Path.Combine(_dir, "routines.obj"), broken = Path.Combine(_dir, "routines.dll");
-        File.WriteAllText(source, Routines("rcx", "rdx", "win64"));
-        (code, output) = Run(Tool("nasm")!, "-f", "win64", "-o", obj, source);
-        Assert.True(code == 0, output);
-        (code, output) = Run(mingw, "-shared", "-nostdlib", "-Wl,-e,0", "-o", broken, obj);
-        Assert.True(code == 0, output);
+        string broken = BuildWindows(mingw);
         (code, output) = AbiCheck(broken, "--symbol", "clobber", "--signature", Sum);
         Assert.Equal(1, code);
         Assert.Contains("callee-saved register changed: rsi", output);
@@ -335,5 +336,73 @@ public sealed class AbiCheckTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("did not return within 10 s in call", output); // named with its case (the Windows harness's unwind check comes first)
         Assert.Contains("len=", output);
+    }
+
+    private static string Root => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(ToolsAssembly)!, "..", "..", "..", "..", ".."));
+
+    /// <summary>MinGW-w64's gcc; skips unless the Windows harness, wine, MinGW-w64 and nasm are here (and <paramref name="needs"/>).</summary>
+    private static string SkipUnlessWindowsHarness(string? needs = null)
+    {
+        string harness = Path.Combine(Path.GetDirectoryName(ToolsAssembly)!, "asmk-abicheck.exe");
+        string? wine = Tool("wine64") ?? Tool("wine") ?? (File.Exists("/usr/lib/wine/wine64") ? "/usr/lib/wine/wine64" : null);
+        string? mingw = Tool("x86_64-w64-mingw32-gcc");
+        Skip.If(!OperatingSystem.IsLinux() || needs is not null && !File.Exists(needs) || !File.Exists(harness) || wine is null || mingw is null || Tool("nasm") is null,
+            "needs the MinGW-w64 build (libasmkernels.dll, asmk-abicheck.exe), wine and nasm: ./build.sh test builds them");
+        return mingw!;
+    }
+
+    [SkippableTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_harness_ends_with_the_command_that_started_it(bool windows)
+    {
+        Skip.If(!OperatingSystem.IsLinux() || Tool("nasm") is null || Tool("gcc") is null, "needs Linux, nasm and gcc");
+        string lib = windows ? BuildWindows(SkipUnlessWindowsHarness()) : BuildLinux();
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _dir,
+        };
+        foreach (string a in new[] { ToolsAssembly, "abicheck", lib, "--symbol", "hangs", "--signature", Sum })
+            start.ArgumentList.Add(a);
+        start.Environment["WINEDEBUG"] = "-all";
+        using Process cli = Process.Start(start)!;
+        _ = cli.StandardOutput.ReadToEndAsync();
+        _ = cli.StandardError.ReadToEndAsync();
+        // The harness: a process whose command line names this test's directory (under wine as Z:\...).
+        string marker = Path.GetFileName(_dir);
+        int harness = 0;
+        for (var waited = Stopwatch.StartNew(); harness == 0 && waited.Elapsed < TimeSpan.FromSeconds(60) && !cli.HasExited; Thread.Sleep(50))
+            harness = Processes().FirstOrDefault(p => p.Id != cli.Id && p.CommandLine.Contains("asmk-abicheck", StringComparison.Ordinal) && p.CommandLine.Contains(marker, StringComparison.Ordinal)).Id;
+        Assert.True(harness != 0, "the harness did not start");
+        Thread.Sleep(500); // into its calls
+        cli.Kill(entireProcessTree: false); // SIGKILL, the command alone: no handler of its runs
+        cli.WaitForExit();
+        var gone = Stopwatch.StartNew();
+        while (Running(harness) && gone.Elapsed < TimeSpan.FromSeconds(15))
+            Thread.Sleep(50);
+        bool orphaned = Running(harness);
+        if (orphaned)
+            Process.GetProcessById(harness).Kill();
+        Assert.False(orphaned, $"the harness (pid {harness}) outlived the command by 15 s");
+    }
+
+    private static IEnumerable<(int Id, string CommandLine)> Processes()
+    {
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid))
+                continue;
+            string line;
+            try { line = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' '); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { continue; }
+            yield return (pid, line);
+        }
+    }
+
+    /// <summary>Whether <paramref name="pid"/> still runs (a zombie, waiting for its reaper, does not).</summary>
+    private static bool Running(int pid)
+    {
+        try { return !File.ReadAllText($"/proc/{pid}/stat").Split(") ")[1].StartsWith('Z'); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 }

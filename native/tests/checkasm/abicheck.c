@@ -47,12 +47,33 @@
 
 #include "checkasm.h"
 
+#ifdef _WIN32
+/* With ASMK_ABICHECK_PARENT_PIPE, standard input is a pipe the parent holds open and never writes:
+ * its end (the parent gone, however it ended) ends the harness. */
+static DWORD WINAPI end_with_parent(LPVOID unused)
+{
+    (void)unused;
+    HANDLE in = GetStdHandle(STD_INPUT_HANDLE);
+    char byte;
+    DWORD got;
+    while (ReadFile(in, &byte, 1, &got, NULL) && got > 0) {}
+    ExitProcess(2);
+    return 0;
+}
+#endif
+
 /* ASMK_ABICHECK_PROGRESS names a file the parent reads (struct checkasm_progress), mapped here so
  * that every call's case is in it: a routine that never returns is named with its case on both
- * systems. On Linux the harness also ends with its parent. */
+ * systems. The harness also ends with its parent: on Linux by PR_SET_PDEATHSIG, on Windows (and
+ * under wine, whose parent may be a Linux process) when the parent's pipe on stdin closes. */
 static void watched_by_parent(void)
 {
 #ifdef _WIN32
+    const char *pipe = getenv("ASMK_ABICHECK_PARENT_PIPE");
+    if (pipe && *pipe) {
+        HANDLE thread = CreateThread(NULL, 0, end_with_parent, NULL, 0, NULL);
+        if (thread) CloseHandle(thread);
+    }
     const char *path = getenv("ASMK_ABICHECK_PROGRESS");
     if (!path || !*path) return;
     HANDLE file = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL, OPEN_EXISTING, 0, NULL);
