@@ -51,6 +51,9 @@ public class ChildProcessTests
         (bad, message) = RunCli(CliAssembly, "no-such-command");
         Assert.Equal(1, bad);
         Assert.Contains("no-such-command", message);
+        (bad, message) = RunCli(Reference.LabAssembly, "cold", [], "--processes", "0");
+        Assert.Equal(1, bad);
+        Assert.Contains("--processes takes a number of processes, from 1 to 99; not '0'", message);
     }
 
     internal static (int ExitCode, string Output) RunCli(string cliAssembly, string command, params (string Name, string? Value)[] environment) =>
