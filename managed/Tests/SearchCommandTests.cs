@@ -179,6 +179,29 @@ public sealed class SearchCommandTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_codes_file_is_read_outside_the_managed_heap()
+    {
+        // A large array of codes would make the next large allocation, inside the search, set off
+        // a full collection: the file is read into native memory instead.
+        ulong[] codes = Random(4 * 100_000, 31); // 3.2 MB of 256-bit codes
+        string path = Write("c.bin", codes);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        using (CodeSource source = CodeSource.Open(path, 256))
+        {
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated < 256 << 10, $"{allocated:N0} bytes of managed memory to read a 3.2 MB file");
+            Assert.Equal(1, source.Chunks);
+            Assert.Equal(100_000, source.Count);
+            Assert.True(source.Chunk(0).SequenceEqual(codes));
+            unsafe
+            {
+                fixed (ulong* first = source.Chunk(0))
+                    Assert.Equal(0, (long)first % 64); // aligned: the scan's 64-byte loads split no cache line
+            }
+        }
+    }
+
     [Theory]
     [InlineData("--k")]
     [InlineData("--radius")]
