@@ -8,15 +8,15 @@ namespace AsmKernels.Cli;
 /// memory is the page cache's, so a file larger than RAM streams from the disk (one that fits in a
 /// quarter of the memory is mapped with its pages populated, so that the timed search does not pay
 /// for their faults). A smaller file is read into one block of native memory (aligned, huge pages
-/// where it can be, see <see cref="Read"/>): not
-/// an array, because a large array makes the garbage collector's next large allocation (inside the
-/// search) set off a full collection, 0.5-4.8 ms of pause in a search of 32 MB that takes 1-2 ms
-/// without it (AMD Zen 4, fresh processes, counted with <c>GC.CollectionCount</c>); and not mapped,
-/// so that a file truncated while it is searched is no SIGBUS (a fresh process's first search of
-/// 32 MB took about as long either way, 2-3 ms, timed by hand on AMD Zen 4; no script in the
-/// repository repeats it). Standard input, a pipe, or a file that cannot be mapped is read into
-/// arrays of at most <see cref="ChunkBytes"/>. Each span (a chunk) holds fewer than 2^31 codes and 2^31 words,
-/// so the API takes it whole and its indices fit; the search adds each chunk's first index.
+/// where it can be, see <see cref="Read"/>): not an array, because a large array makes the garbage
+/// collector's next large allocation (inside the search) set off a full collection, 0.5-4.8 ms of
+/// pause in a search of 32 MB that takes 1-2 ms without it (AMD Zen 4, fresh processes, counted
+/// with <c>GC.CollectionCount</c>); and not mapped, so that a file truncated while it is searched
+/// is no SIGBUS (a fresh process's first search of 32 MB took about as long either way, 2-3 ms,
+/// timed by hand on AMD Zen 4; no script in the repository repeats it). Standard input, a pipe, or
+/// a file that cannot be mapped is read into arrays of at most <see cref="ChunkBytes"/>. Each span
+/// (a chunk) holds fewer than 2^31 codes and 2^31 words, so the API takes it whole and its indices
+/// fit; the search adds each chunk's first index.
 /// </summary>
 internal sealed unsafe partial class CodeSource : IDisposable
 {
@@ -97,11 +97,19 @@ internal sealed unsafe partial class CodeSource : IDisposable
     {
         int codeBytes = bits / 8;
         var source = new CodeSource(path == "-" ? "standard input" : path, bits / 64);
-        using FileInput input = FileInput.Open(path);
-        if (input.Length is { } size && size > MapFromBytes && OperatingSystem.IsLinux() && source.TryMap(path, size, codeBytes))
+        try
+        {
+            using FileInput input = FileInput.Open(path);
+            if (input.Length is { } size && size > MapFromBytes && OperatingSystem.IsLinux() && source.TryMap(path, size, codeBytes))
+                return source;
+            source.Read(input, codeBytes, input.Length);
             return source;
-        source.Read(input, codeBytes, input.Length);
-        return source;
+        }
+        catch
+        {
+            source.Dispose(); // the native block or the mapping, when the input fails part-way
+            throw;
+        }
     }
 
     private long CodesPerChunk(int codeBytes) =>
