@@ -95,19 +95,29 @@ internal sealed unsafe partial class CodeSource : IDisposable
     /// <exception cref="FileFailure">It cannot be read, or is not a whole number of codes.</exception>
     public static CodeSource Open(string path, int bits)
     {
-        int codeBytes = bits / 8;
-        var source = new CodeSource(path == "-" ? "standard input" : path, bits / 64);
+        using FileInput input = FileInput.Open(path);
+        if (input.Length is { } size && size > MapFromBytes && OperatingSystem.IsLinux())
+        {
+            var mapped = new CodeSource(input.Name, bits / 64);
+            if (mapped.TryMap(path, size, bits / 8)) // false, or a FileFailure, with nothing mapped
+                return mapped;
+        }
+        return Read(input, bits);
+    }
+
+    /// <summary>The codes of <paramref name="input"/>, read (never mapped), B bits each; the input stays open.</summary>
+    /// <exception cref="FileFailure">It cannot be read, or is not a whole number of codes.</exception>
+    internal static CodeSource Read(FileInput input, int bits)
+    {
+        var source = new CodeSource(input.Name, bits / 64);
         try
         {
-            using FileInput input = FileInput.Open(path);
-            if (input.Length is { } size && size > MapFromBytes && OperatingSystem.IsLinux() && source.TryMap(path, size, codeBytes))
-                return source;
-            source.Read(input, codeBytes, input.Length);
+            source.Read(input, bits / 8, input.Length);
             return source;
         }
         catch
         {
-            source.Dispose(); // the native block or the mapping, when the input fails part-way
+            source.Dispose(); // the native block, when the input fails part-way
             throw;
         }
     }

@@ -27,6 +27,9 @@ internal sealed class FileInput : IDisposable
     /// <summary>The bytes read so far.</summary>
     public long Position => _position;
 
+    /// <summary>An input over <paramref name="stream"/> that says it holds <paramref name="length"/> bytes (tests: a size that is only a hint).</summary>
+    internal static FileInput FromStream(string name, Stream stream, long? length) => new(name, stream, length);
+
     public static FileInput Open(string path)
     {
         if (path == "-")

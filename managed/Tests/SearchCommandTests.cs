@@ -203,6 +203,31 @@ public sealed class SearchCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData(600)]  // the input grew after its size was taken: the rest is read too
+    [InlineData(1000)] // as it says
+    public void An_input_that_grew_gives_every_code_there_is(int saidCodes)
+    {
+        ulong[] codes = Random(2 * 1000, 41); // 1,000 codes of 128 bits
+        using var stream = new MemoryStream(System.Runtime.InteropServices.MemoryMarshal.AsBytes(codes.AsSpan()).ToArray());
+        using FileInput input = FileInput.FromStream("test input", stream, 16L * saidCodes);
+        using CodeSource source = CodeSource.Read(input, 128);
+        Assert.Equal(1000, source.Count);
+        var all = new List<ulong>();
+        for (int c = 0; c < source.Chunks; c++)
+            all.AddRange(source.Chunk(c).ToArray());
+        Assert.Equal(codes, all);
+    }
+
+    [Fact]
+    public void An_input_that_shrank_while_read_is_named_with_both_sizes()
+    {
+        using var stream = new MemoryStream(new byte[16 * 10]); // ten codes of 128 bits, said to be twenty
+        using FileInput input = FileInput.FromStream("test input", stream, 16 * 20);
+        var e = Assert.Throws<AsmKernels.Terminal.FileFailure>(() => CodeSource.Read(input, 128));
+        Assert.Contains("test input: ended at byte 160, before its size of 320 bytes: it shrank while being read", e.Message);
+    }
+
+    [Theory]
     [InlineData("--k")]
     [InlineData("--radius")]
     public void Progress_is_drawn_within_a_single_query_after_each_chunk(string mode)
