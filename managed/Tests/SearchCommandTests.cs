@@ -212,6 +212,7 @@ public sealed class SearchCommandTests : IDisposable
         using FileInput input = FileInput.FromStream("test input", stream, 16L * saidCodes);
         using CodeSource source = CodeSource.Read(input, 128);
         Assert.Equal(1000, source.Count);
+        Assert.Equal(saidCodes < 1000 ? 2 : 1, source.Chunks); // the block it said, then an array of the rest
         var all = new List<ulong>();
         for (int c = 0; c < source.Chunks; c++)
             all.AddRange(source.Chunk(c).ToArray());
