@@ -10,8 +10,8 @@ namespace AsmKernels.Cli;
 /// for their faults). A smaller file is read into one block of native memory (aligned, huge pages
 /// where it can be, see <see cref="Read"/>): not an array, because a large array makes the garbage
 /// collector's next large allocation (inside the search) set off a full collection, 0.5-4.8 ms of
-/// pause in a search of 32 MB that takes 1-2 ms without it (AMD Zen 4, fresh processes, counted
-/// with <c>GC.CollectionCount</c>); and not mapped, so that a file truncated while it is searched
+/// pause in a search of 32 MB that takes 1-2 ms without it (AMD Zen 4, fresh processes, counted by
+/// hand with <c>GC.CollectionCount</c>; scripts/cli_search_ab.sh times the search); and not mapped, so that a file truncated while it is searched
 /// is no SIGBUS (a fresh process's first search of 32 MB took about as long either way, 2-3 ms,
 /// timed by hand on AMD Zen 4; no script in the repository repeats it). Standard input, a pipe, or
 /// a file that cannot be mapped is read into arrays of at most <see cref="ChunkBytes"/>. Each span

@@ -26,7 +26,7 @@ public sealed class BindingGenerator : IIncrementalGenerator
     internal static readonly DiagnosticDescriptor NoFallback = new("ASMK103", "No managed fallback",
         "{0} has no fallback: declare 'static {1} {2}(...)' with the same parameters, or name one with Fallback = nameof(...)", Category, DiagnosticSeverity.Error, true);
     internal static readonly DiagnosticDescriptor BadShape = new("ASMK104", "Cannot bind this declaration",
-        "[AsmKernel] on {0}: {1}", Category, DiagnosticSeverity.Error, true);
+        "[{0}] on {1}: {2}", Category, DiagnosticSeverity.Error, true);
     internal static readonly DiagnosticDescriptor NoTable = new("ASMK105", "No kernel table",
         "[AsmKernel] on {0}: the project has no kernel table (AsmKernels.Build passes $(AsmkTable), '{1}', to the compiler; is the package referenced and the file there?)", Category, DiagnosticSeverity.Error, true);
     internal static readonly DiagnosticDescriptor NoKernels = new("ASMK106", "Operation without kernels",
@@ -136,7 +136,7 @@ public sealed class BindingGenerator : IIncrementalGenerator
         string who = m.TypeKey + "." + m.Name;
         if (m.ShapeProblem is not null)
         {
-            spc.ReportDiagnostic(Diagnostic.Create(BadShape, m.Location, who, m.ShapeProblem));
+            spc.ReportDiagnostic(Diagnostic.Create(BadShape, m.Location, m.TakesEntry ? "AsmKernelCall" : "AsmKernel", who, m.ShapeProblem));
             return null;
         }
         if (table is null)

@@ -48,7 +48,7 @@ internal static class LibraryTableEmitter
         problem = null;
         string abi = "";
         var ops = new List<(string Name, string Cs, string Doc)>();
-        var kernels = new List<(string Name, string Op, string[] Needs, string Ret, string Params, string Doc)>();
+        var kernels = new List<(string Name, string Op, string[] Needs, string Doc)>();
         var classes = new List<string>();
         var classBodies = new Dictionary<string, List<string>>();
         var structs = new Dictionary<string, (string Class, string Cs, string Doc, List<string> Fields)>();
@@ -89,7 +89,7 @@ internal static class LibraryTableEmitter
             else if ((m = Const.Match(line)).Success)
                 constants.Add((m.Groups[3].Value, $"    /// <summary><c>{m.Groups[1].Value}</c>: {Xml(m.Groups[5].Value)}</summary>\n    public const ulong {m.Groups[4].Value} = {m.Groups[2].Value};\n"));
             else if ((m = Kernel.Match(line)).Success)
-                kernels.Add((m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value.Split(','), m.Groups[4].Value, m.Groups[5].Value, m.Groups[6].Value));
+                kernels.Add((m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value.Split(','), m.Groups[6].Value));
             else
             {
                 problem = "cannot read the line: " + line.Trim();
