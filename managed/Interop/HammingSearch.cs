@@ -203,10 +203,12 @@ public static partial class HammingSearch
             int start = (int)((long)q * t / threads), end = (int)((long)q * (t + 1) / threads), mine = end - start;
             if (mine == 0)
                 return;
-            int tile = HammingScan.TileCodes(words);
+            bool sliced = HammingScan.SlicePays(words, mine);
+            int tile = sliced ? HammingScan.SliceTileCodes(words) : HammingScan.TileCodes(words);
             ulong[] heaps = SearchScratch.Heap(mine * room);
             int[] counts = SearchScratch.Counts(mine);
             ulong[] hits = SearchScratch.Hits(tile);
+            ulong[]? slices = sliced ? SearchScratch.Sliced(HammingScan.SlicedLength(tile, words)) : null;
             Array.Clear(counts, 0, mine);
             var all = new ReadOnlySpan<ulong>((ulong*)codes, n * words);
             for (int first = 0; first < n; first += tile)
@@ -214,11 +216,16 @@ public static partial class HammingSearch
                 cancel.ThrowIfCancellationRequested();
                 int count = Math.Min(tile, n - first);
                 ReadOnlySpan<ulong> block = all.Slice(first * words, count * words);
+                if (slices is not null)
+                    HammingScan.Slice(block, words, slices); // once per tile, for all of this share's queries
                 for (int j = 0; j < mine; j++)
                 {
                     var query = new ReadOnlySpan<ulong>((ulong*)queries + (long)(start + j) * words, words);
                     var top = new TopK(heaps.AsSpan(j * room, room), counts[j]);
-                    HammingScan.Run(query, block, first, ref top, hits, HammingScan.Everything);
+                    if (slices is not null)
+                        HammingScan.RunSliced(HammingScan.SliceBound, query, slices, count, first, ref top, hits);
+                    else
+                        HammingScan.Run(query, block, first, ref top, hits, HammingScan.Everything);
                     counts[j] = top.Count;
                 }
             }

@@ -13,6 +13,7 @@ internal static class SearchScratch
     [ThreadStatic] private static ulong[]? t_heap;
     [ThreadStatic] private static ulong[]? t_merged;
     [ThreadStatic] private static int[]? t_counts;
+    [ThreadStatic] private static ulong[]? t_sliced;
 
     /// <summary>A scan's hits: at least <paramref name="length"/> keys.</summary>
     public static ulong[] Hits(int length) => Keys(ref t_hits, length);
@@ -22,6 +23,9 @@ internal static class SearchScratch
 
     /// <summary>The k best of every share of a one-query search on several threads, side by side.</summary>
     public static ulong[] Merged(int length) => Keys(ref t_merged, length);
+
+    /// <summary>A batch's tile of codes, sliced for the sliced scan.</summary>
+    public static ulong[] Sliced(int length) => Keys(ref t_sliced, length);
 
     /// <summary>How many keys each query of a batch share holds so far.</summary>
     public static int[] Counts(int length)

@@ -84,9 +84,8 @@ public class ChildProcessTests
 
     private static void AssertScalarEverywhere(string output)
     {
-        Assert.Contains("PopCount         scalar", output);
-        Assert.Contains("HammingDistance  scalar", output);
-        Assert.Contains("IncrementBy      scalar", output);
+        foreach (KernelOperation op in Enum.GetValues<KernelOperation>())
+            Assert.Matches($@"(?m)^{op} +scalar ", output); // info's row, whatever the column's width
     }
 
     private static void AssertSelfTestPassed(string output) =>
@@ -159,7 +158,7 @@ public class ChildProcessTests
             (int code, string output) = RunCli(CliAssembly, "info", ("ASMKERNELS_NATIVE_PATH", Path.GetDirectoryName(fake)));
             Assert.True(code == 0, output);
             Assert.Contains($"{fake} could not be loaded", output);
-            Assert.Contains("PopCount         scalar", output);
+            Assert.Matches("(?m)^PopCount +scalar ", output);
         }
         finally
         {
@@ -174,7 +173,7 @@ public class ChildProcessTests
             "no POPCNT on this CPU or no native library beside the CLI");
         (int code, string output) = RunCli(CliAssembly, "selftest");
         Assert.True(code == 0, output);
-        Assert.DoesNotContain("PopCount         scalar", output);
+        Assert.DoesNotMatch("(?m)^PopCount +scalar ", output);
         Assert.DoesNotContain("managed fallback", output);
         foreach (KernelOperation op in Enum.GetValues<KernelOperation>())
             foreach (IsaLevel isa in IsaLevels.All)

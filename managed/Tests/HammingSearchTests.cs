@@ -60,6 +60,89 @@ public class HammingSearchTests
         }
     }
 
+    /// <summary>The codes sliced: group g's word 8j + l is word j of code 8g + l; the lanes past the codes zero.</summary>
+    [Fact]
+    public void Slicing_puts_word_j_of_eight_codes_side_by_side()
+    {
+        foreach (int w in new[] { 1, 3, 4, 17 })
+            foreach (int n in new[] { 0, 1, 7, 8, 9, 23, 64 })
+            {
+                ulong[] codes = RandomCodes(n * w, 7 * n + w);
+                var sliced = new ulong[HammingScan.SlicedLength(n, w) + 3];
+                sliced.AsSpan().Fill(0xDEAD);
+                HammingScan.Slice(codes, w, sliced);
+                Assert.Equal((n + 7) / 8 * 8 * w, HammingScan.SlicedLength(n, w));
+                for (int i = 0; i < (n + 7) / 8 * 8; i++)
+                    for (int j = 0; j < w; j++)
+                        Assert.Equal(i < n ? codes[i * w + j] : 0, sliced[(i / 8) * 8 * w + 8 * j + i % 8]);
+                Assert.All(sliced[HammingScan.SlicedLength(n, w)..], x => Assert.Equal(0xDEADUL, x)); // nothing past its length
+            }
+        Assert.Throws<ArgumentException>(() => HammingScan.Slice(new ulong[9 * 2], 2, new ulong[16 * 2 - 1])); // 9 codes fill two groups
+    }
+
+    /// <summary>The sliced scan kernel against the reference, every W 1..40, counts around its groups and steps, every threshold.</summary>
+    [SkippableFact]
+    public void The_sliced_scan_keeps_exactly_the_codes_below_the_threshold_in_order()
+    {
+        Skip.If(HammingScan.SliceBound == 0, $"no sliced scan kernel runs here: {Kernels.GetUnsupportedReason(KernelOperation.HammingSliceScan, IsaLevel.Avx512) ?? "none selected"}");
+        var hits = new ulong[300];
+        for (int w = 1; w <= 40; w++)
+        {
+            ulong[] query = RandomCodes(w, 300 + w);
+            foreach (int n in new[] { 0, 1, 7, 8, 9, 17, 31, 32, 33, 40, 64, 65, 299 })
+            {
+                ulong[] codes = RandomCodes(n * w, 400 + n + w);
+                for (int i = 0; i < n; i += 3) // near the query, so that the thresholds between matter
+                    for (int j = 0; j < w; j++)
+                        codes[i * w + j] = query[j] ^ (codes[i * w + j] & codes[(i * w + j + 1) % codes.Length] & (1UL << (i + j) % 64));
+                var sliced = new ulong[HammingScan.SlicedLength(n, w)];
+                HammingScan.Slice(codes, w, sliced);
+                for (int pad = (n + 7) / 8 * 8 - 1; pad >= n; pad--) // the lanes past the codes hold anything, here the query itself
+                    for (int j = 0; j < w; j++)
+                        sliced[(pad / 8) * 8 * w + 8 * j + pad % 8] = query[j];
+                uint[] d = ReferenceDistances(query, codes);
+                foreach (ulong threshold in new ulong[] { 0, 1, (ulong)(16 * w), (ulong)(32 * w), (ulong)(64 * w + 1), HammingScan.Everything, ulong.MaxValue })
+                {
+                    int found = HammingScan.ScanSliced(HammingScan.SliceBound, query, sliced, n, threshold, 1000, hits);
+                    ulong[] want = Enumerable.Range(0, n).Where(i => d[i] < threshold).Select(i => (ulong)d[i] << 32 | (uint)(1000 + i)).ToArray();
+                    Assert.True(want.AsSpan().SequenceEqual(hits.AsSpan(0, found)), $"W={w} N={n} threshold {threshold}: {found} hits, want {want.Length}");
+                }
+            }
+        }
+    }
+
+    /// <summary>A batch large enough to slice its tiles gives what each query alone does, at the widths that slice and those that do not.</summary>
+    [Fact, Trait("Category", "Api")]
+    public void A_batch_that_slices_its_tiles_equals_one_query_at_a_time()
+    {
+        const int q = 33;
+        foreach (int w in new[] { 3, 4, 8, 12, 16, 17 })
+        {
+            if (HammingScan.SliceBound != 0)
+                Assert.Equal(w != 16, HammingScan.SlicePays(w, q));
+            foreach (int n in new[] { 1, 9, 2 * HammingScan.SliceTileCodes(w) + 13 })
+            {
+                ulong[] codes = RandomCodes(n * w, 77 + w + n);
+                ulong[] queries = RandomCodes(q * w, 88 + w);
+                codes.AsSpan(0, w).CopyTo(queries.AsSpan(5 * w)); // a distance-0 match
+                foreach (int k in new[] { 1, 10 })
+                    foreach (int threads in new[] { 1, 2 })
+                    {
+                        var idx = new int[q * k];
+                        var dist = new uint[q * k];
+                        int found = HammingSearch.NearestBatch(queries, codes, w, k, idx, dist, threads);
+                        Assert.Equal(Math.Min(k, n), found);
+                        for (int j = 0; j < q; j++)
+                        {
+                            (int[] want, uint[] wantDist) = ReferenceNearest(ReferenceDistances(queries.AsSpan(j * w, w), codes), k);
+                            Assert.Equal(want, idx.AsSpan(j * k, found).ToArray());
+                            Assert.Equal(wantDist, dist.AsSpan(j * k, found).ToArray());
+                        }
+                    }
+            }
+        }
+    }
+
     [Fact, Trait("Category", "Api")]
     public void Nearest_matches_brute_force_for_every_width_and_count_around_k()
     {

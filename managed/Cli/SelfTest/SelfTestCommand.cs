@@ -109,6 +109,28 @@ internal static class SelfTestCommand
                     Expect(found == order.Length && idx.AsSpan(0, found).SequenceEqual(order), $"{where}, W {w}, k {k}: wrong nearest codes");
                     break;
                 }
+                case KernelOperation.HammingSliceScan: // a batch of 32 queries over n words of codes, W = 3..8 by offset: the sliced scan's path
+                {
+                    int w = 3 + offset % 6, k = 1 + offset % 5, codeCount = n / w, q = 32;
+                    if (b.Length < q * w)
+                        break;
+                    ReadOnlySpan<ulong> codes = a[..(codeCount * w)], queries = b[..(q * w)];
+                    var idx = new int[q * k];
+                    var dist = new uint[q * k];
+                    int found = HammingSearch.NearestBatch(queries, codes, w, k, idx, dist, 1);
+                    bool ok = found == Math.Min(k, codeCount);
+                    for (int j = 0; j < q && ok; j++)
+                    {
+                        ReadOnlySpan<ulong> query = queries.Slice(j * w, w);
+                        var keys = new ulong[codeCount];
+                        for (int i = 0; i < codeCount; i++)
+                            keys[i] = Reference.Hamming(query, codes.Slice(i * w, w)) << 32 | (uint)i;
+                        Array.Sort(keys);
+                        ok = idx.AsSpan(j * k, found).SequenceEqual(keys.Take(found).Select(key => (int)(uint)key).ToArray());
+                    }
+                    Expect(ok, $"{where}, W {w}, k {k}, {q} queries: wrong nearest codes");
+                    break;
+                }
                 case KernelOperation.Crc32C: // lengths in bytes here
                 {
                     ReadOnlySpan<byte> bytes = bufA.AsSpan(offset, n);

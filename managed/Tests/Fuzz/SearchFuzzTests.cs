@@ -47,7 +47,7 @@ public class SearchFuzzTests
     private static readonly Gen<SearchCase> Cases =
         from w in Gen.OneOf(1, 2, 3, 4, 5, 8, 16, 17)
         from n in Gen.Int[0, 3000]
-        from q in Gen.Int[1, 5]
+        from q in Gen.OneOf(Gen.Int[1, 5], Gen.Int[30, 36]) // from 16 or 32 queries a batch slices its tiles (W = 3, 5, 17 and 4, 8)
         from k in Gen.Int[0, 40]
         from threads in Gen.Int[1, 4]
         from radius in Gen.Int[0, 64 * w + 1]

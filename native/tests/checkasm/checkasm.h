@@ -170,6 +170,6 @@ int checkasm_cpu_has(unsigned needs);
 
 /* The operations (one file each). */
 extern const struct checkasm_op checkasm_op_popcount, checkasm_op_hamming, checkasm_op_increment,
-    checkasm_op_crc32c, checkasm_op_hamscan;
+    checkasm_op_crc32c, checkasm_op_hamscan, checkasm_op_hamslice;
 
 #endif

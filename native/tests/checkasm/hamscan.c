@@ -1,8 +1,8 @@
 /*
- * hamscan.c - checkasm's Hamming scan operation: the keys (distance << 32) | index of the codes
- * below a threshold (asmk_scan, asmkernels.h); the C reference, the arguments of one case (codes,
- * query and hits each against a guard page), the known answers, and its own sweep over code
- * widths, counts, offsets and thresholds.
+ * hamscan.c - checkasm's Hamming scan operations, hamscan and hamslice (the same over sliced
+ * codes): the keys (distance << 32) | index of the codes below a threshold (asmk_scan,
+ * asmkernels.h); the C reference, the arguments of one case (codes, query and hits each against a
+ * guard page), the known answers, and their sweep over code widths, counts, offsets and thresholds.
  */
 #define __USE_MINGW_ANSI_STDIO 1
 #include <inttypes.h>
@@ -14,12 +14,21 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The word at which code i's word j of a block of w-word codes is stored: in code order
+ * (hamscan), or sliced (hamslice: groups of eight codes, word by word). */
+static size_t word_at(int sliced, size_t w, size_t i, size_t j)
+{
+    return sliced ? (i / 8) * 8 * w + 8 * j + i % 8 : i * w + j;
+}
+
 /* One scan: count codes of w words against guard pages (codes, query and hits), every hit's key
- * against a C reference, nothing written past the hits the kernel reports. */
+ * against a C reference, nothing written past the hits the kernel reports. A hamslice kernel gets
+ * the same codes sliced, with random words in the lanes of the last group past count. */
 void checkasm_hamscan_case(const struct checkasm_routine *r, size_t w, size_t count, size_t offset, int back, uint64_t threshold)
 {
+    int sliced = r->op == &checkasm_op_hamslice;
     struct checkasm_context c = { .r = r, .len = w * count, .offset = offset, .placement = back ? "(back guard)" : "(front guard)" };
-    size_t code_bytes = 8 * w * count;
+    size_t code_bytes = 8 * w * (sliced ? (count + 7) / 8 * 8 : count);
     unsigned char *codes = checkasm_place(&checkasm_buf[0], code_bytes, offset, back), *wa, *wb, *wc;
     unsigned char *query = checkasm_place(&checkasm_buf[1], 8 * w, (offset * 7 + 5) % 64, back);
     unsigned char *hits = checkasm_place(&checkasm_buf[2], 8 * count, 0, 1); /* ends at the guard: no room for more */
@@ -30,7 +39,7 @@ void checkasm_hamscan_case(const struct checkasm_routine *r, size_t w, size_t co
     for (size_t i = 0; i < count; i += 3) /* some codes near the query, so that thresholds matter */
         for (size_t j = 0; j < w; j++) {
             uint64_t v = checkasm_load(query, j) ^ (checkasm_random() & checkasm_random() & checkasm_random());
-            memcpy(codes + 8 * (i * w + j), &v, 8);
+            memcpy(codes + 8 * word_at(sliced, w, i, j), &v, 8);
         }
     c.range[1] = codes;
     c.range_bytes[1] = code_bytes;
@@ -40,7 +49,7 @@ void checkasm_hamscan_case(const struct checkasm_routine *r, size_t w, size_t co
     size_t nwant = 0;
     for (size_t i = 0; i < count; i++) {
         uint64_t d = 0;
-        for (size_t j = 0; j < w; j++) d += checkasm_bits(checkasm_load(codes, i * w + j) ^ checkasm_load(query, j));
+        for (size_t j = 0; j < w; j++) d += checkasm_bits(checkasm_load(codes, word_at(sliced, w, i, j)) ^ checkasm_load(query, j));
         if (d < threshold) {
             uint64_t key = d << 32 | (first + i);
             memcpy(want + (hits - wc) + 8 * nwant++, &key, 8);
@@ -97,8 +106,13 @@ static void known(const struct checkasm_routine *r)
 {
     struct checkasm_context c = { .r = r, .len = 12, .placement = "(known answer)" };
     const uint64_t alt = 0xAAAAAAAAAAAAAAAAull;
-    uint64_t codes[12], query[4] = { alt, alt, alt, alt }, hits[3] = { 0, 0, 0 };
-    for (int i = 0; i < 4; i++) { codes[i] = alt; codes[4 + i] = ~0ull; codes[8 + i] = 0; }
+    int sliced = r->op == &checkasm_op_hamslice;
+    uint64_t codes[32] = { 0 }, query[4] = { alt, alt, alt, alt }, hits[3] = { 0, 0, 0 };
+    for (size_t j = 0; j < 4; j++) {
+        codes[word_at(sliced, 4, 0, j)] = alt;
+        codes[word_at(sliced, 4, 1, j)] = ~0ull;
+        codes[word_at(sliced, 4, 2, j)] = 0;
+    }
     asmk_scan job = { query, 4, 129, 7, hits, 0 };
     int faulted;
     uint64_t got = checkasm_call(&c, (uint64_t[4]){ (uintptr_t)&job, (uintptr_t)codes, 3, 0 }, 0, &faulted);
@@ -132,5 +146,11 @@ static void fault_args(uint64_t a[4])
 
 const struct checkasm_op checkasm_op_hamscan = {
     .name = "hamscan",
+    .known = known, .empty_args = empty_args, .empty_want = empty_want, .fault_args = fault_args, .sweep = sweep,
+};
+
+/* The same contract over sliced codes: the same case, the codes laid out as hamslice reads them. */
+const struct checkasm_op checkasm_op_hamslice = {
+    .name = "hamslice",
     .known = known, .empty_args = empty_args, .empty_want = empty_want, .fault_args = fault_args, .sweep = sweep,
 };

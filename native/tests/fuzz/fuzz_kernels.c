@@ -126,11 +126,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t words = 1, count = 0;
     uint64_t threshold = 0;
     size_t len;
-    if (strcmp(STR(FUZZ_OP), "hamscan") == 0) {
+    if (strcmp(STR(FUZZ_OP), "hamscan") == 0 || strcmp(STR(FUZZ_OP), "hamslice") == 0) {
         static const size_t widths[] = { 1, 2, 3, 4, 8, 16 };
         unsigned w = (unsigned)take(&in, 1);
         words = w < 128 ? widths[w % COUNT(widths)] : 1 + w % 40;
-        count = length(&in, (CHECKASM_MAX_BYTES - 128) / (8 * words));
+        count = length(&in, (CHECKASM_MAX_BYTES - 128) / (8 * words) - 7); /* room for a sliced last group */
         unsigned t = (unsigned)take(&in, 2);
         uint64_t thresholds[] = { 0, 1, t % (64 * words + 1), 64 * words + 1, ~0ull };
         threshold = thresholds[(t >> 13) % COUNT(thresholds)];
@@ -145,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (size_t i = 0; i < nrunnable; i++) {
         checkasm_reseed(seed); /* every kernel sees the same contents */
         const struct checkasm_routine *r = runnable[i];
-        if (r->op == &checkasm_op_hamscan)
+        if (r->op == &checkasm_op_hamscan || r->op == &checkasm_op_hamslice)
             checkasm_hamscan_case(r, words, count, offset, back, threshold);
         else
             r->op->check(r, len, offset, back);
