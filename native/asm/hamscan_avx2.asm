@@ -220,8 +220,5 @@ FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
     dec        countq
     jnz        .one_code
 .done:
-    mov        rax, outq
-    sub        rax, [scanq + ASMK_SCAN_HITS]
-    shr        rax, 3                       ; entries written
-    RET
+    RETURN_HITS
 ENDFUNC

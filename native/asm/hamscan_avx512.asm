@@ -331,9 +331,6 @@ FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
     dec        countq
     jnz        .tail_code
 .done:
-    mov        rax, outq
-    sub        rax, [scanq + ASMK_SCAN_HITS]
-    shr        rax, 3                       ; entries written
-    RET
+    RETURN_HITS
 ENDFUNC
 

@@ -54,8 +54,5 @@ FUNC asmk_hamscan_popcnt, 3, 8, 2, scan, codes, count, j, out, qend, index, tmp
     dec      countq
     jnz      .code
 .done:
-    mov      rax, outq
-    sub      rax, [scanq + ASMK_SCAN_HITS]
-    shr      rax, 3                         ; entries written
-    RET
+    RETURN_HITS
 ENDFUNC

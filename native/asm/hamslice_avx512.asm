@@ -97,8 +97,5 @@ FUNC asmk_hamslice_avx512, 3, 8, 0, scan, codes, count, stride, out, qp, p2, tmp
     sub        countq, 8
     jmp        .group
 .done:
-    mov        rax, outq
-    sub        rax, [scanq + ASMK_SCAN_HITS]
-    shr        rax, 3                       ; entries written
-    RET
+    RETURN_HITS
 ENDFUNC
