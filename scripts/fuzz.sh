@@ -50,7 +50,7 @@ nasm "${nasm_flags[@]}" -o "$out/broken.o" "$tests/checkasm/broken.asm"
 for op in $ops; do
     clang -g -O2 -fsanitize=fuzzer,address -Wall -Wextra -Werror -DFUZZ_OP="$op" \
         -I"$ROOT/native/include" -I"$gen" -I"$tests/checkasm" -o "$out/fuzz_$op" "$fuzz/fuzz_kernels.c" \
-        "$tests"/checkasm/{core,platform,cpu,popcount,increment,crc32c,hamscan}.c "$out/call.o" "$out/broken.o" \
+        "$tests"/checkasm/{core,platform,cpu,popcount,increment,crc32c,hamscan,slice}.c "$out/call.o" "$out/broken.o" \
         "$lib" -Wl,-rpath,"$(dirname "$lib")" -Wl,-z,noexecstack
 done
 

@@ -37,6 +37,9 @@ internal static unsafe partial class HammingScan
     /// <summary>The scan of sliced codes dispatch selected (<c>asmk_hamslice_*</c>), bound once; 0 where none runs, and a batch scans the codes as stored.</summary>
     public static readonly nint SliceBound = Dispatch.SelectedAddress(KernelOperation.HammingSliceScan);
 
+    /// <summary>The slicing kernel dispatch selected (<c>asmk_slice_*</c>), bound once; 0 where none runs, and <see cref="Slice(ReadOnlySpan{ulong}, int, Span{ulong})"/> copies in managed code.</summary>
+    public static readonly nint SliceCodesBound = Dispatch.SelectedAddress(KernelOperation.SliceCodes);
+
     // ScanJob (asmk_scan) and Stream (ASMK_SCAN_STREAM) are generated from the kernel table at compile time (KernelTable.g.cs, LibraryTableEmitter).
 
     // The searches do not ask for ASMK_SCAN_STREAM (the kernels' prefetch ahead): on AMD Zen 4 it
@@ -79,19 +82,22 @@ internal static unsafe partial class HammingScan
 
     /// <summary>
     /// Whether a batch share of <paramref name="queries"/> queries of <paramref name="words"/>-word
-    /// codes scans sliced copies of its tiles (where a sliced scan kernel runs): slicing a tile costs
-    /// about what one query's scan of it does, so it pays from enough queries. Measured (AMD Zen 4,
-    /// 1,000,000 codes, one thread, per query against the stored layout): at 12 words 1.20x from 16
-    /// queries and 1.48x at 32, at 3, 24 and 32 words 1.6-4.4x at 64 queries; where the stored
-    /// layout has a body of its own, at 4 and 8 words, 0.87x and 0.84x at 16 queries, 1.03-1.08x at
-    /// 32, 1.15-1.21x at 64; at 16 words 0.88x at 64 queries (the slicing, 15 ms per 1,000,000
-    /// codes, costs more than the add tree it saves), and at 1 and 2 words there is no add tree.
+    /// codes scans sliced copies of its tiles (where a sliced scan kernel runs). Slicing a tile
+    /// costs about what one query's scan of it does, so it pays from enough queries, and sooner
+    /// where the stored layout has no body of its own. Measured (AMD Zen 4, 1,000,000 codes, one
+    /// thread, 32 KiB tiles sliced by asmk_slice_avx512, per query against the stored layout): 3.5x
+    /// at 3 words and 1.57x at 12 from 16 queries; at 4, 8 and 16 words, which have bodies of
+    /// their own, 0.98-1.01x, 1.04-1.07x and 0.88-0.90x at 16 queries, 1.13-1.28x, 1.14-1.29x and
+    /// 1.00-1.15x at 32, 1.26-1.31x, 1.28-1.35x and 1.04-1.06x at 64. At 1 and 2 words there is no add tree to save.
     /// </summary>
     public static bool SlicePays(int words, int queries) =>
-        SliceBound != 0 && words >= 3 && words != 16 && queries >= (words is 4 or 8 ? 32 : 16);
+        SliceBound != 0 && words >= 3 && queries >= (words is 4 or 8 or 16 ? 32 : 16);
 
-    /// <summary>Codes per tile of a sliced batch: about 64 KiB, whole groups of eight.</summary>
-    public static int SliceTileCodes(int words) => Math.Clamp((64 << 10) / (8 * words), 64, 1 << 16) & ~7;
+    /// <summary>
+    /// Codes per tile of a sliced batch: about 32 KiB, whole groups of eight, which stay in L1 while
+    /// the queries pass (AMD Zen 4, 64 queries: 1.01-1.09x 64 KiB tiles at 4, 8 and 16 words).
+    /// </summary>
+    public static int SliceTileCodes(int words) => Math.Clamp((32 << 10) / (8 * words), 64, 1 << 16) & ~7;
 
     /// <summary>The words <paramref name="count"/> sliced codes of <paramref name="words"/> words fill: whole groups of eight codes.</summary>
     public static int SlicedLength(int count, int words) => (count + 7) / 8 * 8 * words;
@@ -102,11 +108,20 @@ internal static unsafe partial class HammingScan
     /// j of codes 8g .. 8g+7 at its words 8j .. 8j+7; the lanes of the last group past the codes are
     /// zero. <paramref name="sliced"/> holds at least <see cref="SlicedLength"/> words.
     /// </summary>
-    public static void Slice(ReadOnlySpan<ulong> codes, int words, Span<ulong> sliced)
+    public static void Slice(ReadOnlySpan<ulong> codes, int words, Span<ulong> sliced) => Slice(SliceCodesBound, codes, words, sliced);
+
+    /// <summary><see cref="Slice(ReadOnlySpan{ulong}, int, Span{ulong})"/> with a given kernel (0: the managed copy).</summary>
+    public static void Slice(nint kernel, ReadOnlySpan<ulong> codes, int words, Span<ulong> sliced)
     {
         int count = codes.Length / words, length = SlicedLength(count, words);
         if (sliced.Length < length)
             throw new ArgumentException($"{count} sliced codes of {words} words need {length} words; the buffer holds {sliced.Length}.", nameof(sliced));
+        if (kernel != 0)
+        {
+            fixed (ulong* from = codes, to = sliced)
+                CallSlice(kernel, to, from, (nuint)count, (nuint)words);
+            return;
+        }
         if (count % 8 != 0)
             sliced.Slice(length - 8 * words, 8 * words).Clear();
         fixed (ulong* from = codes, to = sliced)
@@ -160,7 +175,7 @@ internal static unsafe partial class HammingScan
 
     /// <summary>
     /// <see cref="Scan(nint, ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, ulong, int, Span{ulong})"/> over
-    /// <paramref name="count"/> codes sliced (<see cref="Slice"/>) with the sliced scan kernel at <paramref name="kernel"/>.
+    /// <paramref name="count"/> codes sliced (<see cref="Slice(ReadOnlySpan{ulong}, int, Span{ulong})"/>) with the sliced scan kernel at <paramref name="kernel"/>.
     /// </summary>
     public static int ScanSliced(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> sliced, int count, ulong threshold, int firstIndex, Span<ulong> hits)
     {
@@ -180,6 +195,10 @@ internal static unsafe partial class HammingScan
     /// <summary>Calls the scan kernel at <paramref name="kernel"/>, always with the GC transition: a block of codes takes microseconds (the call generated from the kernel table).</summary>
     [AsmKernelCall("hamscan", MaxTransitionFreeBytes = 0)]
     private static partial nuint Call(nint kernel, ScanJob* scan, ulong* codes, nuint count);
+
+    /// <summary>Calls the slicing kernel at <paramref name="kernel"/>, with the GC transition: a tile takes microseconds.</summary>
+    [AsmKernelCall("slice", MaxTransitionFreeBytes = 0)]
+    private static partial void CallSlice(nint kernel, ulong* sliced, ulong* codes, nuint count, nuint words);
 
     /// <summary>Calls the sliced scan kernel at <paramref name="kernel"/>, as <see cref="Call"/>.</summary>
     [AsmKernelCall("hamslice", MaxTransitionFreeBytes = 0)]

@@ -60,24 +60,27 @@ public class HammingSearchTests
         }
     }
 
-    /// <summary>The codes sliced: group g's word 8j + l is word j of code 8g + l; the lanes past the codes zero.</summary>
+    /// <summary>The codes sliced, by the slicing kernel where one runs and by the managed copy: group g's word 8j + l is word j of code 8g + l; the lanes past the codes zero.</summary>
     [Fact]
     public void Slicing_puts_word_j_of_eight_codes_side_by_side()
     {
-        foreach (int w in new[] { 1, 3, 4, 17 })
-            foreach (int n in new[] { 0, 1, 7, 8, 9, 23, 64 })
-            {
-                ulong[] codes = RandomCodes(n * w, 7 * n + w);
-                var sliced = new ulong[HammingScan.SlicedLength(n, w) + 3];
-                sliced.AsSpan().Fill(0xDEAD);
-                HammingScan.Slice(codes, w, sliced);
-                Assert.Equal((n + 7) / 8 * 8 * w, HammingScan.SlicedLength(n, w));
-                for (int i = 0; i < (n + 7) / 8 * 8; i++)
-                    for (int j = 0; j < w; j++)
-                        Assert.Equal(i < n ? codes[i * w + j] : 0, sliced[(i / 8) * 8 * w + 8 * j + i % 8]);
-                Assert.All(sliced[HammingScan.SlicedLength(n, w)..], x => Assert.Equal(0xDEADUL, x)); // nothing past its length
-            }
-        Assert.Throws<ArgumentException>(() => HammingScan.Slice(new ulong[9 * 2], 2, new ulong[16 * 2 - 1])); // 9 codes fill two groups
+        foreach (nint kernel in HammingScan.SliceCodesBound == 0 ? [0] : new[] { 0, HammingScan.SliceCodesBound })
+        {
+            foreach (int w in new[] { 1, 3, 4, 8, 9, 16, 17 })
+                foreach (int n in new[] { 0, 1, 7, 8, 9, 23, 64 })
+                {
+                    ulong[] codes = RandomCodes(n * w, 7 * n + w);
+                    var sliced = new ulong[HammingScan.SlicedLength(n, w) + 3];
+                    sliced.AsSpan().Fill(0xDEAD);
+                    HammingScan.Slice(kernel, codes, w, sliced);
+                    Assert.Equal((n + 7) / 8 * 8 * w, HammingScan.SlicedLength(n, w));
+                    for (int i = 0; i < (n + 7) / 8 * 8; i++)
+                        for (int j = 0; j < w; j++)
+                            Assert.True((i < n ? codes[i * w + j] : 0) == sliced[(i / 8) * 8 * w + 8 * j + i % 8], $"kernel {kernel:x}, W={w} N={n}: code {i} word {j}");
+                    Assert.All(sliced[HammingScan.SlicedLength(n, w)..], x => Assert.Equal(0xDEADUL, x)); // nothing past its length
+                }
+            Assert.Throws<ArgumentException>(() => HammingScan.Slice(kernel, new ulong[9 * 2], 2, new ulong[16 * 2 - 1])); // 9 codes fill two groups
+        }
     }
 
     /// <summary>The sliced scan kernel against the reference, every W 1..40, counts around its groups and steps, every threshold.</summary>
@@ -119,7 +122,7 @@ public class HammingSearchTests
         foreach (int w in new[] { 3, 4, 8, 12, 16, 17 })
         {
             if (HammingScan.SliceBound != 0)
-                Assert.Equal(w != 16, HammingScan.SlicePays(w, q));
+                Assert.True(HammingScan.SlicePays(w, q) && HammingScan.SlicePays(w, 16) == w is not (4 or 8 or 16), $"W={w}: which batches slice");
             foreach (int n in new[] { 1, 9, 2 * HammingScan.SliceTileCodes(w) + 13 })
             {
                 ulong[] codes = RandomCodes(n * w, 77 + w + n);

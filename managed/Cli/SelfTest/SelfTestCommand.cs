@@ -109,7 +109,8 @@ internal static class SelfTestCommand
                     Expect(found == order.Length && idx.AsSpan(0, found).SequenceEqual(order), $"{where}, W {w}, k {k}: wrong nearest codes");
                     break;
                 }
-                case KernelOperation.HammingSliceScan: // a batch of 32 queries over n words of codes, W = 3..8 by offset: the sliced scan's path
+                case KernelOperation.HammingSliceScan: // a batch of 32 queries over n words of codes, W = 3..8 by offset: the sliced tiles' path
+                case KernelOperation.SliceCodes:
                 {
                     int w = 3 + offset % 6, k = 1 + offset % 5, codeCount = n / w, q = 32;
                     if (b.Length < q * w)

@@ -2,7 +2,7 @@
  * checkasm.c - proves every exported routine keeps its calling convention's promises and touches
  * exactly the memory it was given, for both x86-64 conventions, at every ISA level this CPU has.
  * The engine is the harness core (core.c, see checkasm.h); each operation's reference and cases
- * are in its own file (popcount.c, increment.c, crc32c.c, hamscan.c); this file holds the
+ * are in its own file (popcount.c, increment.c, crc32c.c, hamscan.c, slice.c); this file holds the
  * registry (generated from native/kernels.txt), the self-test and the command line.
  *
  * Each call goes through a trampoline (call.asm) that preloads the callee-saved registers

@@ -1,6 +1,6 @@
 /*
  * checkasm.h - the harness core's interface: what the operation files (popcount.c, increment.c,
- * crc32c.c, hamscan.c), checkasm.c and abicheck.c share.
+ * crc32c.c, hamscan.c, slice.c), checkasm.c and abicheck.c share.
  *
  * The core (core.c) owns the engine: the call trampolines (call.asm) that preload and compare the
  * callee-saved registers and read XINUSE, the guarded buffers with an inaccessible page on both
@@ -170,6 +170,6 @@ int checkasm_cpu_has(unsigned needs);
 
 /* The operations (one file each). */
 extern const struct checkasm_op checkasm_op_popcount, checkasm_op_hamming, checkasm_op_increment,
-    checkasm_op_crc32c, checkasm_op_hamscan, checkasm_op_hamslice;
+    checkasm_op_crc32c, checkasm_op_hamscan, checkasm_op_hamslice, checkasm_op_slice;
 
 #endif
