@@ -12,6 +12,15 @@ internal static partial class GeneratedBinding
     [AsmKernel("popcount")]
     public static partial ulong PopCount(ReadOnlySpan<ulong> data);
 
+    /// <summary>
+    /// The same over native memory: a pointer and a count, which hold no span bytes, so every call
+    /// skips the GC transition (the form a build with warnings as errors compiles, here in every build).
+    /// </summary>
+    [AsmKernel("popcount", Fallback = nameof(PopCountAtFallback))]
+    public static unsafe partial ulong PopCountAt(ulong* data, nuint count);
+
+    private static unsafe ulong PopCountAtFallback(ulong* data, nuint count) => PopCountFallback(new ReadOnlySpan<ulong>(data, checked((int)count)));
+
     private static ulong PopCountFallback(ReadOnlySpan<ulong> data)
     {
         ulong sum = 0;

@@ -123,9 +123,10 @@ internal static class MethodEmitter
         string longCall = invoke + "Long";
         string? bound = null;
         var spans = m.Parameters.Select((p, i) => (p, i)).Where(x => x.p.Kind is ParameterKind.Span or ParameterKind.ReadOnlySpan).ToList();
-        if (m.MaxTransitionFreeBytes > 0)
-            bound = (spans.Count == 0 ? "0UL" : string.Join(" + ", spans.Select(x => "(ulong)" + x.p.Name + ".Length * " + x.p.ElementSize))) + " > " + m.MaxTransitionFreeBytes + "UL";
-        EmitCall(s, indent, m, call, spans, invoke, transitionFree: bound is not null, checkLengths: true, longCall: bound is null ? null : (bound, longCall));
+        bool transitionFree = m.MaxTransitionFreeBytes > 0;
+        if (transitionFree && spans.Count > 0) // pointers and scalars alone hold no bytes of spans: always under the bound, no condition
+            bound = string.Join(" + ", spans.Select(x => "(ulong)" + x.p.Name + ".Length * " + x.p.ElementSize)) + " > " + m.MaxTransitionFreeBytes + "UL";
+        EmitCall(s, indent, m, call, spans, invoke, transitionFree, checkLengths: true, longCall: bound is null ? null : (bound, longCall));
         if (bound is not null)
         {
             s.Append(indent).Append("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]\n");
