@@ -88,10 +88,11 @@ internal static unsafe partial class HammingScan
     /// thread, 32 KiB tiles sliced by asmk_slice_avx512, per query against the stored layout): 3.5x
     /// at 3 words and 1.57x at 12 from 16 queries; at 4, 8 and 16 words, which have bodies of
     /// their own, 0.98-1.01x, 1.04-1.07x and 0.88-0.90x at 16 queries, 1.13-1.28x, 1.14-1.29x and
-    /// 1.00-1.15x at 32, 1.26-1.31x, 1.28-1.35x and 1.04-1.06x at 64. At 1 and 2 words there is no add tree to save.
+    /// 1.00-1.15x at 32, 1.26-1.31x, 1.28-1.35x and 1.04-1.06x at 64. At 1 and 2 words there is no
+    /// add tree to save; above 1,024 words (64 KiB codes) a tile's copy would outgrow the cache.
     /// </summary>
     public static bool SlicePays(int words, int queries) =>
-        SliceBound != 0 && words >= 3 && queries >= (words is 4 or 8 or 16 ? 32 : 16);
+        SliceBound != 0 && words is >= 3 and <= 1024 && queries >= (words is 4 or 8 or 16 ? 32 : 16);
 
     /// <summary>
     /// Codes per tile of a sliced batch: about 32 KiB, whole groups of eight, which stay in L1 while

@@ -122,7 +122,7 @@ public class HammingSearchTests
         foreach (int w in new[] { 3, 4, 8, 12, 16, 17 })
         {
             if (HammingScan.SliceBound != 0)
-                Assert.True(HammingScan.SlicePays(w, q) && HammingScan.SlicePays(w, 16) == w is not (4 or 8 or 16), $"W={w}: which batches slice");
+                Assert.True(HammingScan.SlicePays(w, q) && HammingScan.SlicePays(w, 16) == w is not (4 or 8 or 16) && !HammingScan.SlicePays(1025, q), $"W={w}: which batches slice");
             foreach (int n in new[] { 1, 9, 2 * HammingScan.SliceTileCodes(w) + 13 })
             {
                 ulong[] codes = RandomCodes(n * w, 77 + w + n);
