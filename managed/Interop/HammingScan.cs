@@ -84,12 +84,13 @@ internal static unsafe partial class HammingScan
     /// Whether a batch share of <paramref name="queries"/> queries of <paramref name="words"/>-word
     /// codes scans sliced copies of its tiles (where a sliced scan kernel runs). Slicing a tile
     /// costs about what one query's scan of it does, so it pays from enough queries, and sooner
-    /// where the stored layout has no body of its own. Measured (AMD Zen 4, 1,000,000 codes, one
-    /// thread, 32 KiB tiles sliced by asmk_slice_avx512, per query against the stored layout): 3.5x
-    /// at 3 words and 1.57x at 12 from 16 queries; at 4, 8 and 16 words, which have bodies of
-    /// their own, 0.98-1.01x, 1.04-1.07x and 0.88-0.90x at 16 queries, 1.13-1.28x, 1.14-1.29x and
-    /// 1.00-1.15x at 32, 1.26-1.31x, 1.28-1.35x and 1.04-1.06x at 64. At 1 and 2 words there is no
-    /// add tree to save; above 1,024 words (64 KiB codes) a tile's copy would outgrow the cache.
+    /// where the stored layout's body does more per code. Measured (AMD Zen 4, 1,000,000 codes, one
+    /// thread, 32 KiB tiles sliced by asmk_slice_avx512, per query against the stored layout): at
+    /// 12 words (no body of its own) 1.57x from 16 queries; at 3, 4, 8 and 16 words, which have
+    /// bodies of their own, 1.14-1.24x, 0.98-1.01x, 1.04-1.07x and 0.88-0.90x at 16 queries,
+    /// 1.31-1.37x, 1.13-1.28x, 1.14-1.29x and 1.00-1.15x at 32, 1.24x, 1.26-1.31x, 1.28-1.35x and
+    /// 1.04-1.06x at 64. At 1 and 2 words there is no add tree to save; above 1,024 words (64 KiB
+    /// codes) a tile's copy would outgrow the cache.
     /// </summary>
     public static bool SlicePays(int words, int queries) =>
         SliceBound != 0 && words is >= 3 and <= 1024 && queries >= (words is 4 or 8 or 16 ? 32 : 16);

@@ -10,6 +10,18 @@ scan_order4: dq 0, 2, 1, 3, 4, 6, 5, 7      ; TREE4's order of codes, back to co
 scan_order2: dq 0, 2, 4, 6, 1, 3, 5, 7      ; PAIR_SUMS' order of codes (0, 4, 1, 5, ...), back to code order
 scan_one:    dq 1
 scan_16:     dq 16
+; W = 3: the query words of each qword of three vectors of eight 3-word codes (P0, P1, P2), and
+; where word j of codes 0..7 sits: vpermi2q over vectors 0:1, then vpermq from vector 2 into the
+; last lanes (codes 6-7 of word 0, codes 5-7 of words 1 and 2)
+scan_w3_q:   dq 0, 1, 2, 0, 1, 2, 0, 1
+             dq 2, 0, 1, 2, 0, 1, 2, 0
+             dq 1, 2, 0, 1, 2, 0, 1, 2
+scan_w3_ab:  dq 0, 3, 6, 9, 12, 15, 0, 0
+             dq 1, 4, 7, 10, 13, 0, 0, 0
+             dq 2, 5, 8, 11, 14, 0, 0, 0
+scan_w3_c:   dq 0, 0, 0, 0, 0, 0, 2, 5
+             dq 0, 0, 0, 0, 0, 0, 3, 6
+             dq 0, 0, 0, 0, 0, 1, 4, 7
 
 ; AVX-512 VPOPCNTDQ: eight codes per step, their distances in one zmm register.
 ;
@@ -21,9 +33,10 @@ scan_16:     dq 16
 ; the threshold finds the hits; a group without hits costs one kortest, and only a group with hits
 ; permutes its distances back to code order (where the tree left them in another), packs their
 ; keys with vpcompressq and writes them with a masked store. Bodies: W = 1 (eight codes per
-; vector: the counts are the distances), 2 (four per vector, pairs added across two vectors), 4
+; vector: the counts are the distances), 2 (four per vector, pairs added across two vectors), 3
+; (eight codes in three vectors, their counts permuted into three vectors of word j), 4
 ; (two per vector), 8, 16, and any W (a loop over 8-word chunks, the last one masked). The last 0-7
-; codes go one at a time. zmm16-31 only: nothing to save on Win64.
+; codes go one at a time. zmm0-5 (W = 3) and zmm16-31 only: nothing to save on Win64.
 
 ; TREE8: zmm16..zmm23 hold per-word counts of codes 0..7; leaves their sums in zmm16, in order.
 %macro TREE8 0
@@ -206,6 +219,40 @@ scan_16:     dq 16
     jmp        %%eights
 %endmacro
 
+; LOOP3 stream, label: 192-bit codes (W = 3), eight codes (three vectors) per step: each vector XORed
+; with the query words its qwords hold (zmm26-28) and counted, then word j of the eight codes
+; gathered from the three count vectors into code order (vpermi2q over the first two with zmm0-2,
+; vpermq from the third under k4/k5 with zmm3-5) and the three added: no add tree. Then to .tail.
+%macro LOOP3 2
+%2:
+    STREAM_AHEAD %1, 0
+    STREAM_AHEAD %1, 64
+    STREAM_AHEAD %1, 128
+    vpxorq     zmm17, zmm26, [codesq]
+    vpxorq     zmm18, zmm27, [codesq + 64]
+    vpxorq     zmm19, zmm28, [codesq + 128]
+    vpopcntq   zmm17, zmm17
+    vpopcntq   zmm18, zmm18
+    vpopcntq   zmm19, zmm19
+    vmovdqa64  zmm20, zmm0
+    vmovdqa64  zmm21, zmm1
+    vmovdqa64  zmm22, zmm2
+    vpermi2q   zmm20, zmm17, zmm18          ; word 0 of codes 0-5
+    vpermi2q   zmm21, zmm17, zmm18          ; word 1 of codes 0-4
+    vpermi2q   zmm22, zmm17, zmm18          ; word 2 of codes 0-4
+    vpermq     zmm20{k4}, zmm3, zmm19       ; codes 6-7
+    vpermq     zmm21{k5}, zmm4, zmm19       ; codes 5-7
+    vpermq     zmm22{k5}, zmm5, zmm19
+    vpaddq     zmm20, zmm20, zmm21
+    vpaddq     zmm20, zmm20, zmm22          ; the eight distances, in code order
+    EMIT       zmm20
+    add        codesq, 192
+    sub        countq, 8
+    cmp        countq, 8
+    jae        %2
+    jmp        .tail
+%endmacro
+
 ; LOOP4 stream, label / LOOP8 / LOOP16: the W = 4, 8, 16 steps of eight codes, then to .tail.
 %macro LOOP4 2
 %2:
@@ -253,7 +300,7 @@ scan_16:     dq 16
     jmp        .tail
 %endmacro
 
-FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
+FUNC asmk_hamscan_avx512, 3, 8, 6, scan, codes, count, words, out, q, whole, tmp
     mov        outq, [scanq + ASMK_SCAN_HITS]
     test       countq, countq
     jz         .done
@@ -274,6 +321,8 @@ FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
     je         .w1
     cmp        wordsq, 2
     je         .w2
+    cmp        wordsq, 3
+    je         .w3
     cmp        wordsq, 4
     je         .w4
     cmp        wordsq, 8
@@ -300,6 +349,27 @@ FUNC asmk_hamscan_avx512, 3, 8, 2, scan, codes, count, words, out, q, whole, tmp
     vbroadcasti32x4 zmm28, [qq]
     vmovdqu64  zmm26, [scan_order2]
     BOTH_WAYS  LOOP2, .loop2
+.w3:                                        ; 192-bit codes, eight in three registers
+    mov        eax, 7
+    kmovw      k4, eax
+    vmovdqu64  zmm16{k4}{z}, [qq]           ; the query's three words
+    vmovdqu64  zmm26, [scan_w3_q]
+    vmovdqu64  zmm27, [scan_w3_q + 64]
+    vmovdqu64  zmm28, [scan_w3_q + 128]
+    vpermq     zmm26, zmm26, zmm16          ; the query word of each qword of a step's first vector
+    vpermq     zmm27, zmm27, zmm16          ; of its second
+    vpermq     zmm28, zmm28, zmm16          ; of its third
+    vmovdqu64  zmm0, [scan_w3_ab]
+    vmovdqu64  zmm1, [scan_w3_ab + 64]
+    vmovdqu64  zmm2, [scan_w3_ab + 128]
+    vmovdqu64  zmm3, [scan_w3_c]
+    vmovdqu64  zmm4, [scan_w3_c + 64]
+    vmovdqu64  zmm5, [scan_w3_c + 128]
+    mov        eax, 0xC0
+    kmovw      k4, eax                      ; codes 6-7
+    mov        eax, 0xE0
+    kmovw      k5, eax                      ; codes 5-7
+    BOTH_WAYS  LOOP3, .loop3
 .w4:                                        ; 256-bit codes, two per register
     vbroadcasti64x4 zmm28, [qq]
     vmovdqu64  zmm27, [scan_order4]
