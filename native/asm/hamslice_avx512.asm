@@ -11,7 +11,7 @@
 ;
 ; Per word of four groups (32 codes): the query word broadcast once, then per group one vpxorq with
 ; the codes, one vpopcntq, one vpaddq: no reduction tree and no permutation back to code order, which
-; are most of the work of asmk_hamscan_avx512 at W = 3 to 16. A step without hits compares only the
+; are most of the work of asmk_hamscan_avx512 at W = 4 to 16. A step without hits compares only the
 ; least of its four sums (as LOOP1 does); one with hits goes through EMIT per group. Then the groups
 ; one at a time; the lanes of the last group past count are set to the largest distance, which is
 ; below no threshold.

@@ -93,7 +93,7 @@ ASMK_API size_t asmk_hamscan_avx512(const asmk_scan *scan, const uint64_t *codes
 ASMK_API size_t asmk_hamslice_avx512(const asmk_scan *scan, const uint64_t *codes, size_t count); /* avx512f, avx512_vpopcntdq, popcnt, os_zmm: per word of 8 codes one vpxorq, vpopcntq, vpaddq: no add tree, 32 codes per step */
 
 /* Slice codes for hamslice: write count codes of W >= 1 words (code i at words i W .. i W + W - 1) to sliced in the layout hamslice reads, ceil(count / 8) whole groups, the lanes past count zero. */
-ASMK_API void asmk_slice_avx512(uint64_t *sliced, const uint64_t *codes, size_t count, size_t words); /* avx512f, os_zmm: vpgatherqq per word of a group, one sequential output stream */
+ASMK_API void asmk_slice_avx512(uint64_t *sliced, const uint64_t *codes, size_t count, size_t words); /* avx512f, os_zmm: eight rows at a time transposed in registers (8x8 qword blocks), one sequential output stream */
 
 #ifdef __cplusplus
 }
