@@ -53,6 +53,11 @@ internal static class SelfTestCommand
     {
         var random = new Random(1234 + (int)op * 10 + (int)isa);
         byte[] bufA = new byte[Sweep.LargeWords.Max() * 8 + 128], bufB = new byte[bufA.Length], saved = new byte[bufA.Length];
+        // The searches' results and references, made once: a few allocations in all, not several
+        // per case (under qemu-user each collection risks the process, see build.sh).
+        ulong[] keyBuffer = new ulong[bufA.Length / 8];
+        int[] idxBuffer = new int[32 * 12];
+        uint[] distBuffer = new uint[32 * 12];
         random.NextBytes(bufA);
         random.NextBytes(bufB);
         long[] values = Sweep.Increments;
@@ -98,15 +103,13 @@ internal static class SelfTestCommand
                     ReadOnlySpan<ulong> codes = a[..(codeCount * w)], query = b[..Math.Min(w, n)];
                     if (query.Length < w)
                         break;
-                    var idx = new int[k];
-                    var dist = new uint[k];
-                    int found = Kernels.HammingNearest(isa, query, codes, idx, dist);
-                    var keys = new ulong[codeCount];
-                    for (int i = 0; i < codeCount; i++)
-                        keys[i] = Reference.Hamming(query, codes.Slice(i * w, w)) << 32 | (uint)i;
-                    Array.Sort(keys);
-                    int[] order = keys.Take(k).Select(key => (int)(uint)key).ToArray();
-                    Expect(found == order.Length && idx.AsSpan(0, found).SequenceEqual(order), $"{where}, W {w}, k {k}: wrong nearest codes");
+                    Span<int> idx = idxBuffer.AsSpan(0, k);
+                    int found = Kernels.HammingNearest(isa, query, codes, idx, distBuffer.AsSpan(0, k));
+                    Span<ulong> keys = ReferenceKeys(query, codes, keyBuffer);
+                    bool ok = found == Math.Min(k, codeCount);
+                    for (int i = 0; i < found && ok; i++)
+                        ok = idx[i] == (int)(uint)keys[i];
+                    Expect(ok, $"{where}, W {w}, k {k}: wrong nearest codes");
                     break;
                 }
                 case KernelOperation.HammingSliceScan: // a batch of 32 queries over n words of codes, W = 3..8 by offset: the sliced tiles' path
@@ -116,17 +119,13 @@ internal static class SelfTestCommand
                     if (b.Length < q * w)
                         break;
                     ReadOnlySpan<ulong> codes = a[..(codeCount * w)], queries = b[..(q * w)];
-                    var idx = new int[q * k];
-                    var dist = new uint[q * k];
+                    Span<int> idx = idxBuffer.AsSpan(0, q * k);
+                    Span<uint> dist = distBuffer.AsSpan(0, q * k);
                     int found = HammingSearch.NearestBatch(queries, codes, w, k, idx, dist, 1);
                     bool ok = found == Math.Min(k, codeCount);
-                    var keys = new ulong[codeCount]; // one per case: the queries reuse it
                     for (int j = 0; j < q && ok; j++)
                     {
-                        ReadOnlySpan<ulong> query = queries.Slice(j * w, w);
-                        for (int i = 0; i < codeCount; i++)
-                            keys[i] = Reference.Hamming(query, codes.Slice(i * w, w)) << 32 | (uint)i;
-                        Array.Sort(keys);
+                        Span<ulong> keys = ReferenceKeys(queries.Slice(j * w, w), codes, keyBuffer);
                         for (int i = 0; i < found && ok; i++)
                             ok = idx[j * k + i] == (int)(uint)keys[i] && dist[j * k + i] == (uint)(keys[i] >> 32);
                     }
@@ -143,6 +142,17 @@ internal static class SelfTestCommand
                 }
             }
         }
+    }
+
+    /// <summary>Every code's key (distance to <paramref name="query"/> &lt;&lt; 32) | index, sorted, in <paramref name="buffer"/>.</summary>
+    private static Span<ulong> ReferenceKeys(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong[] buffer)
+    {
+        int w = query.Length, n = codes.Length / w;
+        Span<ulong> keys = buffer.AsSpan(0, n);
+        for (int i = 0; i < n; i++)
+            keys[i] = Reference.Hamming(query, codes.Slice(i * w, w)) << 32 | (uint)i;
+        keys.Sort();
+        return keys;
     }
 
     private static void PublicApi()
