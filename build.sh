@@ -256,9 +256,9 @@ count() {
 # signal injection (for a GC) can kill a multi-threaded process with SIGSEGV; without injection the
 # runtime suspends threads at safe points only.
 CPU_MODELS=(
-    "core2duo;PopCount | scalar | managed | -;HammingDistance | scalar | managed | -;IncrementBy | sse2 | asmk_increment_sse2 (sse2) | direct;Crc32C | scalar | managed | -;HammingScan | scalar | managed | -;!this CPU has no POPCNT;!this CPU has no SSE4.2"
-    "Nehalem;PopCount | sse4.2 | asmk_popcount_popcnt (popcnt) | direct;HammingDistance | sse4.2 | asmk_hamming_popcnt (popcnt) | direct;IncrementBy | sse2 | asmk_increment_sse2 (sse2) | direct;Crc32C | sse4.2 | asmk_crc32c_sse42 (sse4.2) | direct;HammingScan | sse4.2 | asmk_hamscan_popcnt (popcnt) | direct"
-    "Haswell-v4;PopCount | avx2 | asmk_popcount_avx2 (popcnt, avx2, os_ymm) | direct;HammingDistance | avx2 | asmk_hamming_avx2 (popcnt, avx2, os_ymm) | direct;IncrementBy | avx2 | asmk_increment_avx2 (avx2, os_ymm) | direct;Crc32C | sse4.2 | asmk_crc32c_pclmul (sse4.2, pclmulqdq) | vzeroupper first (legacy SSE);HammingScan | avx2 | asmk_hamscan_avx2 (popcnt, avx2, os_ymm) | direct"
+    "core2duo;PopCount | scalar | managed | -;HammingDistance | scalar | managed | -;IncrementBy | sse2 | asmk_increment_sse2 (sse2) | direct;Crc32C | scalar | managed | -;HammingScan | scalar | managed | -;HammingSliceScan | scalar | managed | -;SliceCodes | scalar | managed | -;!this CPU has no POPCNT;!this CPU has no SSE4.2"
+    "Nehalem;PopCount | sse4.2 | asmk_popcount_popcnt (popcnt) | direct;HammingDistance | sse4.2 | asmk_hamming_popcnt (popcnt) | direct;IncrementBy | sse2 | asmk_increment_sse2 (sse2) | direct;Crc32C | sse4.2 | asmk_crc32c_sse42 (sse4.2) | direct;HammingScan | sse4.2 | asmk_hamscan_popcnt (popcnt) | direct;HammingSliceScan | scalar | managed | -;SliceCodes | scalar | managed | -"
+    "Haswell-v4;PopCount | avx2 | asmk_popcount_avx2 (popcnt, avx2, os_ymm) | direct;HammingDistance | avx2 | asmk_hamming_avx2 (popcnt, avx2, os_ymm) | direct;IncrementBy | avx2 | asmk_increment_avx2 (avx2, os_ymm) | direct;Crc32C | sse4.2 | asmk_crc32c_pclmul (sse4.2, pclmulqdq) | vzeroupper first (legacy SSE);HammingScan | avx2 | asmk_hamscan_avx2 (popcnt, avx2, os_ymm) | direct;HammingSliceScan | avx2 | asmk_hamslice_avx2 (popcnt, avx2, os_ymm) | direct;SliceCodes | scalar | managed | -"
 )
 test_cpu_models() {
     if ! command -v qemu-x86_64 >/dev/null && ! apt_install qemu-user; then

@@ -2,46 +2,7 @@
 %include "abi.inc"
 %include "hamscan.inc"
 %include "bitcount.inc"
-
-NIBBLE_TABLE scan_nibbles
-
-RODATA
-align 32
-avx2_lanes:   dq 0, 1, 2, 3
-avx2_four:    dq 4, 4, 4, 4
-; avx2_pack: for each 4-bit hit mask, the vpermd indices that bring the hit qwords to the front
-avx2_pack:
-%assign m 0
-%rep 16
-    %assign lane 0
-    %assign placed 0
-    %rep 4
-        %if (m >> lane) & 1
-            dd 2 * lane, 2 * lane + 1
-            %assign placed placed + 1
-        %endif
-        %assign lane lane + 1
-    %endrep
-    %rep 4 - placed
-        dd 0, 1
-    %endrep
-    %assign m m + 1
-%endrep
-; avx2_first: for n = 0..4, a vpmaskmovq mask of the first n qwords
-avx2_first:
-%assign n 0
-%rep 5
-    %assign lane 0
-    %rep 4
-        %if lane < n
-            dq -1
-        %else
-            dq 0
-        %endif
-        %assign lane lane + 1
-    %endrep
-    %assign n n + 1
-%endrep
+%include "hamscan_avx2.inc"
 
 ; AVX2: a nibble lookup per byte (vpshufb) and vpsadbw per 8 bytes.
 ;
@@ -60,33 +21,6 @@ avx2_first:
     NIBBLE_SAD %1, %2, ymm14, ymm15, ymm13
 %endmacro
 
-; EMIT4: ymm0 holds the distances of the next four codes, ymm10 their indices, ymm11 the
-; threshold: the hits' keys packed to the front (vpermd, a table row per 4-bit mask) and written
-; by vpmaskmovq; advances out and the indices. Clobbers ymm0, ymm1, rax and tmp.
-%macro EMIT4 0
-    vpcmpgtq   ymm1, ymm11, ymm0            ; threshold > distance
-    vmovmskpd  eax, ymm1
-    test       eax, eax
-    jz         %%none
-    vpsllq     ymm0, ymm0, 32
-    vpor       ymm0, ymm0, ymm10            ; (d << 32) | index
-    mov        tmpd, eax
-    shl        tmpd, 5
-    lea        rax, [avx2_pack]
-    vmovdqu    ymm1, [rax + tmpq]           ; the hits' qwords first
-    vpermd     ymm0, ymm1, ymm0
-    shr        tmpd, 5
-    popcnt     tmpd, tmpd
-    shl        tmpd, 5
-    lea        rax, [avx2_first]
-    vmovdqu    ymm1, [rax + tmpq]           ; as many lanes as hits
-    vpmaskmovq [outq], ymm1, ymm0
-    shr        tmpd, 2
-    add        outq, tmpq
-%%none:
-    vpaddq     ymm10, ymm10, [avx2_four]
-    add        indexq, 4
-%endmacro
 
 FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
     mov        outq, [scanq + ASMK_SCAN_HITS]

@@ -90,6 +90,7 @@ ASMK_API size_t asmk_hamscan_avx2(const asmk_scan *scan, const uint64_t *codes, 
 ASMK_API size_t asmk_hamscan_avx512(const asmk_scan *scan, const uint64_t *codes, size_t count); /* avx512f, avx512vl, avx512_vpopcntdq, popcnt, os_zmm: 8 codes per step: vpopcntq, add tree, vpcompressq hits, W = 1, 2, 3, 4, 8, 16 bodies */
 
 /* Hamming scan of sliced codes: what hamscan computes, for codes stored eight at a time word by word (group g of 8 W words holds word j of codes 8g..8g+7 at words 8j..8j+7, and count codes fill ceil(count / 8) whole groups, the lanes past count are not codes). */
+ASMK_API size_t asmk_hamslice_avx2(const asmk_scan *scan, const uint64_t *codes, size_t count); /* avx2, popcnt, os_ymm: per word of 8 codes vpxor and nibble lookup bytes, added bytewise, one vpsadbw per 31 words */
 ASMK_API size_t asmk_hamslice_avx512(const asmk_scan *scan, const uint64_t *codes, size_t count); /* avx512f, avx512_vpopcntdq, popcnt, os_zmm: per word of 8 codes one vpxorq, vpopcntq, vpaddq: no add tree, 32 codes per step */
 
 /* Slice codes for hamslice: write count codes of W >= 1 words (code i at words i W .. i W + W - 1) to sliced in the layout hamslice reads, ceil(count / 8) whole groups, the lanes past count zero. */
