@@ -28,9 +28,7 @@ FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
     jz         .done
     mov        qq, [scanq + ASMK_SCAN_QUERY]
     mov        indexq, [scanq + ASMK_SCAN_FIRST_INDEX]
-    vpxor      ymm13, ymm13, ymm13
-    vbroadcasti128 ymm14, [scan_nibbles]
-    vbroadcasti128 ymm15, [scan_nibbles + 16]
+    NIBBLE_REGS
     cmp        countq, 4
     jb         .one_code
     mov        tmpq, [scanq + ASMK_SCAN_WORDS]
@@ -38,19 +36,7 @@ FUNC asmk_hamscan_avx2, 3, 8, 16, scan, codes, count, off, out, q, index, tmp
     ja         .one_code
     cmp        tmpq, 3
     je         .one_code                    ; W = 3: a code at a time
-    ; The threshold as a signed 64-bit compare: distances are below 2^32, and a threshold of
-    ; 2^63 or more lets everything through as 2^63 - 1 does.
-    mov        rax, [scanq + ASMK_SCAN_THRESHOLD]
-    mov        tmpq, rax
-    shr        tmpq, 63
-    jz         .threshold_fits
-    mov        rax, 0x7FFFFFFFFFFFFFFF
-.threshold_fits:
-    vmovq      xmm11, rax
-    vpbroadcastq ymm11, xmm11
-    vmovq      xmm10, indexq
-    vpbroadcastq ymm10, xmm10
-    vpaddq     ymm10, ymm10, [avx2_lanes]   ; the indices of the next four codes
+    THRESHOLD4                              ; ymm11, and ymm10 the indices of the first four codes
     cmp        qword [scanq + ASMK_SCAN_WORDS], 2
     jb         .w1
     je         .w2

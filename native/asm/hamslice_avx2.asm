@@ -23,22 +23,8 @@ FUNC asmk_hamslice_avx2, 3, 8, 16, scan, codes, count, left, out, q, index, tmp
     jz         .done
     mov        qq, [scanq + ASMK_SCAN_QUERY]
     mov        indexq, [scanq + ASMK_SCAN_FIRST_INDEX]
-    vpxor      ymm13, ymm13, ymm13
-    vbroadcasti128 ymm14, [scan_nibbles]
-    vbroadcasti128 ymm15, [scan_nibbles + 16]
-    ; The threshold as a signed 64-bit compare, as in asmk_hamscan_avx2: distances are below
-    ; 2^32, and a threshold of 2^63 or more lets everything through as 2^63 - 1 does.
-    mov        rax, [scanq + ASMK_SCAN_THRESHOLD]
-    mov        tmpq, rax
-    shr        tmpq, 63
-    jz         .threshold_fits
-    mov        rax, 0x7FFFFFFFFFFFFFFF
-.threshold_fits:
-    vmovq      xmm11, rax
-    vpbroadcastq ymm11, xmm11
-    vmovq      xmm10, indexq
-    vpbroadcastq ymm10, xmm10
-    vpaddq     ymm10, ymm10, [avx2_lanes]   ; the indices of codes 0-3 of the group
+    NIBBLE_REGS
+    THRESHOLD4                              ; ymm11, and ymm10 the indices of the first four codes
 .group:
     vpxor      ymm2, ymm2, ymm2             ; the distances of codes 0-3
     vpxor      ymm3, ymm3, ymm3             ; of codes 4-7
