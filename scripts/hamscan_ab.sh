@@ -2,7 +2,8 @@
 # hamscan_ab.sh [REV] -- the AVX-512 Hamming scan with and without ASMK_SCAN_STREAM, beside a pass
 # that only reads the same bytes, in one process (native/bench/hamscan_stream.c), for 64- to
 # 1024-bit codes streaming from memory and codes in cache; with REV, also the AVX-512 scan as it
-# was at that git revision, interleaved in the same process. Needs gcc, nasm, the library built by
+# was at that git revision, interleaved in the same process; then a batch's sliced tiles at 3, 4, 8
+# and 16 words (asmk_slice_avx512, and 64 queries over a tile as stored and sliced). Needs gcc, nasm, the library built by
 # ./build.sh, and a CPU with AVX-512 VPOPCNTDQ.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,4 +28,7 @@ for shape in "1 4000000" "2 2000000" "1 1000000" "2 500000" "1 30000" "2 15000" 
 done
 for shape in "1 4000000" "2 2000000" "4 1000000"; do
     "$out/hamscan_stream" $shape avx2
+done
+for w in 3 4 8 16; do  # a batch's sliced tiles: the slicing, and the scan in cache as stored and sliced
+    "$out/hamscan_stream" $w 1000000 sliced
 done

@@ -84,22 +84,25 @@ internal static unsafe partial class HammingScan
     /// Whether a batch share of <paramref name="queries"/> queries of <paramref name="words"/>-word
     /// codes scans sliced copies of its tiles (where a sliced scan kernel runs). Slicing a tile
     /// costs about what one query's scan of it does, so it pays from enough queries, and sooner
-    /// where the stored layout's body does more per code. Measured (AMD Zen 4, 1,000,000 codes, one
-    /// thread, 32 KiB tiles sliced by asmk_slice_avx512, per query against the stored layout): at
+    /// where the stored layout's body does more per code. Measured by hand (NearestBatch timed with
+    /// and without slicing, AMD Zen 4, 1,000,000 codes, one thread, 32 KiB tiles sliced by
+    /// asmk_slice_avx512, per query against the stored layout; the kernels alone: hamscan_stream W N
+    /// sliced, scripts/hamscan_ab.sh): at
     /// 12 words (no body of its own) 1.57x from 16 queries; at 3, 4, 8 and 16 words, which have
     /// bodies of their own, 1.14-1.24x, 0.98-1.01x, 1.04-1.07x and 0.88-0.90x at 16 queries,
     /// 1.31-1.37x, 1.13-1.28x, 1.14-1.29x and 1.00-1.15x at 32, 1.24x, 1.26-1.31x, 1.28-1.35x and
     /// 1.04-1.06x at 64. With asmk_hamslice_avx2 (the same CPU capped at AVX2, tiles sliced in
     /// managed code): 4.3x at 3 words, 1.02x, 1.35x and 1.20x at 4, 8 and 16 words at 32 queries,
-    /// 1.08x, 1.45x and 1.30x at 64. At 1 and 2 words there is no add tree to save; above 1,024
-    /// words (64 KiB codes) a tile's copy would outgrow the cache.
+    /// 1.08x, 1.45x and 1.30x at 64. At 1 word there is no add tree to save and at 2 only the pair
+    /// sums (1.32x in cache before the slicing's cost, not tried in a batch); above 1,024 words
+    /// (64 KiB codes) a tile's copy would outgrow the cache.
     /// </summary>
     public static bool SlicePays(int words, int queries) =>
         SliceBound != 0 && words is >= 3 and <= 1024 && queries >= (words is 4 or 8 or 16 ? 32 : 16);
 
     /// <summary>
     /// Codes per tile of a sliced batch: about 32 KiB, whole groups of eight, which stay in L1 while
-    /// the queries pass (AMD Zen 4, 64 queries: 1.01-1.09x 64 KiB tiles at 4, 8 and 16 words).
+    /// the queries pass (AMD Zen 4, 64 queries, by hand: 1.01-1.09x 64 KiB tiles at 4, 8 and 16 words).
     /// </summary>
     public static int SliceTileCodes(int words) => Math.Clamp((32 << 10) / (8 * words), 64, 1 << 16) & ~7;
 

@@ -5,6 +5,10 @@
  *
  *   hamscan_stream WORDS CODES [avx2]   e.g. 4 1000000 (32 MB, from memory), 4 20000 (640 KB, in
  *                                       L2); avx2: the AVX2 scan instead of the AVX-512 one
+ *   hamscan_stream WORDS CODES sliced   a batch's tiles (32 KiB): asmk_slice_avx512 over all the
+ *                                       codes, tile by tile, then 64 queries over one tile in cache,
+ *                                       asmk_hamscan_avx512 on it as stored and asmk_hamslice_avx512
+ *                                       on it sliced (how the sliced batch was measured)
  *
  * Built with -DOLD_KERNEL (scripts/hamscan_ab.sh REV), it also times the AVX-512 scan as it was at
  * another revision (old_asmk_hamscan_avx512, assembled with that prefix), interleaved with the new.
@@ -28,6 +32,8 @@ size_t old_asmk_hamscan_avx512(const asmk_scan *scan, const uint64_t *codes, siz
 
 typedef size_t (*scan_fn)(const asmk_scan *, const uint64_t *, size_t);
 
+static int sliced(const uint64_t *codes, size_t w, size_t n);
+
 /* Seconds for one pass of scan over n codes of w words, in the managed search's blocks. */
 static double pass(scan_fn scan, const uint64_t *codes, size_t w, size_t n, uint64_t *query, uint64_t *hits, size_t block, int stream);
 
@@ -40,8 +46,9 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 3 || argc > 4 || atoi(argv[1]) < 1 || atoi(argv[1]) > 64 || atoi(argv[2]) < 1 || (argc == 4 && strcmp(argv[3], "avx2") != 0)) {
-        fprintf(stderr, "usage: hamscan_stream WORDS(1..64) CODES [avx2]\n");
+    if (argc < 3 || argc > 4 || atoi(argv[1]) < 1 || atoi(argv[1]) > 64 || atoi(argv[2]) < 1 ||
+        (argc == 4 && strcmp(argv[3], "avx2") != 0 && strcmp(argv[3], "sliced") != 0)) {
+        fprintf(stderr, "usage: hamscan_stream WORDS(1..64) CODES [avx2 | sliced]\n");
         return 2;
     }
     scan_fn scan = argc == 4 ? asmk_hamscan_avx2 : asmk_hamscan_avx512;
@@ -51,6 +58,8 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < n * w + 8; i++) base[i] = i * 0x9E3779B97F4A7C15ull;
     for (int i = 0; i < 64; i++) query[i] = (uint64_t)i * 7;
     const uint64_t *codes = base + 2;
+    if (argc == 4 && strcmp(argv[3], "sliced") == 0)
+        return sliced(codes, w, n);
     double best[2] = { 1e30, 1e30 }, best_old[2] = { 1e30, 1e30 }, best_read = 1e30;
     (void)best_old;
     volatile uint64_t sink = 0;
@@ -93,4 +102,48 @@ static double pass(scan_fn scan, const uint64_t *codes, size_t w, size_t n, uint
         scan(&job, codes + s * w, count);
     }
     return now() - t;
+}
+
+/* The sliced batch's two parts, best of 21 rounds each: slicing every 32 KiB tile of the codes
+ * (their first read, from memory for a large n), and 64 queries over the first tile in cache, as
+ * stored and sliced. */
+static int sliced(const uint64_t *codes, size_t w, size_t n)
+{
+    size_t tile = ((32u << 10) / (8 * w)) & ~(size_t)7;
+    if (tile < 8) tile = 8;
+    if (tile > n) tile = n;
+    enum { QUERIES = 64 };
+    uint64_t *sliced_tile = aligned_alloc(64, 8 * w * ((tile + 7) / 8 * 8)), *hits = malloc(8 * tile), query[QUERIES][64];
+    if (!sliced_tile || !hits) return 2;
+    for (int q = 0; q < QUERIES; q++)
+        for (int i = 0; i < 64; i++) query[q][i] = (uint64_t)(i * 7 + q) * 0x2545F4914F6CDD1Dull;
+    double best_slice = 1e30, best_stored = 1e30, best_sliced = 1e30;
+    volatile size_t sink = 0;
+    for (int round = 0; round < 21; round++) {
+        double t = now();
+        for (size_t f = 0; f < n; f += tile)
+            asmk_slice_avx512(sliced_tile, codes + f * w, n - f < tile ? n - f : tile, w);
+        t = now() - t;
+        if (t < best_slice) best_slice = t;
+        asmk_slice_avx512(sliced_tile, codes, tile, w); /* the tile the queries scan */
+        for (int layout = 0; layout < 2; layout++) {
+            t = now();
+            for (int q = 0; q < QUERIES; q++) {
+                asmk_scan job = { query[q], w, 10, 0, hits, 0 };
+                sink += layout ? asmk_hamslice_avx512(&job, sliced_tile, tile) : asmk_hamscan_avx512(&job, codes, tile);
+            }
+            t = now() - t;
+            double *best = layout ? &best_sliced : &best_stored;
+            if (t < *best) *best = t;
+        }
+    }
+    (void)sink;
+    double scanned = (double)QUERIES * tile;
+    printf("sliced W=%zu, %zu codes (%.1f MB), tiles of %zu codes: slicing %.2f ms per 1,000,000 codes (%.1f GB/s); "
+           "%d queries over one tile in cache: stored %.2e codes/s, sliced %.2e codes/s: %.2fx\n",
+           w, n, n * w * 8 / 1e6, tile, best_slice / n * 1e9, n * w * 8 / best_slice / 1e9,
+           QUERIES, scanned / best_stored, scanned / best_sliced, best_stored / best_sliced);
+    free(sliced_tile);
+    free(hits);
+    return 0;
 }
