@@ -101,10 +101,15 @@ internal static unsafe partial class HammingScan
         SliceBound != 0 && words is >= 3 and <= 1024 && queries >= (words is 4 or 8 or 16 ? 32 : 16);
 
     /// <summary>
-    /// Codes per tile of a sliced batch: about 32 KiB, whole groups of eight, which stay in L1 while
-    /// the queries pass (AMD Zen 4, 64 queries, by hand: 1.01-1.09x 64 KiB tiles at 4, 8 and 16 words).
+    /// Codes per tile of a sliced batch: about 16 KiB, whole groups of eight, half the L1 data cache
+    /// of AMD Zen 4 (32 KiB), so that the tile stays there beside each query's hits, heap and stack,
+    /// and beside the other thread's tile where two threads share a core. Measured by hand
+    /// (NearestBatch, 1,000,000 codes, 64 queries, the tile sizes interleaved in one process, best
+    /// of 9 rounds each, AMD Zen 4): against 32 KiB tiles, 1.01-1.09x at 3, 4 and 8 words, 1.01-1.13x
+    /// at 16, 0.96x at 12 on one thread, and 1.04-1.07x at 4 and 16 words on two; 24 KiB tiles ran
+    /// 0.93-1.17x, and 8 KiB ones (in separate processes) 0.69-0.77x the 16 KiB ones.
     /// </summary>
-    public static int SliceTileCodes(int words) => Math.Clamp((32 << 10) / (8 * words), 64, 1 << 16) & ~7;
+    public static int SliceTileCodes(int words) => Math.Clamp((16 << 10) / (8 * words), 64, 1 << 16) & ~7;
 
     /// <summary>The words <paramref name="count"/> sliced codes of <paramref name="words"/> words fill: whole groups of eight codes.</summary>
     public static int SlicedLength(int count, int words) => (count + 7) / 8 * 8 * words;

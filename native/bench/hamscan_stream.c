@@ -5,7 +5,7 @@
  *
  *   hamscan_stream WORDS CODES [avx2]   e.g. 4 1000000 (32 MB, from memory), 4 20000 (640 KB, in
  *                                       L2); avx2: the AVX2 scan instead of the AVX-512 one
- *   hamscan_stream WORDS CODES sliced   a batch's tiles (32 KiB): asmk_slice_avx512 over all the
+ *   hamscan_stream WORDS CODES sliced   a batch's tiles (16 KiB): asmk_slice_avx512 over all the
  *                                       codes, tile by tile, then 64 queries over one tile in cache,
  *                                       asmk_hamscan_avx512 on it as stored and asmk_hamslice_avx512
  *                                       on it sliced (how the sliced batch was measured)
@@ -104,12 +104,12 @@ static double pass(scan_fn scan, const uint64_t *codes, size_t w, size_t n, uint
     return now() - t;
 }
 
-/* The sliced batch's two parts, best of 21 rounds each: slicing every 32 KiB tile of the codes
+/* The sliced batch's two parts, best of 21 rounds each: slicing every 16 KiB tile of the codes
  * (their first read, from memory for a large n), and 64 queries over the first tile in cache, as
  * stored and sliced. */
 static int sliced(const uint64_t *codes, size_t w, size_t n)
 {
-    size_t tile = ((32u << 10) / (8 * w)) & ~(size_t)7;
+    size_t tile = ((16u << 10) / (8 * w)) & ~(size_t)7;
     if (tile < 8) tile = 8;
     if (tile > n) tile = n;
     enum { QUERIES = 64 };
