@@ -137,16 +137,6 @@ internal static class SearchReport
                     sum += BitOps.PopCount(codes.AsSpan(0, CountCeilingWords));
                 return (long)sum;
             }, (long)CountCeilingPasses * CountCeilingWords / w));
-            ulong[] repeated = new ulong[DistanceCeilingWords]; // the query, code after code
-            for (int i = 0; i < repeated.Length; i++)
-                repeated[i] = queries[i % w];
-            rows.Add(((bits, 1, 1, "DistanceCeiling"), () =>
-            {
-                ulong sum = 0;
-                for (int pass = 0; pass < CountCeilingPasses; pass++)
-                    sum += BitOps.HammingDistance(codes.AsSpan(0, DistanceCeilingWords), repeated);
-                return (long)sum;
-            }, (long)CountCeilingPasses * DistanceCeilingWords / w));
         }
         var best = new Dictionary<(int, int, int, string), double>();
         for (int round = 0; round < 7; round++)
@@ -169,14 +159,6 @@ internal static class SearchReport
     /// query on this core.
     /// </summary>
     private const int CountCeilingWords = 2048, CountCeilingPasses = 64;
-
-    /// <summary>
-    /// The distance ceiling of a batch: 8 KiB of codes and the query repeated beside them (both stay
-    /// in L1) through the library's Hamming distance kernel, pass after pass: each code word XORed
-    /// with the query's and counted, the least work of an exact distance, with no sum per code and
-    /// no compare. A batch that computes every distance exactly reaches no more per query.
-    /// </summary>
-    private const int DistanceCeilingWords = 1024;
 
     /// <summary>
     /// What more threads can give here at all: the same cache-resident scan (one query over 4,096
@@ -262,7 +244,6 @@ internal static class SearchReport
             {
                 "Roofline" => "read roofline",
                 "CountCeiling" => "count ceiling (16 KiB of codes in L1, counted by BitOps.PopCount)",
-                "DistanceCeiling" => "distance ceiling (8 KiB of codes in L1 against the query repeated, by BitOps.HammingDistance)",
                 _ => "public API",
             };
             md.AppendLine(Inv, $"| {what}, {queries} {(queries == 1 ? "query" : "queries")}, {bits} bits, {threads} {(threads == 1 ? "thread" : "threads")} | {E(rate)} |");
@@ -287,7 +268,6 @@ internal static class SearchReport
         {
             Check($"64 queries, {bits} bits, 1 thread: per query vs one query alone (interleaved)", I(bits, 64, 1) / I(bits, 1, 1), bits == 1024 ? 4 : 2.5);
             md.AppendLine(Inv, $"| *ceiling at {bits} bits: the count ceiling vs one query alone (each code's bits counted once per query, from L1, nothing else)* | {X(I(bits, 1, 1, "CountCeiling") / I(bits, 1, 1))} | | |");
-            md.AppendLine(Inv, $"| *ceiling at {bits} bits: the distance ceiling vs one query alone (each code word XORed with the query's and counted, from L1: no sum per code, no compare)* | {X(I(bits, 1, 1, "DistanceCeiling") / I(bits, 1, 1))} | | |");
         }
         md.AppendLine(Inv, $"| *ceiling: the same cache-resident scan on {all} threads at once vs 1 (no memory traffic, nothing shared)* | {X(threadScaling)} | | |");
         foreach (int bits in SearchBenchmarks.Widths)
