@@ -25,13 +25,30 @@ internal static class SearchPeers
         return heap[0];
     }
 
-    /// <summary>The k best of one query: a Vector512 nibble-lookup distance (vpshufb + vpsadbw), two 256-bit codes or one 512-bit chunk at a time, a heap.</summary>
+    /// <summary>The k best of one query: a Vector512 nibble-lookup distance (vpshufb + vpsadbw), eight 64-bit, four 128-bit or two 256-bit codes or one 512-bit chunk at a time, a heap.</summary>
     public static ulong Vector512Scan(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<ulong> heap)
     {
         if (!Avx512BW.IsSupported)
             throw new PlatformNotSupportedException("the managed Vector512 scan needs AVX-512 BW");
         int w = query.Length, n = codes.Length / w, count = 0;
         ref ulong c = ref MemoryMarshal.GetReference(codes);
+        if (w is 1 or 2)
+        {
+            Vector512<ulong> q = w == 1 ? Vector512.Create(query[0]) : Vector512.Create(Vector128.Create(query[0], query[1]));
+            int perVector = 8 / w, i = 0;
+            for (; i + perVector <= n; i += perVector)
+            {
+                Vector512<ulong> sums = Bytes(Vector512.LoadUnsafe(ref c, (nuint)(i * w)) ^ q);
+                for (int lane = 0; lane < perVector; lane++)
+                {
+                    ulong d = w == 1 ? sums.GetElement(lane) : sums.GetElement(2 * lane) + sums.GetElement(2 * lane + 1);
+                    count = Offer(heap, count, d << 32 | (uint)(i + lane));
+                }
+            }
+            for (; i < n; i++)
+                count = Offer(heap, count, BitOps.HammingDistance(query, codes.Slice(i * w, w)) << 32 | (uint)i);
+            return heap[0];
+        }
         if (w == 4)
         {
             Vector512<ulong> q = Vector512.Create(Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(query)));
@@ -47,7 +64,7 @@ internal static class SearchPeers
             return heap[0];
         }
         if (w % 8 != 0)
-            throw new ArgumentException("the managed Vector512 scan takes 256-bit codes or multiples of 512 bits");
+            throw new ArgumentException("the managed Vector512 scan takes 64-, 128- and 256-bit codes or multiples of 512 bits");
         for (int i = 0; i < n; i++)
         {
             Vector512<ulong> acc = Vector512<ulong>.Zero;
