@@ -94,8 +94,9 @@ internal static unsafe partial class HammingScan
     /// 1.04-1.06x at 64. With asmk_hamslice_avx2 (the same CPU capped at AVX2, tiles sliced in
     /// managed code): 4.3x at 3 words, 1.02x, 1.35x and 1.20x at 4, 8 and 16 words at 32 queries,
     /// 1.08x, 1.45x and 1.30x at 64. At 1 word there is no add tree to save and at 2 only the pair
-    /// sums (1.32x in cache before the slicing's cost, not tried in a batch); above 1,024 words
-    /// (64 KiB codes) a tile's copy would outgrow the cache.
+    /// sums (1.32x in cache before the slicing's cost): sliced batches ran 0.80x and 1.03x the stored
+    /// layout at 64 queries, 0.65x and 0.92x at 32 (16 KiB tiles, interleaved in one process, by
+    /// hand); above 1,024 words (64 KiB codes) a tile's copy would outgrow the cache.
     /// </summary>
     public static bool SlicePays(int words, int queries) =>
         SliceBound != 0 && words is >= 3 and <= 1024 && queries >= (words is 4 or 8 or 16 ? 32 : 16);
