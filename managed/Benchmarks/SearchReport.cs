@@ -240,12 +240,7 @@ internal static class SearchReport
         md.AppendLine("|---|---:|");
         foreach (var ((bits, queries, threads, method), rate) in interleaved.OrderBy(x => x.Key.Bits).ThenBy(x => x.Key.Queries).ThenBy(x => x.Key.Threads))
         {
-            string what = method switch
-            {
-                "Roofline" => "read roofline",
-                "CountCeiling" => "count ceiling (16 KiB of codes in L1, counted by BitOps.PopCount)",
-                _ => "public API",
-            };
+            string what = method switch { "Roofline" => "read roofline", "CountCeiling" => "count ceiling (16 KiB of codes in L1, counted by BitOps.PopCount)", _ => "public API" };
             md.AppendLine(Inv, $"| {what}, {queries} {(queries == 1 ? "query" : "queries")}, {bits} bits, {threads} {(threads == 1 ? "thread" : "threads")} | {E(rate)} |");
         }
         md.AppendLine();
