@@ -268,7 +268,8 @@ internal static class ColdStartCommand
             case 4: for (int i = 0; i < calls; i++) { Int64Ops.IncrementBy(c, 3); sink += (ulong)c[0]; } break;
             case 5: for (int i = 0; i < calls; i++) { JitLoops.IncrementBy(c, 3); sink += (ulong)c[0]; } break;
             case 6: for (int i = 0; i < calls; i++) sink += Checksums.Crc32C(bytes); break;
-            default: for (int i = 0; i < calls; i++) sink += JitLoops.Crc32C(bytes); break;
+            case 7: for (int i = 0; i < calls; i++) sink += JitLoops.Crc32C(bytes); break;
+            default: throw new ArgumentOutOfRangeException(nameof(which), which, "an operation's index times two, plus one for the naive loop");
         }
         return sink;
     }

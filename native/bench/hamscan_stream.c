@@ -5,8 +5,9 @@
  *
  *   hamscan_stream WORDS CODES [avx2]   e.g. 4 1000000 (32 MB, from memory), 4 20000 (640 KB, in
  *                                       L2); avx2: the AVX2 scan instead of the AVX-512 one
- *   hamscan_stream WORDS CODES sliced   a batch's tiles (16 KiB): asmk_slice_avx512 over all the
- *                                       codes, tile by tile, then 64 queries over one tile in cache,
+ *   hamscan_stream WORDS CODES sliced   a batch's tiles (16 KiB, as HammingScan.SliceTileCodes):
+ *                                       asmk_slice_avx512 over all the codes, tile by tile, then 64
+ *                                       queries over one tile in cache,
  *                                       asmk_hamscan_avx512 on it as stored and asmk_hamslice_avx512
  *                                       on it sliced (how the sliced batch was measured)
  *
