@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# c_peers_ab.sh [RUNS] -- the library's AVX-512 kernels against the best public C peer of each job
-# in one process (native/bench/c_peers.c): CRC-32C against Intel ISA-L (Debian libisal-dev,
-# installed as root) and corsix/fast-crc32's AVX-512 samples, popcount against libpopcnt, Hamming
-# distance against NumKong (ashvardanian/NumKong, formerly SimSIMD). RUNS (default 3) runs of the
-# program; per size, the ratio of the fastest peer's time to the kernel's, median over the runs.
-# Writes docs/c-peers.md. Needs gcc, the library built by ./build.sh and an AVX-512 CPU.
+# c_peers_ab.sh [RUNS] -- the library's kernels for this CPU's class (AVX-512 or AVX2) against the
+# best public C peer of each job in one process (native/bench/c_peers.c): CRC-32C against Intel
+# ISA-L (Debian libisal-dev, installed as root) and corsix/fast-crc32 (its AVX-512 samples, and
+# SSE fusions its generator writes here), popcount against libpopcnt, Hamming distance against
+# NumKong (ashvardanian/NumKong, formerly SimSIMD). RUNS (default 3) runs of the program; per size,
+# the ratio of the fastest peer's time to the kernel's, median over the runs. Writes
+# docs/c-peers.md (docs/c-peers-avx2.md on an AVX2 CPU). Needs gcc, the library built by
+# ./build.sh and an AVX2 CPU.
 #
 # The peers' sources are not part of this repository: each comes from a checkout (or an export
 # with a .commit file naming its commit) named by CORSIX_DIR, LIBPOPCNT_DIR and NUMKONG_DIR, else
@@ -15,8 +17,7 @@ RUNS="${1:-3}"
 lib="$ROOT/build/native/libasmkernels.so"
 out="$ROOT/build/c-peers"
 [ -f "$lib" ] || { echo "c_peers_ab: $lib is missing; run ./build.sh first" >&2; exit 1; }
-grep -qw avx512_vpopcntdq /proc/cpuinfo && grep -qw vpclmulqdq /proc/cpuinfo \
-    || { echo "c_peers_ab: this CPU lacks AVX-512 VPOPCNTDQ or VPCLMULQDQ" >&2; exit 1; }
+grep -qw avx2 /proc/cpuinfo || { echo "c_peers_ab: this CPU lacks AVX2" >&2; exit 1; }
 if ! [ -e /usr/include/isa-l/crc.h ] && ! [ -e /usr/include/isa-l.h ]; then
     [ "$(id -u)" = 0 ] || { echo "c_peers_ab: ISA-L is missing: apt-get install libisal-dev" >&2; exit 1; }
     apt-get install -y -qq libisal-dev >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq libisal-dev >/dev/null; }
@@ -47,23 +48,38 @@ for sample in v3s1_s3:avx512_vpclmulqdq v4s5x3:avx512_vpclmulqdq v9s3x4e:avx512;
     [[ $isa == avx512_vpclmulqdq ]] && isa_flags+=(-mvpclmulqdq)
     gcc "${flags[@]}" "${isa_flags[@]}" -Dcrc32_impl="corsix_$name" -c "$corsix/sample_${isa}_crc32c_$name.c" -o "$out/corsix_$name.o"
 done
+# SSE fusions of corsix's generator: the best it lists for Cascade Lake (v8s3x3) and Ice Lake (v7s3x3).
+gcc -O2 -o "$out/corsix_generate" "$corsix/generate.c"
+for algo in v8s3x3 v7s3x3; do
+    "$out/corsix_generate" -i sse -p crc32c -a "$algo" > "$out/corsix_sse_$algo.c"
+    gcc "${flags[@]}" -msse4.2 -mpclmul -Dcrc32_impl="corsix_$algo" -c "$out/corsix_sse_$algo.c" -o "$out/corsix_$algo.o"
+done
 gcc "${flags[@]}" -march=icelake-server -DNK_TARGET_ICELAKE=1 -I"$libpopcnt" -I"$numkong/include" \
-    -c "$ROOT/native/bench/c_peers_shims.c" -o "$out/shims.o"
+    -c "$ROOT/native/bench/c_peers_shims.c" -o "$out/shims_icelake.o"
+gcc "${flags[@]}" -march=haswell -DNK_TARGET_HASWELL=1 -I"$libpopcnt" -I"$numkong/include" \
+    -c "$ROOT/native/bench/c_peers_shims.c" -o "$out/shims_haswell.o"
 gcc "${flags[@]}" -Werror -I"$ROOT/native/include" -o "$out/c_peers" "$ROOT/native/bench/c_peers.c" \
-    "$out"/corsix_*.o "$out/shims.o" "$lib" -lisal -Wl,-rpath,"$(dirname "$lib")"
+    "$out"/corsix_*.o "$out"/shims_*.o "$lib" -lisal -Wl,-rpath,"$(dirname "$lib")"
 
 for ((r = 1; r <= RUNS; r++)); do "$out/c_peers" > "$out/run$r.txt"; done
 PY="$(command -v python3)"
-"$PY" - "$out" "$RUNS" "$ROOT/docs/c-peers.md" "$(describe "$corsix")" "$(describe "$libpopcnt")" "$(describe "$numkong")" <<'EOF'
+"$PY" - "$out" "$RUNS" "$ROOT/docs" "$(describe "$corsix")" "$(describe "$libpopcnt")" "$(describe "$numkong")" <<'EOF'
 import statistics, sys, time
-out, runs, doc, corsix, libpopcnt, numkong = sys.argv[1], int(sys.argv[2]), sys.argv[3], *sys.argv[4:7]
-ours = {"crc32c": "asmk_crc32c_avx512", "popcount": "asmk_popcount_avx512", "hamming": "asmk_hamming_avx512"}
+out, runs, docs, corsix, libpopcnt, numkong = sys.argv[1], int(sys.argv[2]), sys.argv[3], *sys.argv[4:7]
+ops = ["crc32c", "popcount", "hamming"]
+ours = {}  # op -> the library's kernel (its name starts with asmk_)
+cls = None
 targets = {("crc32c", 256): 0.9}  # every other cell: 1.0
 cells = {}  # (op, bytes) -> list per run of (ratio, best peer, {name: ns})
 for r in range(1, runs + 1):
     per = {}
     for line in open(f"{out}/run{r}.txt"):
+        if line.startswith("class "):
+            cls = line.split()[1]
+            continue
         op, n, name, ns = line.split()
+        if name.startswith("asmk_"):
+            ours[op] = name
         per.setdefault((op, int(n)), {})[name] = float(ns)
     for key, times in per.items():
         mine = times[ours[key[0]]]
@@ -72,21 +88,31 @@ for r in range(1, runs + 1):
         cells.setdefault(key, []).append((peers[best] / mine, best, times))
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
 vendor = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("vendor_id")), "")
-md = ["# The kernels against the C peers", "",
+doc = f"{docs}/c-peers.md" if cls == "avx512" else f"{docs}/c-peers-{cls}.md"
+if cls == "avx512":
+    peers_text = [f"- Peers: Intel ISA-L `crc32_iscsi` (Debian libisal-dev); corsix/fast-crc32 ({corsix}) samples v3s1_s3 and",
+                  "  v4s5x3 (avx512_vpclmulqdq) and v9s3x4e (avx512), and its generator's SSE fusions v8s3x3 and v7s3x3;",
+                  f"  libpopcnt ({libpopcnt}) `popcnt()`; NumKong ({numkong}) `nk_hamming_u1_icelake`; the header-only peers",
+                  "  built with `-march=icelake-server`."]
+else:
+    peers_text = [f"- Class: AVX2 (no AVX-512 VPOPCNTDQ and VPCLMULQDQ here): the library's kernels of that class.",
+                  f"- Peers: Intel ISA-L `crc32_iscsi` (Debian libisal-dev, its own dispatch); corsix/fast-crc32 ({corsix}):",
+                  "  its generator's SSE fusions v8s3x3 and v7s3x3 (its AVX-512 samples cannot run here); libpopcnt",
+                  f"  ({libpopcnt}) `popcnt()`; NumKong ({numkong}) `nk_hamming_u1_haswell`; the header-only peers built",
+                  "  with `-march=haswell`."]
+md = ["# The kernels against the C peers" + ("" if cls == "avx512" else f" ({cls.upper()} class)"), "",
       f"- CPU: {cpu} [{vendor}]; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
       f"- Command: `scripts/c_peers_ab.sh {runs}` (native/bench/c_peers.c, gcc -O3): one process, no managed call on",
       "  either side, 64-byte aligned data, calls chained (each waits for the last), every function's median over 21",
       f"  interleaved rounds; the ratio is the fastest peer's time over the kernel's, median of {runs} runs (above 1 the",
       "  kernel is faster).",
-      f"- Peers: Intel ISA-L `crc32_iscsi` (Debian libisal-dev); corsix/fast-crc32 ({corsix}) samples v3s1_s3 and",
-      f"  v4s5x3 (avx512_vpclmulqdq) and v9s3x4e (avx512); libpopcnt ({libpopcnt}) `popcnt()`; NumKong ({numkong})",
-      "  `nk_hamming_u1_icelake`; the header-only peers built with `-march=icelake-server`.",
+      *peers_text,
       "- Targets: CRC-32C at least 1.0x the best of ISA-L and corsix at 4 KiB, 64 KiB and 1 MiB and 0.9x at 256 B;",
       "  popcount at least 1.0x libpopcnt and Hamming 1.0x NumKong from 4 KiB to 1 MiB.", "",
       "- Read roofline (popcount, Hamming): the same bytes only loaded and XORed; kernel and peer as a share of its speed.", "",
       "| operation | bytes | kernel | fastest peer | kernel ns | peer ns | ratio (median) | runs | kernel / peer of the read roofline | target |",
       "|---|---:|---|---|---:|---:|---:|---|---|---|"]
-for (op, n) in sorted(cells, key=lambda k: (list(ours).index(k[0]), k[1])):
+for (op, n) in sorted(cells, key=lambda k: (ops.index(k[0]), k[1])):
     rs = cells[(op, n)]
     ratio = statistics.median(x[0] for x in rs)
     mid = sorted(rs, key=lambda x: x[0])[len(rs) // 2]
@@ -99,7 +125,7 @@ for (op, n) in sorted(cells, key=lambda k: (list(ours).index(k[0]), k[1])):
     md.append(f"| {op} | {n:,} | {ours[op]} | {mid[1]} | {t[ours[op]]:.1f} | {t[mid[1]]:.1f} | {ratio:.2f}x | "
               + " / ".join(f"{x[0]:.2f}" for x in rs) + f" | {roof} | {need:.1f}x {verdict} |")
 md += ["", "Every peer of each cell, in the median run (ns per call):", ""]
-for (op, n) in sorted(cells, key=lambda k: (list(ours).index(k[0]), k[1])):
+for (op, n) in sorted(cells, key=lambda k: (ops.index(k[0]), k[1])):
     rs = cells[(op, n)]
     mid = sorted(rs, key=lambda x: x[0])[len(rs) // 2]
     md.append(f"- {op} {n:,} B: " + ", ".join(f"{k} {v:.1f}" for k, v in mid[2].items()))

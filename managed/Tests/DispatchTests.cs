@@ -54,7 +54,13 @@ public class DispatchTests
         Assert.True(Kernels.NativeLibraryLoaded, Kernels.NativeLibraryError);
         Assert.EndsWith(Reference.NativeFileName, Kernels.NativeLibraryPath);
         foreach (KernelOperation op in Operations)
-            Assert.NotEqual(IsaLevel.Scalar, Kernels.GetSelectedIsa(op));
+        {
+            // Every operation with a kernel this CPU runs runs native.
+            bool runnable = Reference.HasRunnableKernel(op);
+            Assert.True(runnable == (Kernels.GetSelectedIsa(op) != IsaLevel.Scalar), $"{op} runs at {Kernels.GetSelectedIsa(op)}");
+            Assert.True(runnable || Kernels.GetFallbackReason(op) is not null, $"{op}: no fallback reason");
+        }
+        Assert.NotEqual(IsaLevel.Scalar, Kernels.GetSelectedIsa(KernelOperation.PopCount));
         Assert.Equal("asmk_popcount_popcnt", Kernels.GetImplementationName(KernelOperation.PopCount, IsaLevel.Sse42));
         Assert.Equal("asmk_increment_sse2", Kernels.GetImplementationName(KernelOperation.IncrementBy, IsaLevel.Sse2));
         // The level's last kernel this CPU runs: three chains with PCLMULQDQ, else the one chain.

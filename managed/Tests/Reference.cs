@@ -21,6 +21,15 @@ internal static class Reference
     /// <summary>The native library's file name on this OS.</summary>
     public static string NativeFileName => NativeLibraryLoader.FileName;
 
+    /// <summary>Whether some native kernel of <paramref name="op"/> runs in this process (SliceCodes has only an AVX-512 one).</summary>
+    public static bool HasRunnableKernel(KernelOperation op)
+    {
+        foreach (IsaLevel isa in IsaLevels.All)
+            if (isa != IsaLevel.Scalar && Kernels.IsSupported(op, isa))
+                return true;
+        return false;
+    }
+
     /// <summary>The sweep's word lengths (<see cref="Cli.Sweep"/>, the native harness's).</summary>
     public static IEnumerable<int> Lengths => Cli.Sweep.Lengths();
 

@@ -153,23 +153,7 @@ FUNC asmk_crc32c_avx512, 3, 4, 4, crc, src, count, tmp
     vextracti32x4 xmm0, ymm1, 1
     vpxor      xmm0, xmm0, xmm1
     vmovdqa    xmm2, [avx512_fold128]
-.loop16:
-    cmp        countq, 16
-    jb         .finish
-    vpclmulqdq xmm1, xmm0, xmm2, 0x00
-    vpclmulqdq xmm0, xmm0, xmm2, 0x11
-    vpxor      xmm0, xmm0, xmm1
-    vpxor      xmm0, xmm0, [srcq]
-    add        srcq, 16
-    sub        countq, 16
-    jmp        .loop16
-.finish:
-    vmovq      tmpq, xmm0
-    xor        eax, eax
-    crc32      rax, tmpq                    ; (H*x^64 + L) * x^32 mod P
-    vpextrq    tmpq, xmm0, 1
-    crc32      rax, tmpq
-    CRC32_BYTES rax, eax, srcq, countq
+    LANE_FINISH srcq, countq, tmpq
     RET
 .short:
     CRC32_CHAIN rax, eax, srcq, countq

@@ -2,8 +2,10 @@
  * crc32c.c - checkasm's CRC-32C operation: the CRC register after feeding it count bytes
  * (reflected polynomial 0x82F63B78, no inversions); the bitwise C reference, the arguments of one
  * case (a random starting CRC, a 32-bit argument), the known answers. Its lengths are bytes, and
- * the kernels switch strategy at 16, 64, 128, 256 and 4096 bytes: every length up to 1024 and the
- * neighbours of two larger powers of two.
+ * the kernels switch strategy at 16, 64, 128, 256, 2048 and 4096 bytes: every length up to 1024,
+ * the neighbours of larger powers of two, and from 2048 bytes (where asmk_crc32c_avx2's 512-byte
+ * fused steps start) lengths whose remainders after the steps take each of its tail paths: 0-3
+ * blocks of 128, 0-3 of 32, one of 16 or none, 0-15 bytes.
  */
 #define __USE_MINGW_ANSI_STDIO 1
 #include <inttypes.h>
@@ -11,7 +13,8 @@
 
 #include "checkasm.h"
 
-static const size_t large[] = { 4095, 4096, 4097, 65535, 65536, 65537 };
+static const size_t large[] = { 2047, 2048, 2049, 2063, 2064, 2079, 2111, 2127, 2175, 2303, 2359, 2431, 2559, 2560, 2561,
+                                4095, 4096, 4097, 65535, 65536, 65537 };
 
 static uint32_t ref_crc32c(uint32_t crc, const unsigned char *p, size_t n)
 {
@@ -62,6 +65,6 @@ static uint64_t empty_want(const uint64_t a[4], int *has_result) { *has_result =
 static void fault_args(uint64_t a[4]) { a[0] = 0; a[1] = (uintptr_t)checkasm_buf[0].hi; a[2] = 2048; }
 
 const struct checkasm_op checkasm_op_crc32c = {
-    .name = "crc32c", .narrow_args = 1u << 0, .every = 1024, .large = large, .nlarge = 6,
+    .name = "crc32c", .narrow_args = 1u << 0, .every = 1024, .large = large, .nlarge = sizeof large / sizeof large[0],
     .check = check, .known = known, .empty_args = empty_args, .empty_want = empty_want, .fault_args = fault_args,
 };
