@@ -19,7 +19,8 @@
 #                        --quick: three sizes, about a minute, docs/benchmarks-quick.*;
 #                        --calls: the cost of one native call, layer by layer, docs/call-cost.md;
 #                        --cold: first calls in fresh processes, median of N (5), docs/cold-start.md;
-#                        --short: 0..16 elements, per call and in a search loop, docs/short-inputs.md)
+#                        --short: 0..16 elements, per call and in a search loop, docs/short-inputs.md;
+#                        on a CPU without AVX-512 each name gets -avx2 (or -sse), e.g. docs/search-avx2.md)
 #   ./build.sh disasm [--jit tier1|fullopts] [--size N]
 #                       writes docs/disasm/<op>.md: each kernel beside the JIT's code, with summaries
 #                       and timings (asmkernels-lab disasm --all)
@@ -307,7 +308,10 @@ test_all() {
     ((FAILED == 0))
 }
 
-# cold_start N -- docs/cold-start.md: the lab published as a user's app gets the package (AsmKernels.dll
+# report_suffix -- what the reports' names end in on this CPU's class (scripts/report_suffix.sh).
+report_suffix() { "$ROOT/scripts/report_suffix.sh"; }
+
+# cold_start N -- docs/cold-start.md (with report_suffix): the lab published as a user's app gets the package (AsmKernels.dll
 # ReadyToRun for linux-x64, the app's own code JIT-compiled), and as a Native AOT binary (clang,
 # installed when missing, as root; the lab's disassembler is not AOT-safe, its cold-run child is);
 # fresh processes with the runtime's default tiering: no DOTNET_TC_*/DOTNET_TieredPGO here.
@@ -323,8 +327,8 @@ cold_start() {
     else
         say "Native AOT column skipped: clang is not installed (apt-get install -y clang)"
     fi
-    say "cold start: first calls in fresh processes, docs/cold-start.md"
-    "$out/r2r/AsmKernels.Lab" cold --processes "$1" "${aot[@]}" --out "$ROOT/docs/cold-start.md"
+    say "cold start: first calls in fresh processes, docs/cold-start$(report_suffix).md"
+    "$out/r2r/AsmKernels.Lab" cold --processes "$1" "${aot[@]}" --out "$ROOT/docs/cold-start$(report_suffix).md"
 }
 
 bench() {
@@ -350,12 +354,12 @@ bench() {
     # which otherwise leaves whichever method runs first measured in instrumented code.
     DOTNET_TC_CallCountingDelayMs=0 DOTNET_TieredPGO=0 \
         dotnet "$ROOT/managed/Benchmarks/bin/$CONFIG/net10.0/AsmKernels.Benchmarks.dll" "$@" \
-        --out "$ROOT/docs" --artifacts "$BUILD/bench"
+        --out "$ROOT/docs" --report-suffix "$(report_suffix)" --artifacts "$BUILD/bench"
     if [[ ${1:-} == --crc ]]; then
-        say "CRC-32C kernels against ISA-L in C, appended to docs/crc32c.md"
+        say "CRC-32C kernels against ISA-L in C, appended to docs/crc32c$(report_suffix).md"
         local ab
         if ab="$("$ROOT/scripts/crc32c_ab.sh" 2>&1)"; then
-            printf '## The kernels against ISA-L in C\n\n`scripts/crc32c_ab.sh` (native/bench/crc32c_isal.c): no managed call on either side, each call chained to the last, GB/s best of 7 rounds.\n\n```\n%s\n```\n' "$ab" >> "$ROOT/docs/crc32c.md"
+            printf '## The kernels against ISA-L in C\n\n`scripts/crc32c_ab.sh` (native/bench/crc32c_isal.c): no managed call on either side, each call chained to the last, GB/s best of 7 rounds.\n\n```\n%s\n```\n' "$ab" >> "$ROOT/docs/crc32c$(report_suffix).md"
             printf '%s\n' "$ab"
         else
             printf '%s\n' "$ab" >&2

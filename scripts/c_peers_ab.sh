@@ -5,7 +5,7 @@
 # SSE fusions its generator writes here), popcount against libpopcnt, Hamming distance against
 # NumKong (ashvardanian/NumKong, formerly SimSIMD). RUNS (default 3) runs of the program; per size,
 # the ratio of the fastest peer's time to the kernel's, median over the runs. Writes
-# docs/c-peers.md (docs/c-peers-avx2.md on an AVX2 CPU). Needs gcc, the library built by
+# docs/c-peers.md (c-peers-avx2.md on an AVX2 CPU: scripts/report_suffix.sh). Needs gcc, the library built by
 # ./build.sh and an AVX2 CPU.
 #
 # The peers' sources are not part of this repository: each comes from a checkout (or an export
@@ -63,9 +63,9 @@ gcc "${flags[@]}" -Werror -I"$ROOT/native/include" -o "$out/c_peers" "$ROOT/nati
 
 for ((r = 1; r <= RUNS; r++)); do "$out/c_peers" > "$out/run$r.txt"; done
 PY="$(command -v python3)"
-"$PY" - "$out" "$RUNS" "$ROOT/docs" "$(describe "$corsix")" "$(describe "$libpopcnt")" "$(describe "$numkong")" <<'EOF'
+"$PY" - "$out" "$RUNS" "$ROOT/docs/c-peers$("$ROOT/scripts/report_suffix.sh").md" "$(describe "$corsix")" "$(describe "$libpopcnt")" "$(describe "$numkong")" <<'EOF'
 import statistics, sys, time
-out, runs, docs, corsix, libpopcnt, numkong = sys.argv[1], int(sys.argv[2]), sys.argv[3], *sys.argv[4:7]
+out, runs, doc, corsix, libpopcnt, numkong = sys.argv[1], int(sys.argv[2]), sys.argv[3], *sys.argv[4:7]
 ops = ["crc32c", "popcount", "hamming"]
 ours = {}  # op -> the library's kernel (its name starts with asmk_)
 cls = None
@@ -88,7 +88,6 @@ for r in range(1, runs + 1):
         cells.setdefault(key, []).append((peers[best] / mine, best, times))
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
 vendor = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("vendor_id")), "")
-doc = f"{docs}/c-peers.md" if cls == "avx512" else f"{docs}/c-peers-{cls}.md"
 if cls == "avx512":
     peers_text = [f"- Peers: Intel ISA-L `crc32_iscsi` (Debian libisal-dev); corsix/fast-crc32 ({corsix}) samples v3s1_s3 and",
                   "  v4s5x3 (avx512_vpclmulqdq) and v9s3x4e (avx512), and its generator's SSE fusions v8s3x3 and v7s3x3;",

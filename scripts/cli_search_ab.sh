@@ -5,7 +5,7 @@
 # processes, the median of the seconds each reports for its search (the CLI's --json "seconds",
 # after its inputs are read and its library loaded; faiss_search.py's first search, after the
 # index is built). Also FAISS warm: its best of 5 searches in one process. Writes
-# docs/search-cli.md. Needs the library built by ./build.sh; installs python3-faiss as root.
+# docs/search-cli.md (search-cli-avx2.md and so on: scripts/report_suffix.sh). Needs the library built by ./build.sh; installs python3-faiss as root.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS="${1:-5}"
@@ -69,6 +69,7 @@ for bits, n, q, o, t, warm, ratio, warm_ratio, same in rows:
 md.append("")
 for bits, n, q, o, t, warm, ratio, warm_ratio, same in rows:
     md.append(f"- {q} {'query' if q == 1 else 'queries'}, {bits} bits: {ratio:.2f}x FAISS, target 5x: {'met' if ratio >= 5 else 'NOT MET'} in this run.")
-open(os.path.join(root, "docs", "search-cli.md"), "w").write("\n".join(md) + "\n")
+suffix = subprocess.run([os.path.join(root, "scripts", "report_suffix.sh")], capture_output=True, text=True, check=True).stdout.strip()
+open(os.path.join(root, "docs", f"search-cli{suffix}.md"), "w").write("\n".join(md) + "\n")
 print("\n".join(md))
 EOF

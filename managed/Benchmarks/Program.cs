@@ -19,6 +19,9 @@ bool shortInputs = args.Contains("--short"); // 0..16 elements, per call and in 
 bool crc = args.Contains("--crc"); // CRC-32C against ISA-L, at the sizes of docs/crc32c.md, and the stream path
 bool search = args.Contains("--search"); // Hamming search against the naive loop, Vector512, the roofline and FAISS
 string outDir = ArgValue("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "docs");
+// Appended to every report's name (build.sh passes "-avx2" on a CPU without AVX-512), so that the
+// reports of each CPU class stand side by side.
+string suffix = ArgValue("--report-suffix") ?? "";
 string artifacts = ArgValue("--artifacts") ?? Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts");
 BenchSizes.Current = quick ? BenchSizes.Quick : BenchSizes.Full;
 
@@ -76,7 +79,7 @@ if (search)
     double threadScaling = SearchReport.ThreadScaling();
     var interleavedSearch = SearchReport.Interleaved();
     string searchMarkdown = SearchReport.Write(summaries[0], iterations, faiss, widthAndK, threadScaling, interleavedSearch);
-    File.WriteAllText(Path.Combine(outDir, "search.md"), searchMarkdown);
+    File.WriteAllText(Path.Combine(outDir, $"search{suffix}.md"), searchMarkdown);
     Console.WriteLine(searchMarkdown);
 }
 else if (crc)
@@ -86,7 +89,7 @@ else if (crc)
     summaries = [BenchmarkRunner.Run<Crc32CBenchmarks>(config), .. OperatingSystem.IsLinux() ? [BenchmarkRunner.Run<Crc32CStreamBenchmarks>(config)] : Array.Empty<Summary>()];
     var interleaved = Crc32CInterleaved.Run(BenchSizes.Crc);
     string crcMarkdown = Crc32CReport.Write(summaries, iterations, skipped, interleaved);
-    File.WriteAllText(Path.Combine(outDir, "crc32c.md"), crcMarkdown);
+    File.WriteAllText(Path.Combine(outDir, $"crc32c{suffix}.md"), crcMarkdown);
     Console.WriteLine(crcMarkdown);
 }
 else if (shortInputs)
@@ -95,14 +98,14 @@ else if (shortInputs)
     WarmUp.All(benchmarks);
     summaries = BenchmarkRunner.Run(benchmarks, config);
     string shortMarkdown = ShortInputReport.Write(summaries, iterations);
-    File.WriteAllText(Path.Combine(outDir, "short-inputs.md"), shortMarkdown);
+    File.WriteAllText(Path.Combine(outDir, $"short-inputs{suffix}.md"), shortMarkdown);
     Console.WriteLine(shortMarkdown);
 }
 else if (calls)
 {
     summaries = [BenchmarkRunner.Run<CallCostBenchmarks>(config), BenchmarkRunner.Run<TransitionBenchmarks>(config)];
     string callsMarkdown = Report.WriteCallCost(summaries[0], iterations) + Report.WriteTransition(summaries[1]);
-    File.WriteAllText(Path.Combine(outDir, "call-cost.md"), callsMarkdown);
+    File.WriteAllText(Path.Combine(outDir, $"call-cost{suffix}.md"), callsMarkdown);
     Console.WriteLine(callsMarkdown);
 }
 else
@@ -110,10 +113,11 @@ else
     Type[] benchmarks = [typeof(PopCountBenchmarks), typeof(HammingBenchmarks), typeof(IncrementBenchmarks), typeof(Crc32CBenchmarks)];
     WarmUp.All(benchmarks);
     summaries = BenchmarkRunner.Run(benchmarks, config);
-    string markdown = Report.Write(summaries, quick, iterations);
-    File.WriteAllText(Path.Combine(outDir, quick ? "benchmarks-quick.md" : "benchmarks.md"), markdown);
+    string name = (quick ? "benchmarks-quick" : "benchmarks") + suffix;
+    string markdown = Report.Write(summaries, quick, iterations, name + ".svg");
+    File.WriteAllText(Path.Combine(outDir, name + ".md"), markdown);
     Console.WriteLine(markdown);
-    Plot.Draw(Path.Combine(artifacts, "results"), Path.Combine(outDir, quick ? "benchmarks-quick.svg" : "benchmarks.svg"));
+    Plot.Draw(Path.Combine(artifacts, "results"), Path.Combine(outDir, name + ".svg"));
 }
 return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
 

@@ -14,7 +14,7 @@ internal static class Report
 
     private static readonly string[] ManagedPeers = ["JitLoop", "TensorPrimitives_", "ManagedVector256", "ManagedVector512"];
 
-    public static string Write(Summary[] summaries, bool quick, int iterations)
+    public static string Write(Summary[] summaries, bool quick, int iterations, string svgName)
     {
         var rows = new List<Row>();
         foreach (Summary summary in summaries)
@@ -37,7 +37,7 @@ internal static class Report
         md.AppendLine("- Each cell: median time, and in parentheses the speedup over the JIT's scalar loop (higher is better). GB/s counts the bytes each operation must touch: 8 per element for PopCount and Crc32C (whose N counts 8-byte elements), 16 for HammingDistance (two inputs) and IncrementBy (read + write).");
         md.AppendLine("- Only ratios within one run mean anything: absolute times drift on this machine.");
         md.AppendLine();
-        md.AppendLine("![GB/s against size](benchmarks" + (quick ? "-quick" : "") + ".svg)");
+        md.AppendLine("![GB/s against size](" + svgName + ")");
         md.AppendLine();
 
         foreach (var op in rows.GroupBy(r => r.Operation))
