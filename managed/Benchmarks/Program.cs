@@ -57,15 +57,18 @@ IConfig config = ManualConfig.CreateEmpty()
     .AddLogger(ConsoleLogger.Default)
     .WithArtifactsPath(artifacts)
     .WithOptions(ConfigOptions.DisableLogFile)
-    .AddFilter(new SimpleFilter(c => Runnable(c.Descriptor.WorkloadMethod.Name)));
+    .AddFilter(new SimpleFilter(c => Runnable(c.Descriptor.Type, c.Descriptor.WorkloadMethod.Name)));
 
 // Rows this machine cannot run are left out, and said so.
-bool Runnable(string method)
+bool Runnable(Type type, string method)
 {
-    if (Crc32CRows.WhyNot(method) is not { } why)
+    string? why = type == typeof(SearchBenchmarks) ? (method == nameof(SearchBenchmarks.ManagedVector512) ? SearchPeers.Vector512WhyNot : null)
+        : type == typeof(Crc32CBenchmarks) ? Crc32CRows.WhyNot(method)
+        : typeof(SizedBenchmark).IsAssignableFrom(type) ? Probe.WhyNot(type, method) : null;
+    if (why is null)
         return true;
-    if (skipped.Add(method))
-        Console.WriteLine($"skipped: {method}: {why}");
+    if (skipped.Add(type == typeof(Crc32CBenchmarks) ? method : $"{type.Name}.{method}"))
+        Console.WriteLine($"skipped: {type.Name}.{method}: {why}");
     return false;
 }
 

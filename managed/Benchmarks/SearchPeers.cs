@@ -25,11 +25,14 @@ internal static class SearchPeers
         return heap[0];
     }
 
+    /// <summary>Why <see cref="Vector512Scan"/> cannot run here, or null.</summary>
+    public static string? Vector512WhyNot => Avx512BW.IsSupported ? null : "the managed Vector512 scan needs AVX-512 BW";
+
     /// <summary>The k best of one query: a Vector512 nibble-lookup distance (vpshufb + vpsadbw), eight 64-bit, four 128-bit or two 256-bit codes or one 512-bit chunk at a time, a heap.</summary>
     public static ulong Vector512Scan(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<ulong> heap)
     {
-        if (!Avx512BW.IsSupported)
-            throw new PlatformNotSupportedException("the managed Vector512 scan needs AVX-512 BW");
+        if (Vector512WhyNot is { } why)
+            throw new PlatformNotSupportedException(why);
         int w = query.Length, n = codes.Length / w, count = 0;
         ref ulong c = ref MemoryMarshal.GetReference(codes);
         if (w is 1 or 2)

@@ -215,6 +215,8 @@ internal static class SearchReport
         md.AppendLine(Inv, $"- {SearchBenchmarks.Codes:N0} random codes, k = {SearchBenchmarks.K}; the scan kernel: {implementation}");
         foreach (string note in faiss.Notes)
             md.AppendLine(Inv, $"- {note}");
+        if (SearchPeers.Vector512WhyNot is { } why)
+            md.AppendLine(Inv, $"- Skipped here: the managed Vector512 column: {why}");
         md.AppendLine("- Only ratios within one run mean anything: absolute times drift on this shared machine.");
         md.AppendLine();
         md.AppendLine(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "search-intro.md")).TrimEnd());
