@@ -5,8 +5,8 @@
 # SSE fusions its generator writes here), popcount against libpopcnt, Hamming distance against
 # NumKong (ashvardanian/NumKong, formerly SimSIMD). RUNS (default 3) runs of the program; per size,
 # the ratio of the fastest peer's time to the kernel's, median over the runs. Writes
-# docs/c-peers.md (c-peers-avx2.md on an AVX2 CPU: scripts/report_suffix.sh). Needs gcc, the library built by
-# ./build.sh and an AVX2 CPU.
+# docs/c-peers.md (c-peers-avx2.md on an AVX2 CPU: scripts/report_suffix.sh). Needs gcc, the
+# library built by ./build.sh and an AVX2 CPU.
 #
 # The peers' sources are not part of this repository: each comes from a checkout (or an export
 # with a .commit file naming its commit) named by CORSIX_DIR, LIBPOPCNT_DIR and NUMKONG_DIR, else
@@ -88,6 +88,9 @@ for r in range(1, runs + 1):
         cells.setdefault(key, []).append((peers[best] / mine, best, times))
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "unknown CPU")
 vendor = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("vendor_id")), "")
+family = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("cpu family")), "?")
+model = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.split(":")[0].strip() == "model"), "?")
+vendor += f", family {family} model {model}"
 if cls == "avx512":
     peers_text = [f"- Peers: Intel ISA-L `crc32_iscsi` (Debian libisal-dev); corsix/fast-crc32 ({corsix}) samples v3s1_s3 and",
                   "  v4s5x3 (avx512_vpclmulqdq) and v9s3x4e (avx512), and its generator's SSE fusions v8s3x3 and v7s3x3;",
