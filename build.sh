@@ -311,9 +311,10 @@ test_all() {
 # report_suffix -- what the reports' names end in on this CPU's class (scripts/report_suffix.sh).
 report_suffix() { "$ROOT/scripts/report_suffix.sh"; }
 
-# cold_start N -- docs/cold-start.md (with report_suffix): the lab published as a user's app gets the package (AsmKernels.dll
-# ReadyToRun for linux-x64, the app's own code JIT-compiled), and as a Native AOT binary (clang,
-# installed when missing, as root; the lab's disassembler is not AOT-safe, its cold-run child is);
+# cold_start N -- docs/cold-start.md (named with report_suffix): the lab published as a user's app
+# gets the package (AsmKernels.dll ReadyToRun for linux-x64, the app's own code JIT-compiled), and
+# as a Native AOT binary (clang, installed when missing, as root; the lab's disassembler is not
+# AOT-safe, its cold-run child is);
 # fresh processes with the runtime's default tiering: no DOTNET_TC_*/DOTNET_TieredPGO here.
 cold_start() {
     local out="$BUILD/cold" aot=()
