@@ -55,9 +55,9 @@ avx2_fold16:    FOLD_CONST 8 * 16
 ; FUSED_STEP first: one fused step at srcq: the four chains over the SCALAR bytes of their blocks
 ; (eax, c1-c3: the caller's register in eax on the first step, zero otherwise), and beside them
 ; the eight accumulators, loaded (first step) or folded a step on with their data (and the line
-; PREFETCH bytes ahead of each prefetched). One crc32 of each chain, then one accumulator: a run
-; of 32 crc32 before the folds fills the scheduler of the crc32 unit and stalls the multiplies
-; behind it (Zen 3, 64 KiB: 23 against 37 GB/s).
+; PREFETCH bytes ahead of each prefetched). One crc32 of each chain, then one accumulator: with
+; all 32 crc32 before the folds the step ran no faster than the folds alone (Zen 3, 64 KiB: 23
+; against 37 GB/s), most likely because the waiting crc32 fill the scheduler ahead of the folds.
 %if BLOCKS != 4 || SCALAR / 8 != 2 * BLOCKS
 %error "FUSED_STEP has four chains and pairs each chain's qword i with accumulator i"
 %endif
@@ -105,7 +105,7 @@ avx2_fold16:    FOLD_CONST 8 * 16
 ; The four fold 128 bytes per step alone, then onto one; every further 32 bytes fold into that
 ; one; its two lanes onto one, a further 16 bytes into it, two crc32 turn the lane into the CRC
 ; register and crc32 instructions take the last 0-15 bytes. Unaligned loads; no byte outside
-; [data, data + count) is read. ymm0-11: xmm6-11 are callee-saved on Win64 (FUNC saves them).
+; [data, data + count) is read (the prefetches past it are hints, which never fault). ymm0-11: xmm6-11 are callee-saved on Win64 (FUNC saves them).
 FUNC asmk_crc32c_avx2, 3, 7, 12, crc, src, count, c1, c2, c3, tmp
     mov        eax, crcd
     cmp        countq, 128
