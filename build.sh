@@ -355,7 +355,7 @@ bench() {
     # which otherwise leaves whichever method runs first measured in instrumented code.
     DOTNET_TC_CallCountingDelayMs=0 DOTNET_TieredPGO=0 \
         dotnet "$ROOT/managed/Benchmarks/bin/$CONFIG/net10.0/AsmKernels.Benchmarks.dll" "$@" \
-        --out "$ROOT/docs" --report-suffix "$(report_suffix)" --artifacts "$BUILD/bench"
+        --out "$ROOT/docs" --artifacts "$BUILD/bench"
     if [[ ${1:-} == --crc ]]; then
         say "CRC-32C kernels against ISA-L in C, appended to docs/crc32c$(report_suffix).md"
         local ab

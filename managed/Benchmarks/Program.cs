@@ -19,9 +19,12 @@ bool shortInputs = args.Contains("--short"); // 0..16 elements, per call and in 
 bool crc = args.Contains("--crc"); // CRC-32C against ISA-L, at the sizes of docs/crc32c.md, and the stream path
 bool search = args.Contains("--search"); // Hamming search against the naive loop, Vector512, the roofline and FAISS
 string outDir = ArgValue("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "docs");
-// Appended to every report's name (build.sh passes "-avx2" on a CPU without AVX-512), so that the
-// reports of each CPU class stand side by side.
-string suffix = ArgValue("--report-suffix") ?? "";
+// Appended to every report's name, so that the reports of each CPU class stand side by side: the
+// rule of scripts/report_suffix.sh (nothing on the AVX-512 class, -avx2 on an AVX2 CPU without it,
+// -sse below), from this process's CPU detection, so build.sh and build.ps1 runs name them alike.
+CpuFeatures cpu = Kernels.Cpu;
+string suffix = ArgValue("--report-suffix")
+    ?? (cpu.Avx512Vpopcntdq && cpu.Vpclmulqdq ? "" : cpu.Avx2 ? "-avx2" : "-sse");
 string artifacts = ArgValue("--artifacts") ?? Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts");
 BenchSizes.Current = quick ? BenchSizes.Quick : BenchSizes.Full;
 
