@@ -20,11 +20,10 @@ bool crc = args.Contains("--crc"); // CRC-32C against ISA-L, at the sizes of doc
 bool search = args.Contains("--search"); // Hamming search against the naive loop, Vector512, the roofline and FAISS
 string outDir = ArgValue("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "docs");
 // Appended to every report's name, so that the reports of each CPU class stand side by side: the
-// rule of scripts/report_suffix.sh (nothing on the AVX-512 class, -avx2 on an AVX2 CPU without it,
-// -sse below), from this process's CPU detection, so build.sh and build.ps1 runs name them alike.
-CpuFeatures cpu = Kernels.Cpu;
-string suffix = ArgValue("--report-suffix")
-    ?? (cpu.Avx512Vpopcntdq && cpu.Vpclmulqdq ? "" : cpu.Avx2 ? "-avx2" : "-sse");
+// rule of scripts/report_suffix.sh (nothing on the AVX-512 class, -zen5 on AMD's AVX-512 CPUs from
+// family 26, -avx2 on an AVX2 CPU without AVX-512, -sse below), from this process's CPU detection,
+// so build.sh and build.ps1 runs name them alike.
+string suffix = ArgValue("--report-suffix") ?? ReportSuffix(Kernels.Cpu);
 string artifacts = ArgValue("--artifacts") ?? Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts");
 BenchSizes.Current = quick ? BenchSizes.Quick : BenchSizes.Full;
 
@@ -131,4 +130,13 @@ string? ArgValue(string name)
 {
     int i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static string ReportSuffix(CpuFeatures cpu)
+{
+    if (!(cpu.Avx512Vpopcntdq && cpu.Vpclmulqdq))
+        return cpu.Avx2 ? "-avx2" : "-sse";
+    uint eax = (uint)System.Runtime.Intrinsics.X86.X86Base.CpuId(1, 0).Eax;
+    uint family = ((eax >> 8) & 0xF) + ((eax >> 8 & 0xF) == 0xF ? (eax >> 20) & 0xFF : 0);
+    return cpu.Vendor == "AuthenticAMD" && family >= 26 ? "-zen5" : "";
 }
