@@ -132,11 +132,6 @@ string? ArgValue(string name)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
-static string ReportSuffix(CpuFeatures cpu)
-{
-    if (!(cpu.Avx512Vpopcntdq && cpu.Vpclmulqdq))
-        return cpu.Avx2 ? "-avx2" : "-sse";
-    uint eax = (uint)System.Runtime.Intrinsics.X86.X86Base.CpuId(1, 0).Eax;
-    uint family = ((eax >> 8) & 0xF) + ((eax >> 8 & 0xF) == 0xF ? (eax >> 20) & 0xFF : 0);
-    return cpu.Vendor == "AuthenticAMD" && family >= 26 ? "-zen5" : "";
-}
+static string ReportSuffix(CpuFeatures cpu) =>
+    !(cpu.Avx512Vpopcntdq && cpu.Vpclmulqdq) ? cpu.Avx2 ? "-avx2" : "-sse"
+    : cpu.Vendor == "AuthenticAMD" && cpu.Family >= 26 ? "-zen5" : "";

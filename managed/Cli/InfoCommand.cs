@@ -15,7 +15,7 @@ internal static class InfoCommand
         CpuFeatures cpu = Kernels.Cpu;
         if (Kernels.MaxIsaProblem is { } problem)
             to.WriteLine($"warning: {problem}");
-        to.WriteLine($"CPU:            {(cpu.Brand.Length > 0 ? cpu.Brand : "(unknown)")}{(cpu.Vendor.Length > 0 ? $" [{cpu.Vendor}]" : "")}");
+        to.WriteLine($"CPU:            {(cpu.Brand.Length > 0 ? cpu.Brand : "(unknown)")}{(cpu.Vendor.Length > 0 ? $" [{cpu.Vendor}, family {cpu.Family} model {cpu.Model}]" : "")}");
         to.WriteLine($"process:        {RuntimeInformation.ProcessArchitecture}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         to.WriteLine($"features:       {cpu} (CPUID; OS state: {cpu.OsStateSource})");
         int width = CpuFeatures.ManagedVectorWidth;
@@ -23,6 +23,9 @@ internal static class InfoCommand
         to.WriteLine($"native library: {(Kernels.NativeLibraryLoaded ? Kernels.NativeLibraryPath : $"not loaded: {Kernels.NativeLibraryError}")}");
         if (Kernels.MaxIsaSetting is { } max)
             to.WriteLine($"ASMKERNELS_MAX_ISA: {max}");
+        if (Kernels.ScanPrefetchProblem is { } prefetchProblem)
+            to.WriteLine($"warning: {prefetchProblem}");
+        to.WriteLine($"scan prefetch:  {Kernels.ScanPrefetch}");
         to.WriteLine();
 
         var table = new TextTable("operation", "ISA level", "implementation", "entry");

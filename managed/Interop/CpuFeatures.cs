@@ -21,6 +21,30 @@ public sealed class CpuFeatures
     /// <summary>CPUID vendor string, such as <c>GenuineIntel</c>; empty where CPUID is unavailable.</summary>
     public string Vendor => IsX64 ? ReadVendor() : "";
 
+    /// <summary>
+    /// CPUID's display family (leaf 1: the base family, plus the extended family where the base is
+    /// 15), such as 25 for AMD Zen 3 and Zen 4 and 26 for Zen 5, 6 for Intel's cores; 0 where CPUID
+    /// is unavailable.
+    /// </summary>
+    public int Family => IsX64 ? DisplayFamily(X86Base.CpuId(1, 0).Eax) : 0;
+
+    /// <summary>CPUID's display model (leaf 1: the base model, plus the extended model's 16s where the family is 6 or 15 and later); 0 where CPUID is unavailable.</summary>
+    public int Model => IsX64 ? DisplayModel(X86Base.CpuId(1, 0).Eax) : 0;
+
+    /// <summary>The display family of CPUID leaf 1's EAX.</summary>
+    internal static int DisplayFamily(int eax)
+    {
+        int family = (eax >> 8) & 0xF;
+        return family == 0xF ? family + ((eax >> 20) & 0xFF) : family;
+    }
+
+    /// <summary>The display model of CPUID leaf 1's EAX.</summary>
+    internal static int DisplayModel(int eax)
+    {
+        int family = (eax >> 8) & 0xF, model = (eax >> 4) & 0xF;
+        return family is 0x6 or 0xF ? model + (((eax >> 16) & 0xF) << 4) : model;
+    }
+
     /// <summary>CPUID brand string, such as the processor's marketing name; empty where unavailable.</summary>
     public string Brand => IsX64 ? ReadBrand() : "";
 

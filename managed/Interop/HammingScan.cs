@@ -42,10 +42,8 @@ internal static unsafe partial class HammingScan
 
     // ScanJob (asmk_scan) and Stream (ASMK_SCAN_STREAM) are generated from the kernel table at compile time (KernelTable.g.cs, LibraryTableEmitter).
 
-    // The searches do not ask for ASMK_SCAN_STREAM (the kernels' prefetch ahead): on AMD Zen 4 it
-    // cost 2-35% at every size from 8 to 256 MB of codes in two later measurements, where a first
-    // one had it gain beyond the L3 (scripts/hamscan_ab.sh; docs/performance-notes.md). The flag
-    // stays in the kernels' contract for a caller whose memory needs it.
+    // A pass over a whole code set asks for ASMK_SCAN_STREAM (the kernels' prefetch ahead) where
+    // ScanPrefetch's CPU rule says it pays; a batch's cache-sized tiles never do.
 
     public static int CodeCount(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes)
     {
@@ -171,8 +169,8 @@ internal static unsafe partial class HammingScan
     public static int Scan(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits) =>
         Scan(Bound, query, codes, threshold, firstIndex, hits);
 
-    /// <summary><see cref="Scan(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, ulong, int, Span{ulong})"/> with a given kernel (0: the managed loop).</summary>
-    public static int Scan(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits)
+    /// <summary><see cref="Scan(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, ulong, int, Span{ulong})"/> with a given kernel (0: the managed loop) and the job's flags (<see cref="ScanPrefetch.FlagsFor"/>).</summary>
+    public static int Scan(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits, ulong flags = 0)
     {
         int count = codes.Length / query.Length;
         if (count == 0)
@@ -181,13 +179,13 @@ internal static unsafe partial class HammingScan
             return Managed(query, codes, threshold, firstIndex, hits);
         fixed (ulong* q = query, c = codes, h = hits)
         {
-            var job = new ScanJob { Query = q, Words = (ulong)query.Length, Threshold = threshold, FirstIndex = (ulong)firstIndex, Hits = h };
+            var job = new ScanJob { Query = q, Words = (ulong)query.Length, Threshold = threshold, FirstIndex = (ulong)firstIndex, Hits = h, Flags = flags };
             return (int)Call(kernel, &job, c, (nuint)count);
         }
     }
 
     /// <summary>
-    /// <see cref="Scan(nint, ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, ulong, int, Span{ulong})"/> over
+    /// <see cref="Scan(nint, ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, ulong, int, Span{ulong}, ulong)"/> over
     /// <paramref name="count"/> codes sliced (<see cref="Slice(ReadOnlySpan{ulong}, int, Span{ulong})"/>) with the sliced scan kernel at <paramref name="kernel"/>.
     /// </summary>
     public static int ScanSliced(nint kernel, ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> sliced, int count, ulong threshold, int firstIndex, Span<ulong> hits)
@@ -287,6 +285,7 @@ internal static unsafe partial class HammingScan
         bool countAll, CancellationToken cancel)
     {
         int w = query.Length, total = 0;
+        ulong flags = sliced ? 0 : ScanPrefetch.FlagsFor((long)codes.Length * sizeof(ulong)); // one pass over all of them
         // Until the k best are known every code is a hit and goes into the heap: the blocks start
         // small and double, so that the threshold tightens after a few hundred codes rather than
         // after a whole block (at 64 bits, 8192 heap inserts cost about what scanning 1M codes does).
@@ -301,7 +300,7 @@ internal static unsafe partial class HammingScan
                 break; // k = 0, or k codes at distance 0: nothing can enter
             int found = sliced
                 ? ScanSliced(kernel, query, codes.Slice(start * w, SlicedLength(count, w)), count, limit, firstIndex + start, hits)
-                : Scan(kernel, query, codes.Slice(start * w, count * w), limit, firstIndex + start, hits);
+                : Scan(kernel, query, codes.Slice(start * w, count * w), limit, firstIndex + start, hits, flags);
             total += found;
             top.AddAll(hits.AsSpan(0, found));
         }

@@ -33,10 +33,11 @@ public static partial class HammingSearch
             throw new ArgumentException($"distances has {distances.Length} elements; the code set holds {n} codes of {query.Length} words.", nameof(distances));
         ulong[] hits = SearchScratch.Hits(HammingScan.BlockCodes);
         int block = HammingScan.BlockCodesFor(query.Length);
+        ulong flags = ScanPrefetch.FlagsFor((long)codes.Length * sizeof(ulong));
         for (int start = 0; start < n; start += block)
         {
             int count = Math.Min(block, n - start);
-            int found = HammingScan.Scan(query, codes.Slice(start * query.Length, count * query.Length), HammingScan.Everything, start, hits);
+            int found = HammingScan.Scan(HammingScan.Bound, query, codes.Slice(start * query.Length, count * query.Length), HammingScan.Everything, start, hits, flags);
             for (int i = 0; i < found; i++)
                 distances[start + i] = (uint)(hits[i] >> 32);
         }
@@ -133,13 +134,14 @@ public static partial class HammingSearch
         // One pass: every block's hits are kept as they come (keys (distance << 32) | index, which
         // sort by distance, ties by index), then sorted once.
         int w = query.Length, n = HammingScan.CodeCount(query, codes);
+        ulong flags = ScanPrefetch.FlagsFor((long)codes.Length * sizeof(ulong));
         var keys = new List<ulong>();
         ulong[] hits = SearchScratch.Hits(HammingScan.BlockCodes);
         int block = HammingScan.BlockCodesFor(w);
         for (int start = 0; start < n; start += block)
         {
             int count = Math.Min(block, n - start);
-            int found = HammingScan.Scan(HammingScan.Bound, query, codes.Slice(start * w, count * w), (ulong)radius + 1, start, hits);
+            int found = HammingScan.Scan(HammingScan.Bound, query, codes.Slice(start * w, count * w), (ulong)radius + 1, start, hits, flags);
             keys.AddRange(hits.AsSpan(0, found));
         }
         keys.Sort();

@@ -35,6 +35,17 @@ public static partial class Kernels
     /// <summary>Why <c>ASMKERNELS_MAX_ISA</c> could not be read (so that managed code runs everywhere), or <see langword="null"/>.</summary>
     public static string? MaxIsaProblem => Dispatch.CapProblem;
 
+    /// <summary>
+    /// When a Hamming search asks the AVX-512 scan kernel to prefetch ahead: a sentence's start such
+    /// as "passes over 16 MiB of codes and more (AMD family 26 ...)" or "never (...)", chosen once per
+    /// process by CPU vendor and family, or forced by <c>ASMKERNELS_SCAN_PREFETCH</c>
+    /// (<c>auto</c>, <c>always</c>, <c>never</c>). It changes speed only, never a result.
+    /// </summary>
+    public static string ScanPrefetch => AsmKernels.ScanPrefetch.Describe();
+
+    /// <summary>Why <c>ASMKERNELS_SCAN_PREFETCH</c> could not be read (the CPU's rule applies), or <see langword="null"/>.</summary>
+    public static string? ScanPrefetchProblem => AsmKernels.ScanPrefetch.Problem;
+
     /// <summary>The level <see cref="BitOps"/> and <see cref="Int64Ops"/> use for <paramref name="operation"/> on long inputs.</summary>
     /// <param name="operation">The operation.</param>
     /// <returns>The level chosen for this process.</returns>

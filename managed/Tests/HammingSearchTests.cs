@@ -49,12 +49,13 @@ public class HammingSearchTests
                     ReadOnlySpan<ulong> codes = Reference.Words(buffer, offset + 8 * w, n * w);
                     uint[] d = ReferenceDistances(query, codes);
                     foreach (ulong threshold in new ulong[] { 0, 1, (ulong)(32 * w), (ulong)(64 * w + 1), HammingScan.Everything, ulong.MaxValue })
-                    {
-                        int found = HammingScan.Scan(kernel, query, codes, threshold, 1000, hits);
-                        ulong[] want = Enumerable.Range(0, n).Where(i => d[i] < threshold).Select(i => (ulong)d[i] << 32 | (uint)(1000 + i)).ToArray();
-                        Assert.True(want.AsSpan().SequenceEqual(hits.AsSpan(0, found)),
-                            $"{isa}: W={w} N={n} offset {offset} threshold {threshold}: {found} hits, want {want.Length}");
-                    }
+                        foreach (ulong flags in new ulong[] { 0, HammingScan.Stream }) // the prefetch ahead changes no result
+                        {
+                            int found = HammingScan.Scan(kernel, query, codes, threshold, 1000, hits, flags);
+                            ulong[] want = Enumerable.Range(0, n).Where(i => d[i] < threshold).Select(i => (ulong)d[i] << 32 | (uint)(1000 + i)).ToArray();
+                            Assert.True(want.AsSpan().SequenceEqual(hits.AsSpan(0, found)),
+                                $"{isa}: W={w} N={n} offset {offset} threshold {threshold} flags {flags}: {found} hits, want {want.Length}");
+                        }
                 }
             }
         }

@@ -1,0 +1,67 @@
+namespace AsmKernels.Tests;
+
+/// <summary>The per-CPU rule for the scan's prefetch ahead, its forcing variable, and the CPUID fields it reads.</summary>
+public class ScanPrefetchTests
+{
+    [Theory]
+    [InlineData(null, "AuthenticAMD", 26, 14L << 20)]   // Zen 5
+    [InlineData("auto", "AuthenticAMD", 27, 14L << 20)] // later AMD families keep the rule
+    [InlineData("", "AuthenticAMD", 25, long.MaxValue)] // Zen 3 and Zen 4
+    [InlineData(null, "GenuineIntel", 6, long.MaxValue)]
+    [InlineData(null, "", 0, long.MaxValue)]
+    [InlineData("always", "AuthenticAMD", 25, 0L)]
+    [InlineData(" Never ", "AuthenticAMD", 26, long.MaxValue)]
+    public void The_rule_follows_the_CPU_unless_forced(string? setting, string vendor, int family, long want)
+    {
+        long from = ScanPrefetch.Choose(setting, vendor, family, out string reason, out string? problem);
+        Assert.Equal(want, from);
+        Assert.Null(problem);
+        Assert.False(string.IsNullOrWhiteSpace(reason));
+        if (setting is { } s && s.Trim().Length > 0 && s.Trim() != "auto")
+            Assert.Contains(ScanPrefetch.Variable, reason);
+    }
+
+    [Fact]
+    public void An_unreadable_setting_is_reported_and_the_CPU_rule_applies()
+    {
+        long from = ScanPrefetch.Choose("sometimes", "AuthenticAMD", 26, out _, out string? problem);
+        Assert.Equal(ScanPrefetch.Zen5FromBytes, from);
+        Assert.NotNull(problem);
+        Assert.Contains("'sometimes'", problem);
+        Assert.Contains(ScanPrefetch.Variable, problem);
+    }
+
+    [Fact]
+    public void Only_passes_from_the_chosen_size_ask_for_the_prefetch()
+    {
+        long from = ScanPrefetch.FromBytes;
+        if (from == long.MaxValue)
+            Assert.Equal(0UL, ScanPrefetch.FlagsFor(long.MaxValue - 1));
+        else
+            Assert.Equal(HammingScan.Stream, ScanPrefetch.FlagsFor(from));
+        if (from > 0)
+            Assert.Equal(0UL, ScanPrefetch.FlagsFor(Math.Min(from - 1, 1L << 40)));
+        Assert.Equal(ScanPrefetch.Describe(), Kernels.ScanPrefetch);
+    }
+
+    [Theory]
+    [InlineData(0x00B40F00, 26, 0x40)]  // AMD Zen 5 (family 0xF + 0x0B, model 0x40)
+    [InlineData(0x00A10F11, 25, 0x11)]  // AMD Zen 4 (family 0xF + 0x0A, model 0x11)
+    [InlineData(0x000806F8, 6, 0x8F)]   // Intel Sapphire Rapids (family 6, model 0x8F)
+    [InlineData(0x00000F41, 15, 4)]     // family 15, no extended family
+    [InlineData(0x00000595, 5, 9)]      // family 5: the extended model is not added
+    public void CPUID_leaf_1_decodes_to_the_display_family_and_model(int eax, int family, int model)
+    {
+        Assert.Equal(family, CpuFeatures.DisplayFamily(eax));
+        Assert.Equal(model, CpuFeatures.DisplayModel(eax));
+    }
+
+    [Fact]
+    public void This_CPU_reports_a_family_and_model_where_it_has_CPUID()
+    {
+        CpuFeatures cpu = Kernels.Cpu;
+        Assert.Equal(cpu.IsX64, cpu.Family > 0);
+        if (cpu.IsX64)
+            Assert.Equal(CpuFeatures.DisplayFamily(System.Runtime.Intrinsics.X86.X86Base.CpuId(1, 0).Eax), cpu.Family);
+    }
+}
