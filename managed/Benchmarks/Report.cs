@@ -117,7 +117,7 @@ internal static class Report
         CpuFeatures cpu = Kernels.Cpu;
         md.AppendLine(CultureInfo.InvariantCulture, $"# {title}");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"- CPU: {cpu.Brand} ({cpu})");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- CPU: {cpu.Brand} [{cpu.Vendor}, family {cpu.Family} model {cpu.Model}] ({cpu})");
         md.AppendLine(CultureInfo.InvariantCulture, $"- Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; .NET {Environment.Version}; {Environment.ProcessorCount} logical cores, shared machine");
     }
 

@@ -74,7 +74,7 @@ internal static class SearchCommand
             int count = Math.Min(perStep, q - first);
             progress.StartStep(first, count);
             Hit[][] step = kept is { } k
-                ? NearestStep(queries.AsSpan(first * w, count * w), codes, k, threads, progress)
+                ? NearestStep(new ReadOnlySpan<ulong>(queries, first * w, count * w), codes, k, threads, progress)
                 : RadiusStep(queries, first, count, codes, o.Radius!.Value, threads, progress);
             progress.Stop();
             output.Write(first, step);

@@ -19,17 +19,25 @@ public sealed class CpuFeatures
     public bool IsX64 { get; private init; }
 
     /// <summary>CPUID vendor string, such as <c>GenuineIntel</c>; empty where CPUID is unavailable.</summary>
-    public string Vendor => IsX64 ? ReadVendor() : "";
+    public string Vendor => IsX64 ? Ascii(_vendor0, _vendor1, _vendor2) : "";
+
+    /// <summary>The vendor is AMD (<c>AuthenticAMD</c>), compared without building the string.</summary>
+    internal bool IsAmd => IsX64 && _vendor0 == 0x68747541 && _vendor1 == 0x69746E65 && _vendor2 == 0x444D4163;
+
+    // CPUID leaf 0's vendor (EBX, EDX, ECX) and leaf 1's EAX, as Detect read them: the properties
+    // derive from these, so that nothing after start-up runs CPUID through the runtime (whose
+    // X86Base.CpuId the JIT compiles on its first call; ReadyToRun code has none).
+    private int _vendor0, _vendor1, _vendor2, _leaf1Eax;
 
     /// <summary>
     /// CPUID's display family (leaf 1: the base family, plus the extended family where the base is
     /// 15), such as 25 for AMD Zen 3 and Zen 4 and 26 for Zen 5, 6 for Intel's cores; 0 where CPUID
     /// is unavailable.
     /// </summary>
-    public int Family => IsX64 ? DisplayFamily(X86Base.CpuId(1, 0).Eax) : 0;
+    public int Family => IsX64 ? DisplayFamily(_leaf1Eax) : 0;
 
     /// <summary>CPUID's display model (leaf 1: the base model, plus the extended model's 16s where the family is 6 or 15 and later); 0 where CPUID is unavailable.</summary>
-    public int Model => IsX64 ? DisplayModel(X86Base.CpuId(1, 0).Eax) : 0;
+    public int Model => IsX64 ? DisplayModel(_leaf1Eax) : 0;
 
     /// <summary>The display family of CPUID leaf 1's EAX.</summary>
     internal static int DisplayFamily(int eax)
@@ -149,9 +157,9 @@ public sealed class CpuFeatures
 
         int* regs = stackalloc int[4];
         CpuId(cpuId, 0, regs);
-        int maxLeaf = regs[0];
+        int maxLeaf = regs[0], vendor0 = regs[1], vendor1 = regs[3], vendor2 = regs[2];
         CpuId(cpuId, 1, regs);
-        int ecx1 = regs[2], edx1 = regs[3];
+        int eax1 = regs[0], ecx1 = regs[2], edx1 = regs[3];
         int ebx7 = 0, ecx7 = 0;
         if (maxLeaf >= 7)
         {
@@ -174,7 +182,11 @@ public sealed class CpuFeatures
         }
         if (osYmm) mask |= CpuFeature.OsYmm;
         if (osZmm) mask |= CpuFeature.OsZmm;
-        return new CpuFeatures { IsX64 = true, Avx = avx, Mask = mask, Xcr0 = xcr0 };
+        return new CpuFeatures
+        {
+            IsX64 = true, Avx = avx, Mask = mask, Xcr0 = xcr0,
+            _vendor0 = vendor0, _vendor1 = vendor1, _vendor2 = vendor2, _leaf1Eax = eax1,
+        };
     }
 
     /// <summary>CPUID leaf <paramref name="leaf"/>, subleaf 0, into eax, ebx, ecx, edx: the library's routine (machine code already) or the runtime's.</summary>
@@ -198,12 +210,6 @@ public sealed class CpuFeatures
         (System.Runtime.Intrinsics.X86.Avx.IsSupported, System.Runtime.Intrinsics.X86.Avx512F.IsSupported);
 
     private static bool Bit(int register, int bit) => (register & (1 << bit)) != 0;
-
-    private static string ReadVendor()
-    {
-        (_, int b, int c, int d) = X86Base.CpuId(0, 0);
-        return Ascii(b, d, c);
-    }
 
     private static string ReadBrand()
     {

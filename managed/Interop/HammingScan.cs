@@ -67,6 +67,17 @@ internal static unsafe partial class HammingScan
             throw new ArgumentException($"indices ({indices.Length} elements) and distances ({distances.Length}) must have the same length, k.", nameof(distances));
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/>(0 .. <paramref name="threads"/> - 1) on that many threads. Apart
+    /// and never inlined, so that a search on one thread does not name Parallel: a method that does
+    /// loads System.Threading.Tasks.Parallel on its first call, whichever branch it takes, and a
+    /// fresh process's first one-query NearestBatch took 0.3-0.5 ms more than its first Nearest
+    /// (AMD Zen 5, by hand, a throwaway program timing the first calls).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void OnThreads(int threads, Action<int> body, CancellationToken cancel) =>
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancel }, body);
+
     public static int Threads(int degreeOfParallelism, int work)
     {
         if (degreeOfParallelism == 0 || degreeOfParallelism < -1)
@@ -255,7 +266,7 @@ internal static unsafe partial class HammingScan
     {
         CheckResults(indices, distances);
         int k = Math.Min(indices.Length, CodeCount(query, codes)); // no more can be found: room for min(k, N)
-        var top = new TopK(SearchScratch.Heap(k).AsSpan(0, k));
+        var top = new TopK(new Span<ulong>(SearchScratch.Heap(k), 0, k));
         total = Run(kernel, query, codes, 0, ref top, SearchScratch.Hits(BlockCodes), threshold, countAll, cancel);
         return top.WriteSorted(indices, distances);
     }
@@ -302,7 +313,10 @@ internal static unsafe partial class HammingScan
                 ? ScanSliced(kernel, query, codes.Slice(start * w, SlicedLength(count, w)), count, limit, firstIndex + start, hits)
                 : Scan(kernel, query, codes.Slice(start * w, count * w), limit, firstIndex + start, hits, flags);
             total += found;
-            top.AddAll(hits.AsSpan(0, found));
+            // Spans of the search's arrays by constructor, not AsSpan: MemoryExtensions.AsSpan<ulong>
+            // has no ReadyToRun code, and the JIT compiled it inside a fresh process's first search
+            // (DOTNET_JitDisasmSummary=1 on `asmkernels search`).
+            top.AddAll(new ReadOnlySpan<ulong>(hits, 0, found));
         }
         return total;
     }

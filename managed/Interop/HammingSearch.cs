@@ -81,12 +81,12 @@ public static partial class HammingSearch
         fixed (ulong* q = query, c = codes)
         {
             var job = new SplitJob((nint)q, w, (nint)c, n, k, threads, merged, found, cancellationToken);
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, job.Run);
+            HammingScan.OnThreads(threads, job.Run, cancellationToken);
         }
         // Each share's best, then the best of them.
-        var top = new TopK(SearchScratch.Heap(k).AsSpan(0, k));
+        var top = new TopK(new Span<ulong>(SearchScratch.Heap(k), 0, k));
         for (int t = 0; t < threads; t++)
-            top.AddAll(merged.AsSpan(t * k, found[t]));
+            top.AddAll(new ReadOnlySpan<ulong>(merged, t * k, found[t]));
         return top.WriteSorted(indices, distances);
     }
 
@@ -98,7 +98,7 @@ public static partial class HammingSearch
             int start = (int)((long)n * t / threads), end = (int)((long)n * (t + 1) / threads);
             var q = new ReadOnlySpan<ulong>((ulong*)query, words);
             var c = new ReadOnlySpan<ulong>((ulong*)codes + (long)start * words, (end - start) * words);
-            var top = new TopK(results.AsSpan(t * k, k));
+            var top = new TopK(new Span<ulong>(results, t * k, k));
             HammingScan.Run(q, c, start, ref top, SearchScratch.Hits(HammingScan.BlockCodes), HammingScan.Everything, countAll: false, cancel);
             found[t] = top.Count;
         }
@@ -192,7 +192,7 @@ public static partial class HammingSearch
             if (threads == 1)
                 job.Run(0);
             else
-                Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads, CancellationToken = cancellationToken }, job.Run);
+                HammingScan.OnThreads(threads, job.Run, cancellationToken);
         }
         return Math.Min(k, n);
     }
@@ -205,6 +205,18 @@ public static partial class HammingSearch
             int start = (int)((long)q * t / threads), end = (int)((long)q * (t + 1) / threads), mine = end - start;
             if (mine == 0)
                 return;
+            if (mine == 1)
+            {
+                // Tiles pay by sharing a tile's trip from memory among queries: one query makes one
+                // pass, as Nearest does, and where its CPU's rule says so, asks for the prefetch ahead.
+                ulong[] heap = SearchScratch.Heap(room);
+                var top = new TopK(new Span<ulong>(heap, 0, room));
+                HammingScan.Run(new ReadOnlySpan<ulong>((ulong*)queries + (long)start * words, words), new ReadOnlySpan<ulong>((ulong*)codes, n * words),
+                    0, ref top, SearchScratch.Hits(HammingScan.BlockCodes), HammingScan.Everything, countAll: false, cancel);
+                long at = (long)start * k;
+                top.WriteSorted(new Span<int>((int*)indices + at, k), new Span<uint>((uint*)distances + at, k));
+                return;
+            }
             bool sliced = HammingScan.SlicePays(words, mine);
             int tile = sliced ? HammingScan.SliceTileCodes(words) : HammingScan.TileCodes(words);
             ulong[] heaps = SearchScratch.Heap(mine * room);
@@ -223,7 +235,7 @@ public static partial class HammingSearch
                 for (int j = 0; j < mine; j++)
                 {
                     var query = new ReadOnlySpan<ulong>((ulong*)queries + (long)(start + j) * words, words);
-                    var top = new TopK(heaps.AsSpan(j * room, room), counts[j]);
+                    var top = new TopK(new Span<ulong>(heaps, j * room, room), counts[j]);
                     if (slices is not null)
                         HammingScan.RunSliced(HammingScan.SliceBound, query, slices, count, first, ref top, hits);
                     else
@@ -233,7 +245,7 @@ public static partial class HammingSearch
             }
             for (int j = 0; j < mine; j++)
             {
-                var top = new TopK(heaps.AsSpan(j * room, room), counts[j]);
+                var top = new TopK(new Span<ulong>(heaps, j * room, room), counts[j]);
                 long at = (long)(start + j) * k;
                 top.WriteSorted(new Span<int>((int*)indices + at, k), new Span<uint>((uint*)distances + at, k));
             }
@@ -329,6 +341,6 @@ public sealed class HammingSearcher
     {
         if (_heap.Length < k)
             _heap = new ulong[k];
-        return _heap.AsSpan(0, k);
+        return new Span<ulong>(_heap, 0, k);
     }
 }

@@ -30,49 +30,45 @@ internal static class ScanPrefetch
     /// <summary>The raw value of <see cref="Variable"/>, or null.</summary>
     public static readonly string? Setting = Environment.GetEnvironmentVariable(Variable);
 
-    /// <summary>The bytes of codes from which a pass asks for the prefetch; <see cref="long.MaxValue"/>: never.</summary>
-    public static readonly long FromBytes = Choose(Setting, Dispatch.Cpu.Vendor, Dispatch.Cpu.Family, out Reason, out Problem);
-
-    /// <summary>Why <see cref="FromBytes"/> is what it is, as a sentence's end.</summary>
-    public static readonly string Reason;
-
-    /// <summary>Why <see cref="Setting"/> could not be read (the CPU's rule applies instead), or null.</summary>
-    public static readonly string? Problem;
+    /// <summary>
+    /// The bytes of codes from which a pass asks for the prefetch; <see cref="long.MaxValue"/>: never.
+    /// Read on a process's first search: nothing here formats text or runs CPUID again.
+    /// </summary>
+    public static readonly long FromBytes = Choose(Setting, Dispatch.Cpu.IsAmd, Dispatch.Cpu.Family);
 
     /// <summary>The ASMK_SCAN_STREAM flag for a pass over <paramref name="bytes"/> bytes of codes.</summary>
     public static ulong FlagsFor(long bytes) => bytes >= FromBytes ? HammingScan.Stream : 0;
 
-    /// <summary>The rule: <paramref name="setting"/> forces it, else the CPU's vendor and display family choose.</summary>
-    public static long Choose(string? setting, string vendor, int family, out string reason, out string? problem)
+    /// <summary>What <paramref name="setting"/> forces: 0 (always), <see cref="long.MaxValue"/> (never), or -1 (the CPU's rule: unset, <c>auto</c> or unreadable).</summary>
+    private static long Forced(string? setting) => setting?.Trim().ToLowerInvariant() switch
     {
-        problem = null;
-        switch (setting?.Trim().ToLowerInvariant())
-        {
-            case "always":
-                reason = $"{Variable}=always";
-                return 0;
-            case "never":
-                reason = $"{Variable}=never";
-                return long.MaxValue;
-            case null or "" or "auto":
-                break;
-            default:
-                problem = $"{Variable}='{setting}' is not auto, always or never; using the CPU's rule";
-                break;
-        }
-        if (vendor == "AuthenticAMD" && family >= 26)
-        {
-            reason = $"AMD family {family}, Zen 5 and later: measured to gain 12-56% from 16 MB of codes";
-            return Zen5FromBytes;
-        }
-        reason = vendor == "AuthenticAMD" && family == 25
-            ? "AMD family 25, Zen 3 and Zen 4: measured to cost 2-35% on Zen 4"
-            : "not measured to pay on this CPU";
-        return long.MaxValue;
-    }
+        "always" => 0,
+        "never" => long.MaxValue,
+        _ => -1,
+    };
+
+    /// <summary>The rule: <paramref name="setting"/> forces it, else the CPU's vendor (<paramref name="amd"/>) and display family choose.</summary>
+    public static long Choose(string? setting, bool amd, int family) =>
+        Forced(setting) is >= 0 and var forced ? forced : amd && family >= 26 ? Zen5FromBytes : long.MaxValue;
+
+    /// <summary>Why <see cref="Choose"/> gives what it gives, as a sentence's end.</summary>
+    public static string Reason(string? setting, bool amd, int family) =>
+        Forced(setting) >= 0 ? $"{Variable}={setting!.Trim()}"
+        : amd && family >= 26 ? $"AMD family {family}, Zen 5 and later: measured to gain 12-56% from 16 MB of codes"
+        : amd && family == 25 ? "AMD family 25, Zen 3 and Zen 4: measured to cost 2-35% on Zen 4"
+        : "not measured to pay on this CPU";
+
+    /// <summary>Why <paramref name="setting"/> could not be read (the CPU's rule applies instead), or null.</summary>
+    public static string? ProblemOf(string? setting) =>
+        Forced(setting) < 0 && !string.IsNullOrWhiteSpace(setting) && !setting.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)
+            ? $"{Variable}='{setting}' is not auto, always or never; using the CPU's rule"
+            : null;
+
+    /// <summary>Why <see cref="Setting"/> could not be read, or null.</summary>
+    public static string? Problem => ProblemOf(Setting);
 
     /// <summary>The choice as one line, for <c>info</c>.</summary>
     public static string Describe() =>
         (FromBytes == long.MaxValue ? "never" : FromBytes == 0 ? "every pass" : $"passes over {FromBytes >> 20} MiB of codes and more")
-        + $" ({Reason})";
+        + $" ({Reason(Setting, Dispatch.Cpu.IsAmd, Dispatch.Cpu.Family)})";
 }

@@ -4,18 +4,18 @@ namespace AsmKernels.Tests;
 public class ScanPrefetchTests
 {
     [Theory]
-    [InlineData(null, "AuthenticAMD", 26, 14L << 20)]   // Zen 5
-    [InlineData("auto", "AuthenticAMD", 27, 14L << 20)] // later AMD families keep the rule
-    [InlineData("", "AuthenticAMD", 25, long.MaxValue)] // Zen 3 and Zen 4
-    [InlineData(null, "GenuineIntel", 6, long.MaxValue)]
-    [InlineData(null, "", 0, long.MaxValue)]
-    [InlineData("always", "AuthenticAMD", 25, 0L)]
-    [InlineData(" Never ", "AuthenticAMD", 26, long.MaxValue)]
-    public void The_rule_follows_the_CPU_unless_forced(string? setting, string vendor, int family, long want)
+    [InlineData(null, true, 26, 14L << 20)]    // AMD Zen 5
+    [InlineData("auto", true, 27, 14L << 20)]  // later AMD families keep the rule
+    [InlineData("", true, 25, long.MaxValue)]  // AMD Zen 3 and Zen 4
+    [InlineData(null, false, 6, long.MaxValue)] // Intel
+    [InlineData(null, false, 0, long.MaxValue)] // no CPUID
+    [InlineData("always", true, 25, 0L)]
+    [InlineData(" Never ", true, 26, long.MaxValue)]
+    public void The_rule_follows_the_CPU_unless_forced(string? setting, bool amd, int family, long want)
     {
-        long from = ScanPrefetch.Choose(setting, vendor, family, out string reason, out string? problem);
-        Assert.Equal(want, from);
-        Assert.Null(problem);
+        Assert.Equal(want, ScanPrefetch.Choose(setting, amd, family));
+        Assert.Null(ScanPrefetch.ProblemOf(setting));
+        string reason = ScanPrefetch.Reason(setting, amd, family);
         Assert.False(string.IsNullOrWhiteSpace(reason));
         if (setting is { } s && s.Trim().Length > 0 && s.Trim() != "auto")
             Assert.Contains(ScanPrefetch.Variable, reason);
@@ -24,11 +24,18 @@ public class ScanPrefetchTests
     [Fact]
     public void An_unreadable_setting_is_reported_and_the_CPU_rule_applies()
     {
-        long from = ScanPrefetch.Choose("sometimes", "AuthenticAMD", 26, out _, out string? problem);
-        Assert.Equal(ScanPrefetch.Zen5FromBytes, from);
+        Assert.Equal(ScanPrefetch.Zen5FromBytes, ScanPrefetch.Choose("sometimes", true, 26));
+        string? problem = ScanPrefetch.ProblemOf("sometimes");
         Assert.NotNull(problem);
         Assert.Contains("'sometimes'", problem);
         Assert.Contains(ScanPrefetch.Variable, problem);
+    }
+
+    [Fact]
+    public void The_vendor_test_agrees_with_the_vendor_string()
+    {
+        CpuFeatures cpu = Kernels.Cpu;
+        Assert.Equal(cpu.Vendor == "AuthenticAMD", cpu.IsAmd);
     }
 
     [Fact]
@@ -62,6 +69,9 @@ public class ScanPrefetchTests
         CpuFeatures cpu = Kernels.Cpu;
         Assert.Equal(cpu.IsX64, cpu.Family > 0);
         if (cpu.IsX64)
+        {
             Assert.Equal(CpuFeatures.DisplayFamily(System.Runtime.Intrinsics.X86.X86Base.CpuId(1, 0).Eax), cpu.Family);
+            Assert.Equal(CpuFeatures.DisplayModel(System.Runtime.Intrinsics.X86.X86Base.CpuId(1, 0).Eax), cpu.Model);
+        }
     }
 }
