@@ -37,7 +37,7 @@ public static partial class Kernels
 
     /// <summary>
     /// When a Hamming search asks the AVX-512 scan kernel to prefetch ahead: a sentence's start such
-    /// as "passes over 16 MiB of codes and more (AMD family 26 ...)" or "never (...)", chosen once per
+    /// as "passes over 14 MiB of codes and more (AMD family 26 ...)" or "never (...)", chosen once per
     /// process by CPU vendor and family, or forced by <c>ASMKERNELS_SCAN_PREFETCH</c>
     /// (<c>auto</c>, <c>always</c>, <c>never</c>). It changes speed only, never a result.
     /// </summary>

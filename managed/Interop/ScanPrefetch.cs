@@ -12,7 +12,7 @@ namespace AsmKernels;
 /// <item>AMD family 26 and later (Zen 5: 1 MiB L2 per core, 32 MiB L3), 2026-12-03, W = 1, 2 and 4,
 /// three runs each: the prefetch gained 37-56% at 32 MB of codes (W = 1 to 16), 25% at 64 MB, 9-14% at
 /// 128 MB and 12-23% at 16 MB (W = 2, 4; W = 1 -2 to +8%), but cost 1-10% in most runs at 8-12 MB
-/// (it gained 17-18% in a few) and 8-17% with the codes in L2 (0.2 MB): asked for from 14 MiB, between
+/// (it gained 17-18% in a few) and 9-17% with the codes in L2 (0.2 MB; level at W = 4): asked for from 14 MiB, between
 /// the sizes where it lost and where it gained.</item>
 /// <item>AMD Zen 4 and every other CPU: never. On Zen 4 it cost 2-35% at every size from 8 to 256 MB in
 /// two of three measurements; on Intel it is unmeasured.</item>
