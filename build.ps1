@@ -9,7 +9,8 @@
 #   .\build.ps1 run      build, then `asmkernels-lab demo`
 #   .\build.ps1 bench [--quick | --calls | --short | --crc | --search | --cold [N]]
 #                        BenchmarkDotNet suite; writes docs\benchmarks.md and docs\benchmarks.svg
-#                        (-zen5 in each name on AMD Zen 5, -avx2 on a CPU without AVX-512, as with build.sh)
+#                        (the BenchmarkDotNet reports get -zen5 in each name on AMD Zen 5, -avx2 on a CPU
+#                        without AVX-512, as with build.sh; --cold writes docs\cold-start.md on every CPU)
 #                        (--quick: three sizes, docs\benchmarks-quick.*; --calls: the cost of one
 #                        native call, layer by layer, docs\call-cost.md; --short: 0..16 elements,
 #                        docs\short-inputs.md; --crc: CRC-32C against ISA-L where it is installed (its rows are

@@ -209,12 +209,9 @@ public static partial class HammingSearch
             {
                 // Tiles pay by sharing a tile's trip from memory among queries: one query makes one
                 // pass, as Nearest does, and where its CPU's rule says so, asks for the prefetch ahead.
-                ulong[] heap = SearchScratch.Heap(room);
-                var top = new TopK(new Span<ulong>(heap, 0, room));
-                HammingScan.Run(new ReadOnlySpan<ulong>((ulong*)queries + (long)start * words, words), new ReadOnlySpan<ulong>((ulong*)codes, n * words),
-                    0, ref top, SearchScratch.Hits(HammingScan.BlockCodes), HammingScan.Everything, countAll: false, cancel);
                 long at = (long)start * k;
-                top.WriteSorted(new Span<int>((int*)indices + at, k), new Span<uint>((uint*)distances + at, k));
+                HammingScan.Pooled(HammingScan.Bound, new ReadOnlySpan<ulong>((ulong*)queries + (long)start * words, words), new ReadOnlySpan<ulong>((ulong*)codes, n * words),
+                    new Span<int>((int*)indices + at, k), new Span<uint>((uint*)distances + at, k), HammingScan.Everything, countAll: false, out _, cancel);
                 return;
             }
             bool sliced = HammingScan.SlicePays(words, mine);

@@ -48,7 +48,8 @@ public class ScanPrefetchTests
             Assert.Equal(HammingScan.Stream, ScanPrefetch.FlagsFor(from));
         if (from > 0)
             Assert.Equal(0UL, ScanPrefetch.FlagsFor(Math.Min(from - 1, 1L << 40)));
-        Assert.Equal(ScanPrefetch.Describe(), Kernels.ScanPrefetch);
+        string described = Kernels.ScanPrefetch; // what info prints names the same cut-off
+        Assert.StartsWith(from == long.MaxValue ? "never (" : from == 0 ? "every pass (" : $"passes over {from >> 20} MiB", described);
     }
 
     [Theory]
