@@ -24,7 +24,8 @@ internal static class Crc32CInterleaved
             (string Method, Func<ulong> Call)[] rows =
             [
                 ("JitLoop", () => bench.JitLoop()), ("Asm_sse42", () => bench.Asm_sse42()), ("Asm_pclmul", () => bench.Asm_pclmul()),
-                ("Asm_avx2", () => bench.Asm_avx2()), ("Asm_avx512", () => bench.Asm_avx512()), ("IsaL_", () => bench.IsaL_()),
+                ("Asm_avx2", () => bench.Asm_avx2()), ("Asm_avx512", () => bench.Asm_avx512()),
+                ("Asm_avx512_fold", () => bench.Asm_avx512_fold()), ("IsaL_", () => bench.IsaL_()),
                 ("SystemIoHashing", () => bench.SystemIoHashing()), ("PublicApi", () => bench.PublicApi()),
                 ("Roofline", () => bench.Roofline()),
             ];

@@ -12,7 +12,8 @@ internal static class Crc32CReport
     private static readonly (string Method, string Title)[] Columns =
     [
         ("JitLoop", "JIT loop"), ("Asm_sse42", "asm sse42 (one chain)"), ("Asm_pclmul", "asm pclmul (three chains)"),
-        ("Asm_avx2", "asm avx2 (ymm folding)"), ("Asm_avx512", "asm avx512 (folding)"), ("IsaL_", "ISA-L crc32_iscsi"),
+        ("Asm_avx2", "asm avx2 (ymm folding)"), ("Asm_avx512", "asm avx512 (folding)"),
+        ("Asm_avx512_fold", "asm avx512_fold (folds alone)"), ("IsaL_", "ISA-L crc32_iscsi"),
         ("SystemIoHashing", "System.IO.Hashing"), ("PublicApi", "public API"), ("Roofline", "read roofline"),
     ];
 
@@ -35,7 +36,7 @@ internal static class Crc32CReport
         }
         string selected = Kernels.GetSelectedKernel(KernelOperation.Crc32C)?.Name ?? "managed";
         string selectedMethod = Crc32CRows.Methods.FirstOrDefault(m => m.Kernel == selected).Method ?? "JitLoop";
-        // The targets' folding row: the widest folding kernel this CPU runs, and its name in the columns.
+        // The targets' folding row: the folding kernel dispatch chooses (else the widest that runs), and its name in the columns.
         string fold = Crc32CRows.FoldingMethod() ?? "Asm_avx512";
         string foldName = Crc32CRows.Methods.Single(m => m.Method == fold).Kernel;
         string foldShort = fold["Asm_".Length..];
@@ -43,7 +44,7 @@ internal static class Crc32CReport
         var md = new StringBuilder();
         Report.Header(md, "CRC-32C against Intel ISA-L");
         md.AppendLine(Inv, $"- Command: `./build.sh bench --crc` (BenchmarkDotNet 0.14.0, in-process, median of {iterations} iterations; then the same rows interleaved, best of {Crc32CInterleaved.Rounds} rounds); the C-level comparison below it: `scripts/crc32c_ab.sh`");
-        md.AppendLine("- Rows: the JIT's `BitOperations.Crc32C` loop; each kernel called by name (`Kernels.Crc32C(name, data)`): `asmk_crc32c_sse42` (one `crc32` chain, the kernel before folding), `asmk_crc32c_pclmul` (three interleaved chains merged by PCLMULQDQ), `asmk_crc32c_avx2` (VPCLMULQDQ folding on eight ymm accumulators fused with four `crc32` chains, for AVX2 CPUs without AVX-512), `asmk_crc32c_avx512` (VPCLMULQDQ folding, four zmm accumulators); ISA-L's `crc32_iscsi` through `[LibraryImport(\"isal\")]` (its own dispatch picks its kernel; called, like ours, without a GC transition up to 8 KiB); System.IO.Hashing 11.0.0's `Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, data)`, the managed CRC-32C a .NET developer would pick first; the public API `Checksums.Crc32C`, which dispatches to " + selected + "; a pass that only reads the same bytes (the roofline). The setup checks that ISA-L and every kernel give the JIT loop's result.");
+        md.AppendLine("- Rows: the JIT's `BitOperations.Crc32C` loop; each kernel called by name (`Kernels.Crc32C(name, data)`): `asmk_crc32c_sse42` (one `crc32` chain, the kernel before folding), `asmk_crc32c_pclmul` (three interleaved chains merged by PCLMULQDQ), `asmk_crc32c_avx2` (VPCLMULQDQ folding on eight ymm accumulators fused with four `crc32` chains, for AVX2 CPUs without AVX-512), `asmk_crc32c_avx512` (VPCLMULQDQ folding, four zmm accumulators, fused with a `crc32` chain from 4 KiB), `asmk_crc32c_avx512_fold` (the same folds alone, tuned for Intel's CPUs); ISA-L's `crc32_iscsi` through `[LibraryImport(\"isal\")]` (its own dispatch picks its kernel; called, like ours, without a GC transition up to 8 KiB); System.IO.Hashing 11.0.0's `Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, data)`, the managed CRC-32C a .NET developer would pick first; the public API `Checksums.Crc32C`, which dispatches to " + selected + "; a pass that only reads the same bytes (the roofline). The setup checks that ISA-L and every kernel give the JIT loop's result.");
         foreach (string method in skipped)
             md.AppendLine(Inv, $"- Skipped here: {method}: {Crc32CRows.WhyNot(method)}");
         md.AppendLine("- Only ratios within one run mean anything: absolute times drift on this shared machine.");

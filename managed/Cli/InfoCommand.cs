@@ -26,6 +26,9 @@ internal static class InfoCommand
         if (Kernels.ScanPrefetchProblem is { } prefetchProblem)
             to.WriteLine($"warning: {prefetchProblem}");
         to.WriteLine($"scan prefetch:  {Kernels.ScanPrefetch}");
+        if (Kernels.TuningProblem is { } tuneProblem)
+            to.WriteLine($"warning: {tuneProblem}");
+        to.WriteLine($"tuned kernels:  {Kernels.Tuning}");
         to.WriteLine();
 
         var table = new TextTable("operation", "ISA level", "implementation", "entry");

@@ -24,6 +24,9 @@ public sealed class CpuFeatures
     /// <summary>The vendor is AMD (<c>AuthenticAMD</c>), compared without building the string.</summary>
     internal bool IsAmd => IsX64 && _vendor0 == 0x68747541 && _vendor1 == 0x69746E65 && _vendor2 == 0x444D4163;
 
+    /// <summary>Whether CPUID names Intel ("GenuineIntel").</summary>
+    internal bool IsIntel => IsX64 && _vendor0 == 0x756E6547 && _vendor1 == 0x49656E69 && _vendor2 == 0x6C65746E;
+
     // CPUID leaf 0's vendor (EBX, EDX, ECX) and leaf 1's EAX, as Detect read them: the properties
     // derive from these, so that nothing after start-up runs CPUID through the runtime (whose
     // X86Base.CpuId the JIT compiles on its first call; ReadyToRun code has none).

@@ -6,7 +6,8 @@ namespace AsmKernels;
 /// <summary>
 /// The process-wide choice of kernels, made once from <see cref="KernelTable"/>: for each operation
 /// the last kernel of its rows whose features the CPU and the OS have, that the loaded native
-/// library exports, and that <c>ASMKERNELS_MAX_ISA</c> allows. Nothing here formats text or reflects
+/// library exports, and that <c>ASMKERNELS_MAX_ISA</c> allows, passing over a kernel tuned for
+/// another vendor's CPUs (<c>ASMKERNELS_TUNE</c> forces the vendor) while another row runs. Nothing here formats text or reflects
 /// on start-up; the reasons are put into words only when asked for.
 /// </summary>
 internal static class Dispatch
@@ -43,8 +44,50 @@ internal static class Dispatch
     public static readonly string? MaxIsaSetting = Environment.GetEnvironmentVariable(MaxIsaVariable);
     public static readonly IsaLevel Cap = ParseCap(MaxIsaSetting);
 
+    /// <summary>The variable that forces whose tuned kernels dispatch chooses: <c>auto</c> (the CPU's vendor), <c>intel</c>, <c>amd</c> or <c>none</c>.</summary>
+    public const string TuneVariable = "ASMKERNELS_TUNE";
+
+    public static readonly string? TuneSetting = Environment.GetEnvironmentVariable(TuneVariable);
+
+    /// <summary>
+    /// The vendor whose tuned kernels (<c>tune</c> lines of the kernel table) dispatch chooses:
+    /// "intel", "amd", or null for none; a kernel tuned for another vendor is passed over.
+    /// </summary>
+    public static readonly string? TuneVendor = ChooseTune(TuneSetting, Cpu.IsIntel, Cpu.IsAmd);
+
     /// <summary>The selected kernel of each operation (a <see cref="KernelTable"/> row), or -1.</summary>
     private static readonly sbyte[] Selection = Select();
+
+    /// <summary>What <paramref name="setting"/> forces, else the CPU's vendor (<paramref name="intel"/>, <paramref name="amd"/>) chooses; an unreadable value counts as <c>auto</c>.</summary>
+    public static string? ChooseTune(string? setting, bool intel, bool amd) => setting?.Trim().ToLowerInvariant() switch
+    {
+        "intel" => "intel",
+        "amd" => "amd",
+        "none" => null,
+        _ => intel ? "intel" : amd ? "amd" : null,
+    };
+
+    /// <summary>Why <paramref name="setting"/> could not be read (the CPU's vendor chooses instead), or null.</summary>
+    public static string? TuneProblemOf(string? setting) =>
+        !string.IsNullOrWhiteSpace(setting) && setting.Trim().ToLowerInvariant() is not ("auto" or "intel" or "amd" or "none")
+            ? $"{TuneVariable}='{setting}' is not auto, intel, amd or none; using the CPU's vendor"
+            : null;
+
+    /// <summary>Whether automatic dispatch may choose kernel <paramref name="k"/>: it is tuned for no vendor, or for <see cref="TuneVendor"/>.</summary>
+    public static bool ChosenHere(int k) => KernelTable.TunedFor(k) is not { } vendor || vendor == TuneVendor;
+
+    /// <summary>The tuning as one line, for <c>info</c>: whose kernels, why, and which of them this process chose.</summary>
+    public static string DescribeTune()
+    {
+        string who = TuneVendor is null ? "none" : TuneVendor == "intel" ? "Intel" : "AMD";
+        string why = TuneProblemOf(TuneSetting) is null && !string.IsNullOrWhiteSpace(TuneSetting) && !TuneSetting.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)
+            ? $"{TuneVariable}={TuneSetting.Trim()}" : $"the CPU's vendor, {(Cpu.Vendor.Length > 0 ? Cpu.Vendor : "unknown")}";
+        var chosen = new List<string>();
+        for (int op = 0; op < Selection.Length; op++)
+            if (Selection[op] >= 0 && KernelTable.TunedFor(Selection[op]) is not null)
+                chosen.Add(KernelTable.Name(Selection[op]));
+        return $"{who} ({why}); {(chosen.Count == 0 ? "no tuned kernel chosen" : "chosen: " + string.Join(", ", chosen))}";
+    }
 
     /// <summary>Why <c>ASMKERNELS_MAX_ISA</c> could not be read, or null.</summary>
     public static string? CapProblem =>
@@ -71,23 +114,31 @@ internal static class Dispatch
     /// <summary>
     /// The kernel of <paramref name="op"/> at <paramref name="isa"/>: the last row of that level
     /// whose features this CPU has (a level may hold several: CRC-32C's one chain needs SSE4.2, its
-    /// three chains also PCLMULQDQ), else the level's last row (which then says what is missing),
-    /// or -1 when the level has none. Selection picks the same row at the level it selects.
+    /// three chains also PCLMULQDQ) and that is not tuned for another vendor (else a runnable one
+    /// that is), else the level's last row (which then says what is missing), or -1 when the level
+    /// has none. Selection picks the same row at the level it selects.
     /// </summary>
     public static int KernelAt(KernelOperation op, IsaLevel isa)
     {
         ReadOnlySpan<byte> rows = KernelTable.Of(op);
-        int last = -1;
+        int last = -1, tunedElsewhere = -1;
         for (int i = rows.Length - 1; i >= 0; i--)
         {
             if (IsaLevels.Of(KernelTable.Needs(rows[i])) != isa)
                 continue;
-            if ((KernelTable.Needs(rows[i]) & ~Cpu.Mask) == 0)
+            bool runs = (KernelTable.Needs(rows[i]) & ~Cpu.Mask) == 0;
+            if (!ChosenHere(rows[i]))
+            {
+                if (runs && tunedElsewhere < 0)
+                    tunedElsewhere = rows[i];
+                continue;
+            }
+            if (runs)
                 return rows[i];
             if (last < 0)
                 last = rows[i];
         }
-        return last;
+        return tunedElsewhere >= 0 ? tunedElsewhere : last;
     }
 
     /// <summary>The address of the kernel of <paramref name="op"/> at <paramref name="isa"/> (0 for managed code); throws when it cannot run.</summary>
@@ -218,11 +269,15 @@ internal static class Dispatch
             ReadOnlySpan<byte> rows = KernelTable.Of((KernelOperation)op);
             for (int i = rows.Length - 1; i >= 0; i--)
             {
-                if ((KernelTable.Needs(rows[i]) & ~usable) == 0)
+                if ((KernelTable.Needs(rows[i]) & ~usable) != 0)
+                    continue;
+                if (ChosenHere(rows[i]))
                 {
                     selection[op] = (sbyte)rows[i];
                     break;
                 }
+                if (selection[op] < 0)
+                    selection[op] = (sbyte)rows[i]; // tuned for another vendor: only while no other row runs
             }
         }
         return selection;

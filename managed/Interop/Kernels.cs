@@ -46,6 +46,17 @@ public static partial class Kernels
     /// <summary>Why <c>ASMKERNELS_SCAN_PREFETCH</c> could not be read (the CPU's rule applies), or <see langword="null"/>.</summary>
     public static string? ScanPrefetchProblem => AsmKernels.ScanPrefetch.Problem;
 
+    /// <summary>
+    /// Whose tuned kernels dispatch chooses (a kernel of the table tuned for one vendor's CPUs, such
+    /// as <c>asmk_crc32c_avx512_fold</c> for Intel's, is chosen only there): a line such as
+    /// "Intel (the CPU's vendor, GenuineIntel); chosen: asmk_crc32c_avx512_fold". Forced by
+    /// <c>ASMKERNELS_TUNE</c> (<c>auto</c>, <c>intel</c>, <c>amd</c>, <c>none</c>); it changes speed only, never a result.
+    /// </summary>
+    public static string Tuning => Dispatch.DescribeTune();
+
+    /// <summary>Why <c>ASMKERNELS_TUNE</c> could not be read (the CPU's vendor chooses), or <see langword="null"/>.</summary>
+    public static string? TuningProblem => Dispatch.TuneProblemOf(Dispatch.TuneSetting);
+
     /// <summary>The level <see cref="BitOps"/> and <see cref="Int64Ops"/> use for <paramref name="operation"/> on long inputs.</summary>
     /// <param name="operation">The operation.</param>
     /// <returns>The level chosen for this process.</returns>
@@ -121,7 +132,8 @@ public static partial class Kernels
 
     private static KernelInfo Info(int k) =>
         new(KernelTable.Name(k), KernelTable.Operation(k), IsaLevels.Of(KernelTable.Needs(k)),
-            CpuFeatures.NamesOf(KernelTable.Needs(k)), KernelTable.Strategy(k));
+            CpuFeatures.NamesOf(KernelTable.Needs(k)), KernelTable.Strategy(k))
+        { TunedFor = KernelTable.TunedFor(k) };
 }
 
 /// <summary>One native kernel, as the kernel table describes it.</summary>
@@ -130,4 +142,8 @@ public static partial class Kernels
 /// <param name="Level">The lowest <see cref="IsaLevel"/> whose features hold what it needs.</param>
 /// <param name="Needs">The CPU and OS features it needs, such as <c>avx512f</c> or <c>os_zmm</c>.</param>
 /// <param name="Strategy">How it works, in a few words.</param>
-public sealed record KernelInfo(string Name, KernelOperation Operation, IsaLevel Level, IReadOnlyList<string> Needs, string Strategy);
+public sealed record KernelInfo(string Name, KernelOperation Operation, IsaLevel Level, IReadOnlyList<string> Needs, string Strategy)
+{
+    /// <summary>The vendor the kernel is tuned for, <c>intel</c> or <c>amd</c> (dispatch chooses it only on that vendor's CPUs), or <see langword="null"/>.</summary>
+    public string? TunedFor { get; init; }
+}

@@ -6,7 +6,7 @@ public class DispatchTests
 {
     private static readonly KernelOperation[] Operations = Enum.GetValues<KernelOperation>();
 
-    private static bool DefaultEnvironment =>
+    internal static bool DefaultEnvironment =>
         Environment.GetEnvironmentVariable("ASMKERNELS_MAX_ISA") is null
         && Environment.GetEnvironmentVariable("ASMKERNELS_NATIVE_PATH") is null;
 

@@ -4,14 +4,21 @@
 %include "abi.inc"
 %include "crc32c.inc"
 
-; A fused step: SCALAR bytes through a crc32 chain, then 256 bytes folded into the four zmm
-; accumulators. Folding costs two carry-less multiplies per 32 bytes; the crc32 unit, beside the
-; multiplier, takes 8 bytes per cycle. 64 of 320 bytes is the share the crc32 unit finishes while
-; the folds take 8 cycles (a zmm multiply started every cycle), and adds a quarter where a
-; multiply starts every other cycle (AMD Zen 4: 70 against 56 GB/s; 128 of 384 would make that
-; 83 GB/s there but cost a quarter where the multiplier is twice as fast). The fused steps start
-; from FUSED_FROM bytes: the first chain waits for the caller's register, which costs more than the
-; chains gain on shorter inputs (scripts/crc32c_ab.sh: 1 and 2 KiB ran faster without them).
+; Two kernels from one body. asmk_crc32c_avx512 runs fused steps: SCALAR bytes through a crc32
+; chain, then 256 bytes folded into the four zmm accumulators. Folding costs two carry-less
+; multiplies per 32 bytes; the crc32 unit, beside the multiplier, takes 8 bytes per cycle. 64 of
+; 320 bytes is the share the crc32 unit finishes while the folds take 8 cycles (a zmm multiply
+; started every cycle), and adds a quarter where a multiply starts every other cycle (AMD Zen 4:
+; 70 against 56 GB/s; 128 of 384 would make that 83 GB/s there but cost a quarter where the
+; multiplier is twice as fast). The fused steps start from FUSED_FROM bytes: the first chain waits
+; for the caller's register, which costs more than the chains gain on shorter inputs
+; (scripts/crc32c_ab.sh: 1 and 2 KiB ran faster without them).
+;
+; asmk_crc32c_avx512_fold folds alone at every length. Where a multiply starts every cycle (Intel
+; Sapphire Rapids class) the folds run at the multiplier's bound, and each step's chain, 24 cycles
+; long and waited for by the next step's fold, holds the fused loop back: 80 GB/s folding alone
+; against 67-70 fused from 64 KiB to 1 MiB there (Intel Xeon family 6 model 207, 2026-12-03, by
+; hand). kernels.txt tunes it for Intel CPUs.
 %define SCALAR 64
 %define STEP (SCALAR + 256)
 %define FUSED_FROM 4096
@@ -50,10 +57,14 @@ avx512_fold128:  FOLD_CONST 128
 ; 16-byte lanes one at a time, two crc32 turn the lane into the CRC register and crc32
 ; instructions take the last 0-15 bytes. The vector registers are zmm16-24 and xmm0-3: none of
 ; them is callee-saved on Win64. Unaligned loads; no byte outside [data, data + count) is read.
-FUNC asmk_crc32c_avx512, 3, 4, 4, crc, src, count, tmp
+;
+; CRC32C_AVX512 name, fused: the kernel NAME, with the fused steps when FUSED is 1.
+%macro CRC32C_AVX512 2
+FUNC %1, 3, 4, 4, crc, src, count, tmp
     mov        eax, crcd
     cmp        countq, 128
     jb         .short
+%if %2
     cmp        countq, FUSED_FROM
     jb         .vectors
     ; The first fused step. The chain starts from the caller's register; its result R is the
@@ -96,6 +107,7 @@ FUNC asmk_crc32c_avx512, 3, 4, 4, crc, src, count, tmp
     cmp        countq, 256
     jb         .merge4
     jmp        .fold256
+%endif
 .vectors:                                   ; 128..STEP-1 bytes: folds only
     vmovd      xmm0, eax
     vpxorq     zmm16, zmm0, [srcq]          ; the incoming register enters with the first bytes
@@ -159,3 +171,12 @@ FUNC asmk_crc32c_avx512, 3, 4, 4, crc, src, count, tmp
     CRC32_CHAIN rax, eax, srcq, countq
     RET
 ENDFUNC
+%endmacro
+
+CRC32C_AVX512 asmk_crc32c_avx512, 1
+
+; uint32_t asmk_crc32c_avx512_fold(uint32_t crc, const void *data, size_t count);
+;
+; The same without the fused steps: from 256 bytes the four accumulators fold 256 bytes per step
+; at every length.
+CRC32C_AVX512 asmk_crc32c_avx512_fold, 0

@@ -47,6 +47,7 @@ typedef uint64_t (*fn)(const unsigned char *a, const unsigned char *b, size_t n,
 #define KERNEL_POP(name) static uint64_t name##_(const unsigned char *a, const unsigned char *b, size_t n, uint64_t s) { (void)b; return s + name((const uint64_t *)a, n / 8); }
 #define KERNEL_HAM(name) static uint64_t name##_(const unsigned char *a, const unsigned char *b, size_t n, uint64_t s) { return s + name((const uint64_t *)a, (const uint64_t *)b, n / 8); }
 KERNEL_CRC(asmk_crc32c_avx512)
+KERNEL_CRC(asmk_crc32c_avx512_fold)
 KERNEL_CRC(asmk_crc32c_avx2)
 KERNEL_CRC(asmk_crc32c_pclmul)
 KERNEL_POP(asmk_popcount_avx512)
@@ -141,6 +142,7 @@ int main(void)
     static const size_t sizes[] = { 256, 4096, 65536, 1u << 20 };
     struct { const char *op, *name; fn f; int two, cls, read; } all[] = {
         { "crc32c", "asmk_crc32c_avx512", asmk_crc32c_avx512_, 0, AVX512, 0 },
+        { "crc32c", "asmk_crc32c_avx512_fold", asmk_crc32c_avx512_fold_, 0, AVX512, 0 },
         { "crc32c", "asmk_crc32c_avx2", asmk_crc32c_avx2_, 0, AVX2_VPCLMUL, 0 },
         { "crc32c", "asmk_crc32c_pclmul", asmk_crc32c_pclmul_, 0, AVX2_PCLMUL, 0 },
         { "crc32c", "isa-l", isal_crc, 0, ANY, 0 },

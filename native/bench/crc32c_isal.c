@@ -87,7 +87,7 @@ int main(int argc, char **argv)
     struct { const char *name; crc_fn fn; const char *needs; } runs[] = {
         { "isa-l", isal, "sse4.2" }, { "sse42", asmk_crc32c_sse42, "sse4.2" },
         { "pclmul", asmk_crc32c_pclmul, "pclmul" }, { "avx2", asmk_crc32c_avx2, "avx2" },
-        { "avx512", asmk_crc32c_avx512, "avx512" },
+        { "avx512", asmk_crc32c_avx512, "avx512" }, { "avx512_fold", asmk_crc32c_avx512_fold, "avx512" },
         { "read", read_all, "avx512f" }, { "read ymm", read_all_avx2, "avx2 only" },
     };
     enum { RUNS = sizeof runs / sizeof runs[0] };

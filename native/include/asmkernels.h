@@ -50,7 +50,7 @@ typedef struct asmk_scan {
 #define ASMK_SCAN_STREAM 1
 
 /* The version of this contract the library implements. */
-#define ASMK_ABI_VERSION 12
+#define ASMK_ABI_VERSION 13
 ASMK_API uint32_t asmk_abi_version(void);
 /* XCR0, the register state the OS saves (bits 1-2: YMM, 5-7: ZMM), or 0 when
  * the OS has not enabled XSAVE (CPUID.1:ECX.OSXSAVE clear). */
@@ -83,6 +83,7 @@ ASMK_API uint32_t asmk_crc32c_pclmul(uint32_t crc, const void *data, size_t coun
 ASMK_API uint32_t asmk_crc32c_pclmul_vzeroupper(uint32_t crc, const void *data, size_t count); /* the same, through vzeroupper (needs AVX too) */
 ASMK_API uint32_t asmk_crc32c_avx2(uint32_t crc, const void *data, size_t count); /* sse4.2, pclmulqdq, avx2, vpclmulqdq, os_ymm: 8 x 32-byte VPCLMULQDQ folds fused with 4 crc32 chains, crc32 finish */
 ASMK_API uint32_t asmk_crc32c_avx512(uint32_t crc, const void *data, size_t count); /* sse4.2, pclmulqdq, avx512f, avx512vl, vpclmulqdq, os_zmm: 4 x 64-byte VPCLMULQDQ folds fused with a crc32 chain, crc32 finish */
+ASMK_API uint32_t asmk_crc32c_avx512_fold(uint32_t crc, const void *data, size_t count); /* sse4.2, pclmulqdq, avx512f, avx512vl, vpclmulqdq, os_zmm: 4 x 64-byte VPCLMULQDQ folds alone, crc32 finish */
 
 /* Hamming scan: the keys (distance << 32) | index of the codes of a block closer to the query than a threshold, in code order (see asmk_scan), and returns their number. */
 ASMK_API size_t asmk_hamscan_popcnt(const asmk_scan *scan, const uint64_t *codes, size_t count); /* popcnt: one code at a time, POPCNT per word */

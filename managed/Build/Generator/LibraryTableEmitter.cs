@@ -37,6 +37,7 @@ internal static class LibraryTableEmitter
     private static readonly Regex Field = new(@"^field +([a-z_][a-z0-9_]*) +([a-z_][a-z0-9_]*) +\(([^)]*)\) +([A-Za-z0-9]+) *\| *(.+)$");
     private static readonly Regex Const = new(@"^const +([A-Z_][A-Z0-9_]*) +([0-9]+) +([A-Za-z0-9]+)\.([A-Za-z0-9]+) *\| *(.+)$");
     private static readonly Regex Kernel = new(@"^kernel +(asmk_[a-z0-9_]+) +([a-z0-9]+) +([a-z0-9_.,]+) +([a-z0-9_]+) *\(([^)]*)\) *\| *(.+)$");
+    private static readonly Regex Tune = new(@"^tune +(asmk_[a-z0-9_]+) +(intel|amd) *\| *(.+)$");
 
     /// <summary>
     /// KernelTable.g.cs for <paramref name="text"/>, or null with <paramref name="problem"/> (the
@@ -49,6 +50,7 @@ internal static class LibraryTableEmitter
         string abi = "";
         var ops = new List<(string Name, string Cs, string Doc)>();
         var kernels = new List<(string Name, string Op, string[] Needs, string Doc)>();
+        var tunes = new Dictionary<string, (string Vendor, string Why)>();
         var classes = new List<string>();
         var classBodies = new Dictionary<string, List<string>>();
         var structs = new Dictionary<string, (string Class, string Cs, string Doc, List<string> Fields)>();
@@ -90,6 +92,8 @@ internal static class LibraryTableEmitter
                 constants.Add((m.Groups[3].Value, $"    /// <summary><c>{m.Groups[1].Value}</c>: {Xml(m.Groups[5].Value)}</summary>\n    public const ulong {m.Groups[4].Value} = {m.Groups[2].Value};\n"));
             else if ((m = Kernel.Match(line)).Success)
                 kernels.Add((m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Value.Split(','), m.Groups[6].Value));
+            else if ((m = Tune.Match(line)).Success && kernels.Any(k => k.Name == m.Groups[1].Value))
+                tunes[m.Groups[1].Value] = (m.Groups[2].Value, m.Groups[3].Value);
             else
             {
                 problem = "cannot read the line: " + line.Trim();
@@ -154,7 +158,12 @@ internal static class LibraryTableEmitter
         cs.Append(Switch("The CPU and OS features a kernel needs.", "public static CpuFeature Needs(int kernel)", i => Mask(kernels[i].Needs), OutOfRange));
         cs.Append(Switch("The export of a legacy-SSE kernel's clean entry (vzeroupper, then the kernel), or null for a VEX kernel.", "public static string? CleanEntry(int kernel)",
             i => Legacy(kernels[i].Needs) ? $"\"{kernels[i].Name}{CleanEntrySuffix}\"" : null, "null"));
-        cs.Append(Switch("A kernel's strategy, in a few words.", "public static string Strategy(int kernel)", i => $"\"{kernels[i].Doc.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"", OutOfRange));
+        string Literal(string text) => "\"" + text.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
+        cs.Append(Switch("A kernel's strategy, in a few words.", "public static string Strategy(int kernel)", i => Literal(kernels[i].Doc), OutOfRange));
+        cs.Append(Switch("The vendor a kernel is tuned for (\"intel\" or \"amd\": dispatch chooses it only on that vendor's CPUs), or null.", "public static string? TunedFor(int kernel)",
+            i => tunes.TryGetValue(kernels[i].Name, out var t) ? Literal(t.Vendor) : null, "null"));
+        cs.Append(Switch("What was measured for a kernel's tuning, or null.", "public static string? TuneReason(int kernel)",
+            i => tunes.TryGetValue(kernels[i].Name, out var t) ? Literal(t.Why) : null, "null"));
         cs.Append("    /// <summary>The kernels of an operation, in table order (later rows are preferred).</summary>\n    public static ReadOnlySpan<byte> Of(KernelOperation operation) => operation switch\n    {\n");
         foreach (var op in ops)
             cs.Append($"        KernelOperation.{op.Cs} => [{string.Join(", ", kernels.Select((k, i) => (k, i)).Where(x => x.k.Op == op.Name).Select(x => x.i))}],\n");
