@@ -4,18 +4,20 @@ namespace AsmKernels.Tests;
 public class ScanPrefetchTests
 {
     [Theory]
-    [InlineData(null, true, 26, 14L << 20)]    // AMD Zen 5
-    [InlineData("auto", true, 27, 14L << 20)]  // later AMD families keep the rule
-    [InlineData("", true, 25, long.MaxValue)]  // AMD Zen 3 and Zen 4
-    [InlineData(null, false, 6, long.MaxValue)] // Intel
-    [InlineData(null, false, 0, long.MaxValue)] // no CPUID
-    [InlineData("always", true, 25, 0L)]
-    [InlineData(" Never ", true, 26, long.MaxValue)]
-    public void The_rule_follows_the_CPU_unless_forced(string? setting, bool amd, int family, long want)
+    [InlineData(null, false, true, 26, 14L << 20)]    // AMD Zen 5
+    [InlineData("auto", false, true, 27, 14L << 20)]  // later AMD families keep the rule
+    [InlineData("", false, true, 25, long.MaxValue)]  // AMD Zen 3 and Zen 4
+    [InlineData(null, true, false, 6, 0L)]            // Intel: every pass
+    [InlineData(null, false, false, 6, long.MaxValue)] // another vendor
+    [InlineData(null, false, false, 0, long.MaxValue)] // no CPUID
+    [InlineData("always", false, true, 25, 0L)]
+    [InlineData(" Never ", false, true, 26, long.MaxValue)]
+    [InlineData("never", true, false, 6, long.MaxValue)]
+    public void The_rule_follows_the_CPU_unless_forced(string? setting, bool intel, bool amd, int family, long want)
     {
-        Assert.Equal(want, ScanPrefetch.Choose(setting, amd, family));
+        Assert.Equal(want, ScanPrefetch.Choose(setting, intel, amd, family));
         Assert.Null(ScanPrefetch.ProblemOf(setting));
-        string reason = ScanPrefetch.Reason(setting, amd, family);
+        string reason = ScanPrefetch.Reason(setting, intel, amd, family);
         Assert.False(string.IsNullOrWhiteSpace(reason));
         if (setting is { } s && s.Trim().Length > 0 && s.Trim() != "auto")
             Assert.Contains(ScanPrefetch.Variable, reason);
@@ -24,18 +26,11 @@ public class ScanPrefetchTests
     [Fact]
     public void An_unreadable_setting_is_reported_and_the_CPU_rule_applies()
     {
-        Assert.Equal(ScanPrefetch.Zen5FromBytes, ScanPrefetch.Choose("sometimes", true, 26));
+        Assert.Equal(ScanPrefetch.Zen5FromBytes, ScanPrefetch.Choose("sometimes", false, true, 26));
         string? problem = ScanPrefetch.ProblemOf("sometimes");
         Assert.NotNull(problem);
         Assert.Contains("'sometimes'", problem);
         Assert.Contains(ScanPrefetch.Variable, problem);
-    }
-
-    [Fact]
-    public void The_vendor_test_agrees_with_the_vendor_string()
-    {
-        CpuFeatures cpu = Kernels.Cpu;
-        Assert.Equal(cpu.Vendor == "AuthenticAMD", cpu.IsAmd);
     }
 
     [Fact]
