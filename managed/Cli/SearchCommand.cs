@@ -27,6 +27,8 @@ internal static class SearchCommand
     public static int Run(Options o, TextWriter stdout, TextWriter stderr)
     {
         CodeSource? codes = null;
+        // The search's first calls run on made-up codes on another thread while the inputs are read.
+        Thread warmUp = SearchWarmUp.Start(o.Bits / 64, o.K, o.Threads == -1 ? Environment.ProcessorCount : o.Threads);
         try
         {
             ulong[] queries;
@@ -41,6 +43,7 @@ internal static class SearchCommand
                 stderr.WriteLine($"asmkernels: {e.Message}");
                 return FileCommands.IoError;
             }
+            warmUp.Join();
             return Search(o, codes, queries, stdout, stderr);
         }
         finally
