@@ -5,8 +5,8 @@
 # SSE fusions its generator writes here), popcount against libpopcnt, Hamming distance against
 # NumKong (ashvardanian/NumKong, formerly SimSIMD). RUNS (default 3) runs of the program; per size,
 # the ratio of the fastest peer's time to the kernel's, median over the runs. Writes
-# docs/c-peers.md (c-peers-zen5.md on AMD Zen 5, c-peers-avx2.md on an AVX2 CPU: scripts/report_suffix.sh). Needs gcc, the
-# library built by ./build.sh and an AVX2 CPU.
+# docs/c-peers.md (c-peers-zen5.md on AMD Zen 5, c-peers-intel.md on Intel, c-peers-avx2.md on an
+# AVX2 CPU: scripts/report_suffix.sh). Needs gcc, the library built by ./build.sh and an AVX2 CPU.
 #
 # The peers' sources are not part of this repository: each comes from a checkout (or an export
 # with a .commit file naming its commit) named by CORSIX_DIR, LIBPOPCNT_DIR and NUMKONG_DIR, else

@@ -15,10 +15,11 @@
 ; (scripts/crc32c_ab.sh: 1 and 2 KiB ran faster without them).
 ;
 ; asmk_crc32c_avx512_fold folds alone at every length. Where a multiply starts every cycle (Intel
-; Sapphire Rapids class) the folds run at the multiplier's bound, and each step's chain, 24 cycles
-; long and waited for by the next step's fold, holds the fused loop back: 80 GB/s folding alone
-; against 67-70 fused from 64 KiB to 1 MiB there (Intel Xeon family 6 model 207, 2026-12-03, by
-; hand). kernels.txt tunes it for Intel CPUs.
+; Sapphire Rapids class) the folds alone run at the multiplier's bound, 32 bytes per cycle, and
+; the fused steps gain nothing there: level in the best of seven rounds (86-88 GB/s,
+; scripts/crc32c_ab.sh), 67-70 against 80 GB/s in the median (a throwaway harness, 64 KiB to
+; 1 MiB), as if each step's chain, 24 cycles long and waited for by the next step's fold, often
+; held the loop back (Intel Xeon family 6 model 207, 2026-12-03). kernels.txt tunes it for Intel.
 %define SCALAR 64
 %define STEP (SCALAR + 256)
 %define FUSED_FROM 4096
