@@ -20,7 +20,7 @@
 #                        --calls: the cost of one native call, layer by layer, docs/call-cost.md;
 #                        --cold: first calls in fresh processes, median of N (5), docs/cold-start.md;
 #                        --short: 0..16 elements, per call and in a search loop, docs/short-inputs.md;
-#                        on AMD Zen 5 each name gets -zen5, on a CPU without AVX-512 -avx2 (or -sse),
+#                        on AMD Zen 5 each name gets -zen5, on Intel -intel, without AVX-512 -avx2 (or -sse),
 #                        e.g. docs/search-avx2.md: scripts/report_suffix.sh)
 #   ./build.sh disasm [--jit tier1|fullopts] [--size N]
 #                       writes docs/disasm/<op>.md: each kernel beside the JIT's code, with summaries

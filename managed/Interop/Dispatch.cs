@@ -7,8 +7,9 @@ namespace AsmKernels;
 /// The process-wide choice of kernels, made once from <see cref="KernelTable"/>: for each operation
 /// the last kernel of its rows whose features the CPU and the OS have, that the loaded native
 /// library exports, and that <c>ASMKERNELS_MAX_ISA</c> allows, passing over a kernel tuned for
-/// another vendor's CPUs (<c>ASMKERNELS_TUNE</c> forces the vendor) while another row runs. Nothing here formats text or reflects
-/// on start-up; the reasons are put into words only when asked for.
+/// another vendor's CPUs (<c>ASMKERNELS_TUNE</c> forces the vendor) while another row runs.
+/// Nothing here formats text or reflects on start-up; the reasons are put into words only when
+/// asked for.
 /// </summary>
 internal static class Dispatch
 {

@@ -42,8 +42,8 @@ internal static unsafe partial class HammingScan
 
     // ScanJob (asmk_scan) and Stream (ASMK_SCAN_STREAM) are generated from the kernel table at compile time (KernelTable.g.cs, LibraryTableEmitter).
 
-    // A pass over a whole code set asks for ASMK_SCAN_STREAM (the kernels' prefetch ahead) where
-    // ScanPrefetch's CPU rule says it pays; a batch's cache-sized tiles never do.
+    // A pass asks for ASMK_SCAN_STREAM (the kernels' prefetch ahead) where ScanPrefetch's CPU rule
+    // says it pays for a pass over that many bytes: a whole code set, or a batch's cache-sized tile.
 
     public static int CodeCount(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes)
     {

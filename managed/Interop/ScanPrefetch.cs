@@ -20,7 +20,8 @@ namespace AsmKernels;
 /// <item>AMD Zen 4 and every other CPU: never. On Zen 4 it cost 2-35% at every size from 8 to 256 MB in
 /// two of three measurements.</item>
 /// </list>
-/// A batch's tiles (256 KiB) are far below that size: the flag is for one query's pass over a code set.
+/// On Zen 5 a batch's tiles (256 KiB) are far below that size, and get no prefetch; on Intel every pass
+/// asks for it, a tile's too (in L2 it gained most).
 /// </remarks>
 internal static class ScanPrefetch
 {
