@@ -114,7 +114,8 @@ internal static class CommandLine
             (- is standard input; pipes, FIFOs and devices stream in blocks; exit codes: 0 ok, 1 bad usage, 2 I/O error)
             asmtools (disasm --method/--native, abicheck): the assembly tools, a tool of their own
 
-            environment: ASMKERNELS_MAX_ISA=scalar|sse2|sse4.2|avx2|avx512, ASMKERNELS_NATIVE_PATH=<file or dir>
+            environment: ASMKERNELS_MAX_ISA=scalar|sse2|sse4.2|avx2|avx512, ASMKERNELS_NATIVE_PATH=<file or dir>,
+              ASMKERNELS_TUNE=auto|intel|amd|none, ASMKERNELS_SCAN_PREFETCH=auto|always|never
             """);
         return exitCode;
     }
