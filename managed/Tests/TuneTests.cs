@@ -79,7 +79,11 @@ public class TuneTests
             if (Dispatch.SelectedKernel(op) is var s and >= 0)
                 Assert.Equal(s, Dispatch.KernelAt(op, Dispatch.Selected(op)));
         }
-        Assert.Contains(Dispatch.TuneVendor is null ? "no tuned kernel chosen" : "(", Kernels.Tuning);
+        // info's line names the vendor and exactly the tuned kernels dispatch chose.
+        string line = Kernels.Tuning;
+        Assert.StartsWith(Dispatch.TuneVendor switch { "intel" => "Intel (", "amd" => "AMD (", _ => "none (" }, line);
+        var chosen = IsaLevels.Operations.Select(Dispatch.SelectedKernel).Where(k => k >= 0 && KernelTable.TunedFor(k) is not null).Select(KernelTable.Name).ToList();
+        Assert.EndsWith(chosen.Count == 0 ? "no tuned kernel chosen" : "chosen: " + string.Join(", ", chosen), line);
     }
 
     /// <summary>The CRC-32C kernel <c>info</c> names under <c>ASMKERNELS_TUNE</c>=<paramref name="setting"/> in a child process.</summary>
