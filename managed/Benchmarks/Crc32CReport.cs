@@ -43,7 +43,7 @@ internal static class Crc32CReport
 
         var md = new StringBuilder();
         Report.Header(md, "CRC-32C against Intel ISA-L");
-        md.AppendLine(Inv, $"- Command: `./build.sh bench --crc` (BenchmarkDotNet 0.14.0, in-process, median of {iterations} iterations; then the same rows interleaved, best of {Crc32CInterleaved.Rounds} rounds); the C-level comparison below it: `scripts/crc32c_ab.sh`");
+        md.AppendLine(Inv, $"- Command: `./build.sh bench --crc` (BenchmarkDotNet 0.14.0, in-process, median of {iterations} iterations; then the same rows interleaved, best of {Interleaved.Rounds} rounds); the C-level comparison below it: `scripts/crc32c_ab.sh`");
         md.AppendLine("- Rows: the JIT's `BitOperations.Crc32C` loop; each kernel called by name (`Kernels.Crc32C(name, data)`): `asmk_crc32c_sse42` (one `crc32` chain, the kernel before folding), `asmk_crc32c_pclmul` (three interleaved chains merged by PCLMULQDQ), `asmk_crc32c_avx2` (VPCLMULQDQ folding on eight ymm accumulators fused with four `crc32` chains, for AVX2 CPUs without AVX-512), `asmk_crc32c_avx512` (VPCLMULQDQ folding, four zmm accumulators, fused with a `crc32` chain from 4 KiB), `asmk_crc32c_avx512_fold` (the same folds alone, tuned for Intel's CPUs); ISA-L's `crc32_iscsi` through `[LibraryImport(\"isal\")]` (its own dispatch picks its kernel; called, like ours, without a GC transition up to 8 KiB); System.IO.Hashing 11.0.0's `Crc32.HashToUInt32(Crc32ParameterSet.Crc32C, data)`, the managed CRC-32C a .NET developer would pick first; the public API `Checksums.Crc32C`, which dispatches to " + selected + "; a pass that only reads the same bytes (the roofline). The setup checks that ISA-L and every kernel give the JIT loop's result.");
         foreach (string method in skipped)
             md.AppendLine(Inv, $"- Skipped here: {method}: {Crc32CRows.WhyNot(method)}");
@@ -52,7 +52,7 @@ internal static class Crc32CReport
 
         int[] sizes = sized.Keys.Select(k => k.Bytes).Concat(interleaved.Keys.Select(k => k.Bytes)).Distinct().Order().ToArray();
         GbpsTable(md, "## GB/s (BenchmarkDotNet, median)", sized, sizes);
-        GbpsTable(md, $"## GB/s (interleaved, best of {Crc32CInterleaved.Rounds} rounds)", interleaved, sizes);
+        GbpsTable(md, $"## GB/s (interleaved, best of {Interleaved.Rounds} rounds)", interleaved, sizes);
         md.AppendLine("The second table times the same rows again, round-robin: every row once per round, for about 5 ms, and each row's best round. The ratios and the targets below come from it: a burst of load from other tenants of this machine then hits one round of every row, not every measurement of one row (in the first table the public API and its kernel, the same call, differ by up to a fifth at some sizes for that reason).");
         md.AppendLine();
 

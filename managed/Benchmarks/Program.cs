@@ -118,8 +118,9 @@ else
     Type[] benchmarks = [typeof(PopCountBenchmarks), typeof(HammingBenchmarks), typeof(IncrementBenchmarks), typeof(Crc32CBenchmarks)];
     WarmUp.All(benchmarks);
     summaries = BenchmarkRunner.Run(benchmarks, config);
+    var increment = IncrementInterleaved.Run(BenchSizes.Current);
     string name = (quick ? "benchmarks-quick" : "benchmarks") + suffix;
-    string markdown = Report.Write(summaries, quick, iterations, name + ".svg");
+    string markdown = Report.Write(summaries, quick, iterations, name + ".svg", increment);
     File.WriteAllText(Path.Combine(outDir, name + ".md"), markdown);
     Console.WriteLine(markdown);
     Plot.Draw(Path.Combine(artifacts, "results"), Path.Combine(outDir, name + ".svg"));
