@@ -105,10 +105,17 @@ internal static unsafe partial class HammingScan
     /// 1.08x, 1.45x and 1.30x at 64. At 1 word there is no add tree to save and at 2 only the pair
     /// sums (1.32x in cache before the slicing's cost): sliced batches ran 0.80x and 1.03x the stored
     /// layout at 64 queries, 0.65x and 0.92x at 32 (16 KiB tiles, interleaved in one process, by
-    /// hand); above 1,024 words (64 KiB codes) a tile's copy would outgrow the cache.
+    /// hand); above 1,024 words (64 KiB codes) a tile's copy would outgrow the cache. At 2 words
+    /// asmk_hamslice_avx512 has a body of its own now and a tile's scan no GC transition
+    /// (<see cref="CallSlicedTile"/>): on Intel Xeon (family 6 model 207, 1,000,000 codes, one
+    /// thread, interleaved in one process, a throwaway program) sliced batches ran 1.20-1.23x the
+    /// stored layout at 64 queries, 1.11-1.12x at 32 and 1.06-1.07x at 16; so 2 words slice from 64
+    /// queries, where Zen 4 did not lose even with the general body, and only with the AVX-512
+    /// slicing kernel (the AVX2 path slices in managed code and was not measured at 2 words).
     /// </summary>
     public static bool SlicePays(int words, int queries) =>
-        SliceBound != 0 && words is >= 3 and <= 1024 && queries >= (words is 4 or 8 or 16 ? 32 : 16);
+        SliceBound != 0 && (words is >= 3 and <= 1024 && queries >= (words is 4 or 8 or 16 ? 32 : 16)
+            || words == 2 && SliceCodesBound != 0 && queries >= 64);
 
     /// <summary>
     /// Codes per tile of a sliced batch: about 16 KiB, whole groups of eight, half the L1 data cache
@@ -119,7 +126,10 @@ internal static unsafe partial class HammingScan
     /// at 16, 0.96x at 12 on one thread, and 1.04-1.07x at 4 and 16 words on two; 24 KiB tiles ran
     /// 0.93-1.17x, and 8 KiB ones (in separate processes) 0.69-0.77x the 16 KiB ones.
     /// </summary>
-    public static int SliceTileCodes(int words) => Math.Clamp((16 << 10) / (8 * words), 64, 1 << 16) & ~7;
+    public static int SliceTileCodes(int words) => Math.Clamp(SliceTileBytes / (8 * words), 64, 1 << 16) & ~7;
+
+    /// <summary>The bytes of a sliced tile (<see cref="SliceTileCodes"/>).</summary>
+    public const int SliceTileBytes = 16 << 10;
 
     /// <summary>The words <paramref name="count"/> sliced codes of <paramref name="words"/> words fill: whole groups of eight codes.</summary>
     public static int SlicedLength(int count, int words) => (count + 7) / 8 * 8 * words;
@@ -210,7 +220,9 @@ internal static unsafe partial class HammingScan
         fixed (ulong* q = query, c = sliced, h = hits)
         {
             var job = new ScanJob { Query = q, Words = (ulong)query.Length, Threshold = threshold, FirstIndex = (ulong)firstIndex, Hits = h };
-            return (int)CallSliced(kernel, &job, c, (nuint)count);
+            return (int)((ulong)SlicedLength(count, query.Length) * sizeof(ulong) <= SliceTileBytes
+                ? CallSlicedTile(kernel, &job, c, (nuint)count)
+                : CallSliced(kernel, &job, c, (nuint)count));
         }
     }
 
@@ -225,6 +237,15 @@ internal static unsafe partial class HammingScan
     /// <summary>Calls the sliced scan kernel at <paramref name="kernel"/>, as <see cref="Call"/>.</summary>
     [AsmKernelCall("hamslice", MaxTransitionFreeBytes = 0)]
     private static partial nuint CallSliced(nint kernel, ScanJob* scan, ulong* codes, nuint count);
+
+    /// <summary>
+    /// Calls the sliced scan kernel at <paramref name="kernel"/> over at most one tile
+    /// (<see cref="SliceTileBytes"/>), without the GC transition: a batch makes one such call per
+    /// query and tile, about 0.2 µs each (128-bit codes, Intel Xeon family 6 model 207, a
+    /// throwaway program), of which the transition took a tenth.
+    /// </summary>
+    [AsmKernelCall("hamslice", MaxTransitionFreeBytes = SliceTileBytes)]
+    private static partial nuint CallSlicedTile(nint kernel, ScanJob* scan, ulong* codes, nuint count);
 
     /// <summary>The managed scan: the same contract as the kernels, word by word with <see cref="BitOperations.PopCount(ulong)"/>.</summary>
     public static int Managed(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, ulong threshold, int firstIndex, Span<ulong> hits)

@@ -126,10 +126,12 @@ public class HammingSearchTests
     [Fact, Trait("Category", "Api")]
     public void A_batch_that_slices_its_tiles_equals_one_query_at_a_time()
     {
-        const int q = 33;
-        foreach (int w in new[] { 3, 4, 8, 12, 16, 17 })
+        // 130 queries at 2 words: 65 on each of two threads, where 2-word batches slice
+        foreach ((int w, int q) in new[] { (2, 130), (3, 33), (4, 33), (8, 33), (12, 33), (16, 33), (17, 33) })
         {
-            if (HammingScan.SliceBound != 0)
+            if (HammingScan.SliceBound != 0 && w == 2)
+                Assert.True(HammingScan.SlicePays(w, 65) == (HammingScan.SliceCodesBound != 0) && !HammingScan.SlicePays(w, 63) && !HammingScan.SlicePays(1, q), "W=2: which batches slice");
+            else if (HammingScan.SliceBound != 0)
                 Assert.True(HammingScan.SlicePays(w, q) && HammingScan.SlicePays(w, 16) == w is not (4 or 8 or 16) && !HammingScan.SlicePays(1025, q), $"W={w}: which batches slice");
             foreach (int n in new[] { 1, 9, 2 * HammingScan.SliceTileCodes(w) + 13 })
             {

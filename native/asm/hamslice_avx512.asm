@@ -4,6 +4,25 @@
 %include "hamscan.inc"
 %include "hamscan_avx512.inc"
 
+; HITS_TO label: jump to label when any of the 32 distances in zmm16-19 is below the threshold:
+; the least distance per lane, one compare, not four.
+%macro HITS_TO 1
+    vpminuq    zmm24, zmm16, zmm17
+    vpminuq    zmm25, zmm18, zmm19
+    vpminuq    zmm24, zmm24, zmm25
+    vpcmpuq    k1, zmm24, zmm31, 1
+    kortestw   k1, k1
+    jnz        %1
+%endmacro
+
+; EMIT4: the hits of the four groups in zmm16-19.
+%macro EMIT4 0
+    EMIT       zmm16
+    EMIT       zmm17
+    EMIT       zmm18
+    EMIT       zmm19
+%endmacro
+
 ; The scan of codes in the sliced layout: a group of eight codes holds word j of its eight codes in
 ; its j-th 64-byte vector, so each lane of a vector is one code and the distances add up lane by lane.
 ;
@@ -12,9 +31,11 @@
 ; Per word of four groups (32 codes): the query word broadcast once, then per group one vpxorq with
 ; the codes, one vpopcntq, one vpaddq: no reduction tree and no permutation back to code order, which
 ; are most of the work of asmk_hamscan_avx512 at W = 4 to 16. A step without hits compares only the
-; least of its four sums (as LOOP1 does); one with hits goes through EMIT per group. Then the groups
-; one at a time; the lanes of the last group past count are set to the largest distance, which is
-; below no threshold.
+; least of its four sums (as LOOP1 does); one with hits goes through EMIT per group. At W = 2 the
+; step has a body of its own: both query words broadcast once per call, and each group's two counts
+; added into its distances directly (no word loop, no zeroed sums). Then the groups one at a time;
+; the lanes of the last group past count are set to the largest distance, which is below no
+; threshold.
 FUNC asmk_hamslice_avx512, 3, 8, 0, scan, codes, count, stride, out, qp, p2, tmp
     mov        outq, [scanq + ASMK_SCAN_HITS]
     test       countq, countq
@@ -24,6 +45,8 @@ FUNC asmk_hamslice_avx512, 3, 8, 0, scan, codes, count, stride, out, qp, p2, tmp
     vpbroadcastq zmm31, [scanq + ASMK_SCAN_THRESHOLD]
     vpbroadcastq zmm30, [scanq + ASMK_SCAN_FIRST_INDEX]
     vpaddq     zmm30, zmm30, [scan_lanes]
+    cmp        strideq, 128
+    je         .w2
 .step:                                      ; four groups: at codesq, +stride, +2 stride, +3 stride
     cmp        countq, 32
     jb         .group
@@ -53,12 +76,7 @@ FUNC asmk_hamslice_avx512, 3, 8, 0, scan, codes, count, stride, out, qp, p2, tmp
     add        qpq, 8
     cmp        codesq, tmpq
     jb         .step_word
-    vpminuq    zmm24, zmm16, zmm17          ; the least distance per lane: one compare, not four
-    vpminuq    zmm25, zmm18, zmm19
-    vpminuq    zmm24, zmm24, zmm25
-    vpcmpuq    k1, zmm24, zmm31, 1
-    kortestw   k1, k1
-    jnz        .step_hits
+    HITS_TO    .step_hits
     vpaddq     zmm30, zmm30, [scan_32]{1to8}
 .step_next:
     lea        codesq, [codesq + 2*strideq] ; codesq is at group 1: on to group 4
@@ -66,11 +84,33 @@ FUNC asmk_hamslice_avx512, 3, 8, 0, scan, codes, count, stride, out, qp, p2, tmp
     sub        countq, 32
     jmp        .step
 .step_hits:
-    EMIT       zmm16
-    EMIT       zmm17
-    EMIT       zmm18
-    EMIT       zmm19
+    EMIT4
     jmp        .step_next
+.w2:                                        ; 128-bit codes: a group is two vectors
+    mov        qpq, [scanq + ASMK_SCAN_QUERY]
+    vpbroadcastq zmm26, [qpq]
+    vpbroadcastq zmm27, [qpq + 8]
+.w2_step:
+    cmp        countq, 32
+    jb         .group
+%assign g 0
+%rep 4
+    vpxorq     zmm %+ %eval(16 + g), zmm26, [codesq + 128 * g]
+    vpxorq     zmm %+ %eval(20 + g), zmm27, [codesq + 128 * g + 64]
+    vpopcntq   zmm %+ %eval(16 + g), zmm %+ %eval(16 + g)
+    vpopcntq   zmm %+ %eval(20 + g), zmm %+ %eval(20 + g)
+    vpaddq     zmm %+ %eval(16 + g), zmm %+ %eval(16 + g), zmm %+ %eval(20 + g) ; group g's eight distances
+%assign g g + 1
+%endrep
+    HITS_TO    .w2_hits
+    vpaddq     zmm30, zmm30, [scan_32]{1to8}
+.w2_next:
+    add        codesq, 512
+    sub        countq, 32
+    jmp        .w2_step
+.w2_hits:
+    EMIT4
+    jmp        .w2_next
 .group:                                     ; the last 0-31 codes, a group at a time
     test       countq, countq
     jz         .done

@@ -50,7 +50,7 @@ typedef struct asmk_scan {
 #define ASMK_SCAN_STREAM 1
 
 /* The version of this contract the library implements. */
-#define ASMK_ABI_VERSION 13
+#define ASMK_ABI_VERSION 14
 ASMK_API uint32_t asmk_abi_version(void);
 /* XCR0, the register state the OS saves (bits 1-2: YMM, 5-7: ZMM), or 0 when
  * the OS has not enabled XSAVE (CPUID.1:ECX.OSXSAVE clear). */
@@ -93,7 +93,7 @@ ASMK_API size_t asmk_hamscan_avx512(const asmk_scan *scan, const uint64_t *codes
 
 /* Hamming scan of sliced codes: what hamscan computes, for codes stored eight at a time word by word (group g of 8 W words holds word j of codes 8g..8g+7 at words 8j..8j+7, and count codes fill ceil(count / 8) whole groups, the lanes past count are not codes). */
 ASMK_API size_t asmk_hamslice_avx2(const asmk_scan *scan, const uint64_t *codes, size_t count); /* avx2, popcnt, os_ymm: per word of 8 codes vpxor and nibble lookup bytes, added bytewise, one vpsadbw per 31 words */
-ASMK_API size_t asmk_hamslice_avx512(const asmk_scan *scan, const uint64_t *codes, size_t count); /* avx512f, avx512_vpopcntdq, popcnt, os_zmm: per word of 8 codes one vpxorq, vpopcntq, vpaddq: no add tree, 32 codes per step */
+ASMK_API size_t asmk_hamslice_avx512(const asmk_scan *scan, const uint64_t *codes, size_t count); /* avx512f, avx512_vpopcntdq, popcnt, os_zmm: per word of 8 codes one vpxorq, vpopcntq, vpaddq: no add tree, 32 codes per step\; a body of its own at W = 2 */
 
 /* Slice codes for hamslice: write count codes of W >= 1 words (code i at words i W .. i W + W - 1) to sliced in the layout hamslice reads, ceil(count / 8) whole groups, the lanes past count zero. */
 ASMK_API void asmk_slice_avx512(uint64_t *sliced, const uint64_t *codes, size_t count, size_t words); /* avx512f, os_zmm: eight rows at a time transposed in registers (8x8 qword blocks), one sequential output stream */
