@@ -151,18 +151,20 @@ scan_w3_c:   dq 0, 0, 0, 0, 0, 0, 2, 5
     vpcmpuq    k4, zmm20, zmm31, 1          ; any distance < threshold (k3 is the tail's mask)
     kortestw   k4, k4
     jnz        %%hits
-    vpaddq     zmm30, zmm30, [scan_32]{1to8}
+    add        wholeq, 32                   ; codes zmm30 is behind by
 %%next:
     add        codesq, 256
     sub        countq, 32
     jmp        %2
 %%hits:
+    SKIPPED_INDICES
     EMIT       zmm16
     EMIT       zmm17
     EMIT       zmm18
     EMIT       zmm19
     jmp        %%next
 %%eights:
+    SKIPPED_INDICES
     cmp        countq, 8
     jb         .tail
     vpxorq     zmm20, zmm28, [codesq]
@@ -171,6 +173,15 @@ scan_w3_c:   dq 0, 0, 0, 0, 0, 0, 2, 5
     add        codesq, 64
     sub        countq, 8
     jmp        %%eights
+%endmacro
+
+; SKIPPED_INDICES: LOOP1 and LOOP2 count the codes of steps without hits in wholeq (0 at W = 1
+; and 2, where a code has no whole 8-word chunk) instead of advancing zmm30 every step, and bring
+; zmm30 up to date (and wholeq back to 0) only before a step with hits and when the loop ends.
+%macro SKIPPED_INDICES 0
+    vpbroadcastq zmm24, wholeq
+    vpaddq     zmm30, zmm30, zmm24
+    xor        wholeq, wholeq
 %endmacro
 
 ; PAIR_SUMS a, b: zmm a and b hold per-word counts of 128-bit codes 0-3 and 4-7 (a 128-bit lane
@@ -196,16 +207,18 @@ scan_w3_c:   dq 0, 0, 0, 0, 0, 0, 2, 5
     vpcmpuq    k1, zmm20, zmm31, 1          ; any distance < threshold: one branch per step, as in LOOP1
     kortestw   k1, k1
     jnz        %%hits
-    vpaddq     zmm30, zmm30, [scan_16]{1to8}
+    add        wholeq, 16                   ; codes zmm30 is behind by
 %%next:
     add        codesq, 256
     sub        countq, 16
     jmp        %2
 %%hits:
+    SKIPPED_INDICES
     EMIT       zmm16, zmm26
     EMIT       zmm18, zmm26
     jmp        %%next
 %%eights:
+    SKIPPED_INDICES
     cmp        countq, 8
     jb         .tail
     vpxorq     zmm16, zmm28, [codesq]

@@ -50,7 +50,7 @@ typedef struct asmk_scan {
 #define ASMK_SCAN_STREAM 1
 
 /* The version of this contract the library implements. */
-#define ASMK_ABI_VERSION 14
+#define ASMK_ABI_VERSION 15
 ASMK_API uint32_t asmk_abi_version(void);
 /* XCR0, the register state the OS saves (bits 1-2: YMM, 5-7: ZMM), or 0 when
  * the OS has not enabled XSAVE (CPUID.1:ECX.OSXSAVE clear). */
