@@ -103,11 +103,15 @@ internal static unsafe partial class IncrementPaths
     /// From this many elements the native kernel runs even once the vector loop is compiled:
     /// <c>asmkernels crossover</c> on AMD Zen 4 has the kernel 0.98–1.05× the vector loop from 256
     /// elements to 1M (both align their stores and run four vectors per iteration; neither
-    /// switches to non-temporal stores), and 0.86× at 64, where the vector loop stays ahead.
-    /// Below it the kernel serves only until the vector loop is compiled
-    /// (<see cref="BackgroundCompiled"/>).
+    /// switches to non-temporal stores), and 0.86× at 64, where the vector loop stays ahead. On
+    /// Intel Xeon (family 6 model 207) the vector loop is ahead at 256 (crossover 0.93×; a
+    /// throwaway program, best of 9 interleaved rounds at each 8-byte offset: 18–24 ns against the
+    /// kernel's call 21–30 and TensorPrimitives.Add's 20–28, and at 384 elements 25–31 against
+    /// 25–37), level at 768 and behind at 1,024 (1.08×), where the call's few nanoseconds no
+    /// longer count. So 512 holds on both. Below it the kernel serves only until the vector loop is
+    /// compiled (<see cref="BackgroundCompiled"/>).
     /// </summary>
-    public const int NativeFrom = 256;
+    public const int NativeFrom = 512;
 
     /// <summary>The kernel dispatch selected, bound once; 0 when managed code runs every length.</summary>
     public static readonly nint Bound = Dispatch.SelectedAddress(KernelOperation.IncrementBy);
