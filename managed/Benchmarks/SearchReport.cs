@@ -117,7 +117,7 @@ internal static class SearchReport
     /// load from other tenants hits one round of every shape instead of every measurement of one.
     /// The groups are apart because on this shared machine a one-thread pass over memory right
     /// after a two-thread batch ran faster than one after one-thread work (Intel Xeon, 1,000,000
-    /// codes of 64 bits, a throwaway program: the read roofline 34-42 GB/s against 25-29, the API
+    /// codes of 64 bits, a throwaway program: the read roofline 34-42 GB/s against 24-29, the API
     /// alike), which gave whichever row followed the two-thread rows a head start.
     /// Codes per second, by group.
     /// </summary>
