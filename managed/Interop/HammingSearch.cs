@@ -153,8 +153,9 @@ public static partial class HammingSearch
 
     /// <summary>
     /// Finds the k nearest codes of each of several queries. Each thread takes a share of the
-    /// queries and runs them over the codes a tile at a time, so that a tile is read from memory
-    /// once for all of its queries and then stays in the core's cache.
+    /// codes and runs every query over it a tile at a time, so that a tile is read from memory once
+    /// for all the queries and then stays in the core's cache; each query's k best of the shares
+    /// are merged.
     /// </summary>
     /// <param name="queries">Q queries of <paramref name="words"/> words each, back to back.</param>
     /// <param name="codes">N codes of <paramref name="words"/> words each.</param>
@@ -180,71 +181,112 @@ public static partial class HammingSearch
         long want = (long)q * k;
         if (indices.Length != want || distances.Length != want)
             throw new ArgumentException($"indices and distances must hold queries x k = {q} x {k} = {want} elements; they hold {indices.Length} and {distances.Length}.", nameof(indices));
-        int threads = HammingScan.Threads(degreeOfParallelism, q);
+        int threads = HammingScan.Threads(degreeOfParallelism, n);
         cancellationToken.ThrowIfCancellationRequested();
         if (q == 0 || k == 0 || n == 0)
             return 0;
+        var shares = new BatchShares(q, n, k, threads);
+        if (shares.Keys > Array.MaxLength)
+            shares = new BatchShares(q, n, k, threads = 1); // one share's heaps are no more than the results
+        ulong[] heaps = SearchScratch.Merged((int)shares.Keys);
+        int[] counts = SearchScratch.Counts(threads * q);
         fixed (ulong* qp = queries, cp = codes)
-        fixed (int* ip = indices)
-        fixed (uint* dp = distances)
         {
-            var job = new BatchJob((nint)qp, q, words, (nint)cp, n, k, Math.Min(k, n), threads, (nint)ip, (nint)dp, cancellationToken);
+            var job = new BatchJob((nint)qp, words, (nint)cp, shares, heaps, counts, cancellationToken);
             if (threads == 1)
                 job.Run(0);
             else
                 HammingScan.OnThreads(threads, job.Run, cancellationToken);
         }
-        return Math.Min(k, n);
+        int room = Math.Min(k, n);
+        for (int j = 0; j < q; j++)
+        {
+            Span<int> to = indices.Slice(j * k, k);
+            Span<uint> toDistance = distances.Slice(j * k, k);
+            if (threads == 1)
+            {
+                new TopK(BatchShares.Heap(heaps, 0, room, j), counts[j]).WriteSorted(to, toDistance);
+                continue;
+            }
+            var top = new TopK(new Span<ulong>(SearchScratch.Heap(room), 0, room));
+            for (int t = 0, at = 0; t < threads; at += q * shares.Room(t), t++)
+                top.AddAll(BatchShares.Heap(heaps, at, shares.Room(t), j)[..counts[t * q + j]]);
+            top.WriteSorted(to, toDistance);
+        }
+        return room;
     }
 
-    /// <summary>One thread's share of a batch: queries [start, end) over every tile of codes; results k apart, heaps of min(k, N).</summary>
-    private sealed unsafe class BatchJob(nint queries, int q, int words, nint codes, int n, int k, int room, int threads, nint indices, nint distances, CancellationToken cancel)
+    /// <summary>
+    /// How a batch's codes are shared among threads, and where each share keeps its queries' heaps
+    /// in one array: share t's, side by side, min(k, its codes) keys per query.
+    /// </summary>
+    private readonly struct BatchShares(int queries, int codes, int k, int threads)
+    {
+        public int Queries => queries;
+
+        public int Threads => threads;
+
+        /// <summary>The first code of share <paramref name="t"/> (share <see cref="Threads"/>: the end).</summary>
+        public int Start(int t) => (int)((long)codes * t / threads);
+
+        /// <summary>The keys each of share <paramref name="t"/>'s heaps holds at most.</summary>
+        public int Room(int t) => Math.Min(k, Start(t + 1) - Start(t));
+
+        /// <summary>The keys of the shares' heaps before share <paramref name="t"/> (share <see cref="Threads"/>: of them all): min(k, the share's codes) per query, no more than the threads times the results.</summary>
+        public long Offset(int t)
+        {
+            long at = 0;
+            for (int s = 0; s < t; s++)
+                at += (long)queries * Room(s);
+            return at;
+        }
+
+        /// <summary>The keys of every share's heaps.</summary>
+        public long Keys => Offset(threads);
+
+        /// <summary>Query <paramref name="j"/>'s heap of the share whose heaps start at <paramref name="at"/> and hold <paramref name="room"/> keys each.</summary>
+        public static Span<ulong> Heap(ulong[] heaps, int at, int room, int j) => new(heaps, at + j * room, room);
+    }
+
+    /// <summary>One thread's share of a batch: every query over codes [Start(t), Start(t + 1)), a tile at a time; heaps and counts in the shared arrays.</summary>
+    private sealed unsafe class BatchJob(nint queries, int words, nint codes, BatchShares shares, ulong[] heaps, int[] counts, CancellationToken cancel)
     {
         public void Run(int t)
         {
-            int start = (int)((long)q * t / threads), end = (int)((long)q * (t + 1) / threads), mine = end - start;
-            if (mine == 0)
-                return;
-            if (mine == 1)
+            int q = shares.Queries, start = shares.Start(t), n = shares.Start(t + 1) - start, room = shares.Room(t), at = (int)shares.Offset(t);
+            var mine = new ReadOnlySpan<ulong>((ulong*)codes + (long)start * words, n * words);
+            if (q == 1)
             {
                 // Tiles pay by sharing a tile's trip from memory among queries: one query makes one
                 // pass, as Nearest does, and where its CPU's rule says so, asks for the prefetch ahead.
-                long at = (long)start * k;
-                HammingScan.Pooled(HammingScan.Bound, new ReadOnlySpan<ulong>((ulong*)queries + (long)start * words, words), new ReadOnlySpan<ulong>((ulong*)codes, n * words),
-                    new Span<int>((int*)indices + at, k), new Span<uint>((uint*)distances + at, k), HammingScan.Everything, countAll: false, out _, cancel);
+                var one = new TopK(BatchShares.Heap(heaps, at, room, 0));
+                HammingScan.Run(new ReadOnlySpan<ulong>((ulong*)queries, words), mine, start, ref one, SearchScratch.Hits(HammingScan.BlockCodes),
+                    HammingScan.Everything, countAll: false, cancel);
+                counts[t] = one.Count;
                 return;
             }
-            bool sliced = HammingScan.SlicePays(words, mine);
+            bool sliced = HammingScan.SlicePays(words, q);
             int tile = sliced ? HammingScan.SliceTileCodes(words) : HammingScan.TileCodes(words);
-            ulong[] heaps = SearchScratch.Heap(mine * room);
-            int[] counts = SearchScratch.Counts(mine);
             ulong[] hits = SearchScratch.Hits(tile);
             ulong[]? slices = sliced ? SearchScratch.Sliced(HammingScan.SlicedLength(tile, words)) : null;
-            Array.Clear(counts, 0, mine);
-            var all = new ReadOnlySpan<ulong>((ulong*)codes, n * words);
+            Array.Clear(counts, t * q, q);
             for (int first = 0; first < n; first += tile)
             {
                 cancel.ThrowIfCancellationRequested();
                 int count = Math.Min(tile, n - first);
-                ReadOnlySpan<ulong> block = all.Slice(first * words, count * words);
+                ReadOnlySpan<ulong> block = mine.Slice(first * words, count * words);
                 if (slices is not null)
-                    HammingScan.Slice(block, words, slices); // once per tile, for all of this share's queries
-                for (int j = 0; j < mine; j++)
+                    HammingScan.Slice(block, words, slices); // once per tile, for all the queries
+                for (int j = 0; j < q; j++)
                 {
-                    var query = new ReadOnlySpan<ulong>((ulong*)queries + (long)(start + j) * words, words);
-                    var top = new TopK(new Span<ulong>(heaps, j * room, room), counts[j]);
+                    var query = new ReadOnlySpan<ulong>((ulong*)queries + (long)j * words, words);
+                    var top = new TopK(BatchShares.Heap(heaps, at, room, j), counts[t * q + j]);
                     if (slices is not null)
-                        HammingScan.RunSliced(HammingScan.SliceBound, query, slices, count, first, ref top, hits);
+                        HammingScan.RunSliced(HammingScan.SliceBound, query, slices, count, start + first, ref top, hits);
                     else
-                        HammingScan.Run(query, block, first, ref top, hits, HammingScan.Everything);
-                    counts[j] = top.Count;
+                        HammingScan.Run(query, block, start + first, ref top, hits, HammingScan.Everything);
+                    counts[t * q + j] = top.Count;
                 }
-            }
-            for (int j = 0; j < mine; j++)
-            {
-                var top = new TopK(new Span<ulong>(heaps, j * room, room), counts[j]);
-                long at = (long)(start + j) * k;
-                top.WriteSorted(new Span<int>((int*)indices + at, k), new Span<uint>((uint*)distances + at, k));
             }
         }
     }

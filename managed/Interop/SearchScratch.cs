@@ -21,13 +21,13 @@ internal static class SearchScratch
     /// <summary>The k best of a search (or of each query of a share of a batch).</summary>
     public static ulong[] Heap(int length) => Keys(ref t_heap, length);
 
-    /// <summary>The k best of every share of a one-query search on several threads, side by side.</summary>
+    /// <summary>The k best of every share of a one-query search on several threads, or every query's heaps of every share of a batch, side by side.</summary>
     public static ulong[] Merged(int length) => Keys(ref t_merged, length);
 
     /// <summary>A batch's tile of codes, sliced for the sliced scan.</summary>
     public static ulong[] Sliced(int length) => Keys(ref t_sliced, length);
 
-    /// <summary>How many keys each query of a batch share holds so far.</summary>
+    /// <summary>How many keys each query's heap of each share of a batch holds so far.</summary>
     public static int[] Counts(int length)
     {
         int[]? array = t_counts;

@@ -247,29 +247,32 @@ public class HammingSearchTests
     [Fact, Trait("Category", "Api")]
     public void Batch_equals_one_query_at_a_time_on_any_number_of_threads()
     {
+        // The threads share the codes: 5 codes on 3 threads leave shares smaller than k = 7, and one
+        // query runs its one-pass path on every share.
         foreach (int w in new[] { 1, 4, 5, 8, 16 })
-        {
-            ulong[] codes = RandomCodes(w * 20000, w);
-            ulong[] queries = RandomCodes(w * 13, w + 50);
-            codes.AsSpan(0, w).CopyTo(queries.AsSpan(2 * w)); // a query with a distance-0 match
-            foreach (int k in new[] { 0, 1, 7 })
+            foreach ((int n, int nq) in new[] { (20000, 13), (20000, 1), (5, 13) })
             {
-                foreach (int threads in new[] { 1, 2, -1 })
+                ulong[] codes = RandomCodes(w * n, w);
+                ulong[] queries = RandomCodes(w * nq, w + 50);
+                codes.AsSpan(0, w).CopyTo(queries.AsSpan(nq / 2 * w)); // a query with a distance-0 match
+                foreach (int k in new[] { 0, 1, 7 })
                 {
-                    var idx = new int[13 * k];
-                    var dist = new uint[13 * k];
-                    Assert.Equal(Math.Min(k, 20000), HammingSearch.NearestBatch(queries, codes, w, k, idx, dist, threads));
-                    for (int q = 0; q < 13; q++)
+                    foreach (int threads in new[] { 1, 2, 3, -1 })
                     {
-                        var one = new int[k];
-                        var oneDist = new uint[k];
-                        HammingSearch.Nearest(queries.AsSpan(q * w, w), codes, one, oneDist);
-                        Assert.Equal(one, idx.AsSpan(q * k, k).ToArray());
-                        Assert.Equal(oneDist, dist.AsSpan(q * k, k).ToArray());
+                        var idx = new int[nq * k];
+                        var dist = new uint[nq * k];
+                        Assert.Equal(Math.Min(k, n), HammingSearch.NearestBatch(queries, codes, w, k, idx, dist, threads));
+                        for (int q = 0; q < nq; q++)
+                        {
+                            var one = new int[k];
+                            var oneDist = new uint[k];
+                            int found = HammingSearch.Nearest(queries.AsSpan(q * w, w), codes, one, oneDist);
+                            Assert.Equal(one.AsSpan(0, found).ToArray(), idx.AsSpan(q * k, found).ToArray());
+                            Assert.Equal(oneDist.AsSpan(0, found).ToArray(), dist.AsSpan(q * k, found).ToArray());
+                        }
                     }
                 }
             }
-        }
     }
 
     [Fact, Trait("Category", "Api")]
