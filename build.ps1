@@ -9,8 +9,8 @@
 #   .\build.ps1 run      build, then `asmkernels-lab demo`
 #   .\build.ps1 bench [--quick | --calls | --short | --crc | --search | --cold [N]]
 #                        BenchmarkDotNet suite; writes docs\benchmarks.md and docs\benchmarks.svg
-#                        (the BenchmarkDotNet reports get -zen5 in each name on AMD Zen 5, -avx2 on a CPU
-#                        without AVX-512, as with build.sh; --cold writes docs\cold-start.md on every CPU)
+#                        (every report's name ends in the CPU class's suffix, as with build.sh: -intel,
+#                        -zen5, -avx2, -sse, or nothing on AMD Zen 4; `asmkernels-lab report-suffix`)
 #                        (--quick: three sizes, docs\benchmarks-quick.*; --calls: the cost of one
 #                        native call, layer by layer, docs\call-cost.md; --short: 0..16 elements,
 #                        docs\short-inputs.md; --crc: CRC-32C against ISA-L where it is installed (its rows are
@@ -198,7 +198,8 @@ switch ($Verb) {
                 "-p:AsmkNativeDir=$($dll.DirectoryName)\" -o (Join-Path $cold 'aot') -v quiet -nologo
             if ($LASTEXITCODE -eq 0) { $aot = @('--aot', (Join-Path $cold 'aot/AsmKernels.Lab.exe')) }
             else { Say 'Native AOT column skipped: the Native AOT publish failed here (it needs the MSVC linker)' }
-            & (Join-Path $cold 'r2r/AsmKernels.Lab.exe') cold --processes $processes @aot --out (Join-Path $Root 'docs/cold-start.md')
+            $suffix = (& $Lab report-suffix | Out-String).Trim()
+            & (Join-Path $cold 'r2r/AsmKernels.Lab.exe') cold --processes $processes @aot --out (Join-Path $Root "docs/cold-start$suffix.md")
             exit $LASTEXITCODE
         }
         if (-not (Have 'gnuplot')) { Say 'gnuplot not found: the tables are written, the plot is not' }

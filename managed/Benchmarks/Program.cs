@@ -19,11 +19,9 @@ bool shortInputs = args.Contains("--short"); // 0..16 elements, per call and in 
 bool crc = args.Contains("--crc"); // CRC-32C against ISA-L, at the sizes of docs/crc32c.md, and the stream path
 bool search = args.Contains("--search"); // Hamming search against the naive loop, Vector512, the roofline and FAISS
 string outDir = ArgValue("--out") ?? Path.Combine(Directory.GetCurrentDirectory(), "docs");
-// Appended to every report's name, so that the reports of each CPU class stand side by side: the
-// rule of scripts/report_suffix.sh (nothing on AMD Zen 4, -zen5 on AMD's AVX-512 CPUs from family
-// 26, -intel on Intel's AVX-512 CPUs, -avx2 on an AVX2 CPU without AVX-512, -sse below), from this process's CPU detection,
-// so build.sh and build.ps1 runs name them alike.
-string suffix = ArgValue("--report-suffix") ?? ReportSuffix(Kernels.Cpu);
+// Appended to every report's name, so that the reports of each CPU class stand side by side (the
+// lab's rule, AsmKernels.Lab.ReportSuffix), from this process's CPU detection.
+string suffix = ArgValue("--report-suffix") ?? AsmKernels.Lab.ReportSuffix.Of(Kernels.Cpu);
 string artifacts = ArgValue("--artifacts") ?? Path.Combine(Directory.GetCurrentDirectory(), "BenchmarkDotNet.Artifacts");
 BenchSizes.Current = quick ? BenchSizes.Quick : BenchSizes.Full;
 
@@ -133,7 +131,3 @@ string? ArgValue(string name)
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
 }
 
-static string ReportSuffix(CpuFeatures cpu) =>
-    !(cpu.Avx512Vpopcntdq && cpu.Vpclmulqdq) ? cpu.Avx2 ? "-avx2" : "-sse"
-    : cpu.Vendor == "GenuineIntel" ? "-intel"
-    : cpu.Vendor == "AuthenticAMD" && cpu.Family >= 26 ? "-zen5" : "";

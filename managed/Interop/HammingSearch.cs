@@ -189,7 +189,7 @@ public static partial class HammingSearch
         if (shares.Keys > Array.MaxLength)
             shares = new BatchShares(q, n, k, threads = 1); // one share's heaps are no more than the results
         ulong[] heaps = SearchScratch.Merged((int)shares.Keys);
-        int[] counts = SearchScratch.Counts(threads * q);
+        int[] counts = SearchScratch.Counts(threads * shares.CountStride);
         fixed (ulong* qp = queries, cp = codes)
         {
             var job = new BatchJob((nint)qp, words, (nint)cp, shares, heaps, counts, cancellationToken);
@@ -209,8 +209,8 @@ public static partial class HammingSearch
                 continue;
             }
             var top = new TopK(new Span<ulong>(SearchScratch.Heap(room), 0, room));
-            for (int t = 0, at = 0; t < threads; at += q * shares.Room(t), t++)
-                top.AddAll(BatchShares.Heap(heaps, at, shares.Room(t), j)[..counts[t * q + j]]);
+            for (int t = 0; t < threads; t++)
+                top.AddAll(BatchShares.Heap(heaps, (int)shares.Offset(t), shares.Room(t), j)[..counts[t * shares.CountStride + j]]);
             top.WriteSorted(to, toDistance);
         }
         return room;
@@ -218,7 +218,9 @@ public static partial class HammingSearch
 
     /// <summary>
     /// How a batch's codes are shared among threads, and where each share keeps its queries' heaps
-    /// in one array: share t's, side by side, min(k, its codes) keys per query.
+    /// and their counts in one array each: share t's side by side, min(k, its codes) keys per query,
+    /// each share's apart from the next by a cache line, so that no two threads write one line (a
+    /// count is written for every query on every tile).
     /// </summary>
     private readonly struct BatchShares(int queries, int codes, int k, int threads)
     {
@@ -232,14 +234,19 @@ public static partial class HammingSearch
         /// <summary>The keys each of share <paramref name="t"/>'s heaps holds at most.</summary>
         public int Room(int t) => Math.Min(k, Start(t + 1) - Start(t));
 
-        /// <summary>The keys of the shares' heaps before share <paramref name="t"/> (share <see cref="Threads"/>: of them all): min(k, the share's codes) per query, no more than the threads times the results.</summary>
+        /// <summary>Where share <paramref name="t"/>'s heaps start (share <see cref="Threads"/>: the keys of them all): min(k, the share's codes) per query and a cache line, no more than the threads times the results.</summary>
         public long Offset(int t)
         {
             long at = 0;
             for (int s = 0; s < t; s++)
-                at += (long)queries * Room(s);
+                at += (long)queries * Room(s) + LineKeys;
             return at;
         }
+
+        /// <summary>The counts of share t are at [t * CountStride, t * CountStride + queries): a cache line or more apart.</summary>
+        public int CountStride => queries + 16;
+
+        private const int LineKeys = 8;
 
         /// <summary>The keys of every share's heaps.</summary>
         public long Keys => Offset(threads);
@@ -262,14 +269,15 @@ public static partial class HammingSearch
                 var one = new TopK(BatchShares.Heap(heaps, at, room, 0));
                 HammingScan.Run(new ReadOnlySpan<ulong>((ulong*)queries, words), mine, start, ref one, SearchScratch.Hits(HammingScan.BlockCodes),
                     HammingScan.Everything, countAll: false, cancel);
-                counts[t] = one.Count;
+                counts[t * shares.CountStride] = one.Count;
                 return;
             }
             bool sliced = HammingScan.SlicePays(words, q);
             int tile = sliced ? HammingScan.SliceTileCodes(words) : HammingScan.TileCodes(words);
             ulong[] hits = SearchScratch.Hits(tile);
             ulong[]? slices = sliced ? SearchScratch.Sliced(HammingScan.SlicedLength(tile, words)) : null;
-            Array.Clear(counts, t * q, q);
+            int mark = t * shares.CountStride;
+            Array.Clear(counts, mark, q);
             for (int first = 0; first < n; first += tile)
             {
                 cancel.ThrowIfCancellationRequested();
@@ -280,12 +288,12 @@ public static partial class HammingSearch
                 for (int j = 0; j < q; j++)
                 {
                     var query = new ReadOnlySpan<ulong>((ulong*)queries + (long)j * words, words);
-                    var top = new TopK(BatchShares.Heap(heaps, at, room, j), counts[t * q + j]);
+                    var top = new TopK(BatchShares.Heap(heaps, at, room, j), counts[mark + j]);
                     if (slices is not null)
                         HammingScan.RunSliced(HammingScan.SliceBound, query, slices, count, start + first, ref top, hits);
                     else
                         HammingScan.Run(query, block, start + first, ref top, hits, HammingScan.Everything);
-                    counts[t * q + j] = top.Count;
+                    counts[mark + j] = top.Count;
                 }
             }
         }

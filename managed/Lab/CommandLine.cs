@@ -22,6 +22,7 @@ internal static class CommandLine
             return 1;
         });
         root.Add(ProgramHost.Simple("demo", "each seed kernel on a small example, then native against the JIT's loop at a few sizes", DemoCommand.Run));
+        root.Add(ProgramHost.Simple("report-suffix", "what a report's name ends in on this CPU's class (-intel, -zen5, -avx2, -sse, or nothing on AMD Zen 4)", ReportSuffix.Run));
         root.Add(ProgramHost.Simple("crossover", "time managed against native code at each length (how the thresholds are set)", CrossoverCommand.Run));
 
         var processes = new Option<int>("--processes") { Description = "fresh processes per cell (the median is reported), 1..99", DefaultValueFactory = _ => 5 };
