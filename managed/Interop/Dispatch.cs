@@ -59,18 +59,27 @@ internal static class Dispatch
     /// <summary>The selected kernel of each operation (a <see cref="KernelTable"/> row), or -1.</summary>
     private static readonly sbyte[] Selection = Select();
 
+    /// <summary>What <paramref name="setting"/> forces: "intel", "amd" or "none"; null where the CPU's vendor chooses (unset, <c>auto</c> or unreadable).</summary>
+    private static string? ForcedTune(string? setting) =>
+        setting?.Trim().ToLowerInvariant() switch
+        {
+            "intel" => "intel",
+            "amd" => "amd",
+            "none" => "none",
+            _ => null,
+        };
+
     /// <summary>What <paramref name="setting"/> forces, else the CPU's vendor (<paramref name="intel"/>, <paramref name="amd"/>) chooses; an unreadable value counts as <c>auto</c>.</summary>
-    public static string? ChooseTune(string? setting, bool intel, bool amd) => setting?.Trim().ToLowerInvariant() switch
+    public static string? ChooseTune(string? setting, bool intel, bool amd) => ForcedTune(setting) switch
     {
-        "intel" => "intel",
-        "amd" => "amd",
         "none" => null,
-        _ => intel ? "intel" : amd ? "amd" : null,
+        { } forced => forced,
+        null => intel ? "intel" : amd ? "amd" : null,
     };
 
     /// <summary>Why <paramref name="setting"/> could not be read (the CPU's vendor chooses instead), or null.</summary>
     public static string? TuneProblemOf(string? setting) =>
-        !string.IsNullOrWhiteSpace(setting) && setting.Trim().ToLowerInvariant() is not ("auto" or "intel" or "amd" or "none")
+        ForcedTune(setting) is null && !string.IsNullOrWhiteSpace(setting) && !setting.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)
             ? $"{TuneVariable}='{setting}' is not auto, intel, amd or none; using the CPU's vendor"
             : null;
 
@@ -81,8 +90,8 @@ internal static class Dispatch
     public static string DescribeTune()
     {
         string who = TuneVendor is null ? "none" : TuneVendor == "intel" ? "Intel" : "AMD";
-        string why = TuneProblemOf(TuneSetting) is null && !string.IsNullOrWhiteSpace(TuneSetting) && !TuneSetting.Trim().Equals("auto", StringComparison.OrdinalIgnoreCase)
-            ? $"{TuneVariable}={TuneSetting.Trim()}" : $"the CPU's vendor, {(Cpu.Vendor.Length > 0 ? Cpu.Vendor : "unknown")}";
+        string why = ForcedTune(TuneSetting) is not null
+            ? $"{TuneVariable}={TuneSetting!.Trim()}" : $"the CPU's vendor, {(Cpu.Vendor.Length > 0 ? Cpu.Vendor : "unknown")}";
         var chosen = new List<string>();
         for (int op = 0; op < Selection.Length; op++)
             if (Selection[op] >= 0 && KernelTable.TunedFor(Selection[op]) is not null)
