@@ -209,8 +209,8 @@ public static partial class HammingSearch
                 continue;
             }
             var top = new TopK(new Span<ulong>(SearchScratch.Heap(room), 0, room));
-            for (int t = 0; t < threads; t++)
-                top.AddAll(BatchShares.Heap(heaps, (int)shares.Offset(t), shares.Room(t), j)[..counts[t * shares.CountStride + j]]);
+            for (int t = 0, at = 0; t < threads; at = shares.After(t, at), t++)
+                top.AddAll(BatchShares.Heap(heaps, at, shares.Room(t), j)[..counts[t * shares.CountStride + j]]);
             top.WriteSorted(to, toDistance);
         }
         return room;
@@ -242,6 +242,9 @@ public static partial class HammingSearch
                 at += (long)queries * Room(s) + LineKeys;
             return at;
         }
+
+        /// <summary>Where the heaps after share <paramref name="t"/>'s start, given that its own start at <paramref name="at"/> (within <see cref="Keys"/>).</summary>
+        public int After(int t, int at) => at + queries * Room(t) + LineKeys;
 
         /// <summary>The counts of share t are at [t * CountStride, t * CountStride + queries): a cache line or more apart.</summary>
         public int CountStride => queries + 16;
