@@ -11,8 +11,9 @@
  *                                       asmk_hamscan_avx512 on it as stored and asmk_hamslice_avx512
  *                                       on it sliced (how the sliced batch was measured)
  *
- * Built with -DOLD_KERNEL (scripts/hamscan_ab.sh REV), it also times the AVX-512 scan as it was at
- * another revision (old_asmk_hamscan_avx512, assembled with that prefix), interleaved with the new.
+ * Built with -DOLD_KERNEL (scripts/hamscan_ab.sh REV), it also times the scan (AVX-512, or AVX2 with
+ * avx2) as it was at another revision (old_asmk_hamscan_avx512 and old_asmk_hamscan_avx2,
+ * assembled with that prefix), interleaved with the new.
  *
  * The codes start 16 bytes into a cache line, as those of a .NET ulong[] do. Prints GB/s of codes
  * scanned for flags 0 and ASMK_SCAN_STREAM, and of a pass that only reads the same bytes (the read
@@ -29,6 +30,7 @@
 
 #ifdef OLD_KERNEL
 size_t old_asmk_hamscan_avx512(const asmk_scan *scan, const uint64_t *codes, size_t count);
+size_t old_asmk_hamscan_avx2(const asmk_scan *scan, const uint64_t *codes, size_t count);
 #endif
 
 typedef size_t (*scan_fn)(const asmk_scan *, const uint64_t *, size_t);
@@ -75,9 +77,7 @@ int main(int argc, char **argv)
             double t = pass(scan, codes, w, n, query, hits, block, stream);
             if (t < best[stream]) best[stream] = t;
 #ifdef OLD_KERNEL
-            if (argc == 4)
-                continue;  /* the AVX2 scan: no old kernel to compare */
-            t = pass(old_asmk_hamscan_avx512, codes, w, n, query, hits, block, stream);
+            t = pass(argc == 4 ? old_asmk_hamscan_avx2 : old_asmk_hamscan_avx512, codes, w, n, query, hits, block, stream);
             if (t < best_old[stream]) best_old[stream] = t;
 #endif
         }
@@ -87,8 +87,7 @@ int main(int argc, char **argv)
     printf("%s W=%zu, %zu codes (%.1f MB): flags 0 %.1f GB/s, ASMK_SCAN_STREAM %.1f GB/s, read roofline %.1f GB/s\n", argc == 4 ? "avx2" : "avx512", w, n, bytes / 1e6,
            bytes / best[0] / 1e9, bytes / best[1] / 1e9, bytes / best_read / 1e9);
 #ifdef OLD_KERNEL
-    if (argc == 3)
-        printf("    old avx512 W=%zu: flags 0 %.1f GB/s, ASMK_SCAN_STREAM %.1f GB/s: new/old %.2fx, %.2fx\n", w,
+    printf("    old %s W=%zu: flags 0 %.1f GB/s, ASMK_SCAN_STREAM %.1f GB/s: new/old %.2fx, %.2fx\n", argc == 4 ? "avx2" : "avx512", w,
            bytes / best_old[0] / 1e9, bytes / best_old[1] / 1e9, best_old[0] / best[0], best_old[1] / best[1]);
 #endif
     return 0;
