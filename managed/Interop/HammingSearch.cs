@@ -67,7 +67,7 @@ public static partial class HammingSearch
     /// <exception cref="ArgumentException">The shapes do not fit, as for <see cref="Nearest(ReadOnlySpan{ulong}, ReadOnlySpan{ulong}, Span{int}, Span{uint})"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="degreeOfParallelism"/> is 0 or below -1.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was canceled.</exception>
-    public static unsafe int Nearest(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances,
+    public static int Nearest(ReadOnlySpan<ulong> query, ReadOnlySpan<ulong> codes, Span<int> indices, Span<uint> distances,
         int degreeOfParallelism, CancellationToken cancellationToken = default)
     {
         HammingScan.CheckResults(indices, distances);
@@ -75,33 +75,7 @@ public static partial class HammingSearch
         int threads = HammingScan.Threads(degreeOfParallelism, n);
         if (threads == 1) // the token is checked between blocks, as on several threads
             return HammingScan.Pooled(HammingScan.Bound, query, codes, indices, distances, HammingScan.Everything, countAll: false, out _, cancellationToken);
-        int k = Math.Min(indices.Length, n), w = query.Length; // room for min(k, N), as no more can be found
-        ulong[] merged = SearchScratch.Merged(threads * k);
-        int[] found = new int[threads];
-        fixed (ulong* q = query, c = codes)
-        {
-            var job = new SplitJob((nint)q, w, (nint)c, n, k, threads, merged, found, cancellationToken);
-            HammingScan.OnThreads(threads, job.Run, cancellationToken);
-        }
-        // Each share's best, then the best of them.
-        var top = new TopK(new Span<ulong>(SearchScratch.Heap(k), 0, k));
-        for (int t = 0; t < threads; t++)
-            top.AddAll(new ReadOnlySpan<ulong>(merged, t * k, found[t]));
-        return top.WriteSorted(indices, distances);
-    }
-
-    /// <summary>The work of one share of a one-query search on several threads.</summary>
-    private sealed unsafe class SplitJob(nint query, int words, nint codes, int n, int k, int threads, ulong[] results, int[] found, CancellationToken cancel)
-    {
-        public void Run(int t)
-        {
-            int start = (int)((long)n * t / threads), end = (int)((long)n * (t + 1) / threads);
-            var q = new ReadOnlySpan<ulong>((ulong*)query, words);
-            var c = new ReadOnlySpan<ulong>((ulong*)codes + (long)start * words, (end - start) * words);
-            var top = new TopK(new Span<ulong>(results, t * k, k));
-            HammingScan.Run(q, c, start, ref top, SearchScratch.Hits(HammingScan.BlockCodes), HammingScan.Everything, countAll: false, cancel);
-            found[t] = top.Count;
-        }
+        return Batch(query, 1, codes, n, query.Length, indices.Length, indices, distances, threads, cancellationToken); // a batch of one: the threads share the codes
     }
 
     /// <summary>
@@ -182,6 +156,13 @@ public static partial class HammingSearch
         if (indices.Length != want || distances.Length != want)
             throw new ArgumentException($"indices and distances must hold queries x k = {q} x {k} = {want} elements; they hold {indices.Length} and {distances.Length}.", nameof(indices));
         int threads = HammingScan.Threads(degreeOfParallelism, n);
+        return Batch(queries, q, codes, n, words, k, indices, distances, threads, cancellationToken);
+    }
+
+    /// <summary>The shapes checked: q queries over n codes of <paramref name="words"/> words, on <paramref name="threads"/> threads, each with a share of the codes; the shares' k best merged per query into results k apart.</summary>
+    private static unsafe int Batch(ReadOnlySpan<ulong> queries, int q, ReadOnlySpan<ulong> codes, int n, int words, int k, Span<int> indices, Span<uint> distances,
+        int threads, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
         if (q == 0 || k == 0 || n == 0)
             return 0;
@@ -226,25 +207,26 @@ public static partial class HammingSearch
     {
         public int Queries => queries;
 
-        public int Threads => threads;
-
-        /// <summary>The first code of share <paramref name="t"/> (share <see cref="Threads"/>: the end).</summary>
+        /// <summary>The first code of share <paramref name="t"/> (share number <c>threads</c>: the end).</summary>
         public int Start(int t) => (int)((long)codes * t / threads);
 
         /// <summary>The keys each of share <paramref name="t"/>'s heaps holds at most.</summary>
         public int Room(int t) => Math.Min(k, Start(t + 1) - Start(t));
 
-        /// <summary>Where share <paramref name="t"/>'s heaps start (share <see cref="Threads"/>: the keys of them all): min(k, the share's codes) per query and a cache line, no more than the threads times the results.</summary>
+        /// <summary>Where share <paramref name="t"/>'s heaps start (share number <c>threads</c>: the keys of them all), no more than the threads times the results.</summary>
         public long Offset(int t)
         {
             long at = 0;
             for (int s = 0; s < t; s++)
-                at += (long)queries * Room(s) + LineKeys;
+                at += KeysOf(s);
             return at;
         }
 
         /// <summary>Where the heaps after share <paramref name="t"/>'s start, given that its own start at <paramref name="at"/> (within <see cref="Keys"/>).</summary>
-        public int After(int t, int at) => at + queries * Room(t) + LineKeys;
+        public int After(int t, int at) => at + (int)KeysOf(t);
+
+        /// <summary>The keys of share <paramref name="t"/>'s heaps: min(k, its codes) per query, and a cache line.</summary>
+        private long KeysOf(int t) => (long)queries * Room(t) + LineKeys;
 
         /// <summary>The counts of share t are at [t * CountStride, t * CountStride + queries): a cache line or more apart.</summary>
         public int CountStride => queries + 16;

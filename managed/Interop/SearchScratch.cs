@@ -21,7 +21,7 @@ internal static class SearchScratch
     /// <summary>The k best of a search (or of each query of a share of a batch).</summary>
     public static ulong[] Heap(int length) => Keys(ref t_heap, length);
 
-    /// <summary>The k best of every share of a one-query search on several threads, or every query's heaps of every share of a batch, side by side.</summary>
+    /// <summary>Every query's heaps of every share of a search on several threads (a batch, or one query), side by side.</summary>
     public static ulong[] Merged(int length) => Keys(ref t_merged, length);
 
     /// <summary>A batch's tile of codes, sliced for the sliced scan.</summary>
